@@ -1,0 +1,297 @@
+/**
+ * One FTP control connection over a raw `node:net` socket: no FTP client library, so the bytes on the
+ * wire are exactly the ones we chose (RFC 959 §5.3: commands end in CRLF).
+ *
+ * Rules kept here (after basic-ftp's FtpContext): one command at a time; every socket event goes
+ * through the one idempotent `close()`, which keeps the first reason so later calls can say why the
+ * connection ended; a timer runs only while a caller waits for a reply, and a timeout closes the
+ * connection because its state is then unknown.
+ */
+import net from 'node:net';
+import {
+  ConnectError,
+  ConnectionClosedError,
+  FtpSweepError,
+  LoginError,
+  ProtocolError,
+  TimeoutError,
+  UsageError,
+  errnoCode,
+  type Phase,
+} from './errors.js';
+import { parseReplies, replyKind, replyMessage, type Reply } from './replyParser.js';
+
+export interface TranscriptEntry {
+  /** Milliseconds since the connection was opened. */
+  readonly at: number;
+  /** `>` sent by us, `<` received, `*` an event (data connection, close). */
+  readonly dir: '>' | '<' | '*';
+  readonly text: string;
+}
+
+export interface ControlOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Deadline for connecting and for each reply, in milliseconds. */
+  readonly timeoutMs: number;
+  /** A string that must never appear in the transcript or in replies (the password). */
+  readonly secret?: string;
+  /** Keep a transcript of the dialogue (for `ftpsweep probe`). Off in sweeps: it costs per line. */
+  readonly transcript?: boolean;
+}
+
+const MASK = '****';
+
+export class ControlConnection {
+  /**
+   * Every line sent and received, with PASS masked: what `ftpsweep probe` prints for a ticket.
+   * Empty unless the `transcript` option is on.
+   */
+  readonly transcript: TranscriptEntry[] = [];
+  /** Received lines that were not part of any reply (garbage, chatter). */
+  readonly stray: string[] = [];
+
+  private readonly socket: net.Socket;
+  private readonly startedAt = performance.now();
+  private readonly queue: Reply[] = [];
+  private rest = '';
+  private reason: FtpSweepError | undefined;
+  private waiter: { resolve: (reply: Reply) => void; reject: (error: FtpSweepError) => void; timer: NodeJS.Timeout } | undefined;
+  private phase: Phase = 'connect';
+
+  private constructor(
+    socket: net.Socket,
+    private readonly options: ControlOptions,
+  ) {
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (error) => {
+      const reset = errnoCode(error) === 'ECONNRESET' || errnoCode(error) === 'EPIPE';
+      this.close(new ConnectionClosedError(this.phase, reset, `control connection to ${this.label}: ${error.message}`, error));
+    });
+    socket.on('close', () => this.close(new ConnectionClosedError(this.phase, false, `control connection to ${this.label} was closed by the server`)));
+  }
+
+  /** Connects and waits for the greeting (220; a 120 "ready in nnn minutes" is waited through). */
+  static async open(options: ControlOptions): Promise<ControlConnection> {
+    const socket = await connectSocket(options);
+    const connection = new ControlConnection(socket, options);
+    try {
+      let greeting = await connection.nextReply('greeting');
+      while (greeting.code === 120) greeting = await connection.nextReply('greeting');
+      if (greeting.code !== 220) {
+        throw new ConnectError(
+          `${connection.label} refused the session: ${greeting.code} ${replyMessage(greeting)}`,
+          'the server is not accepting FTP sessions now; check that it is an FTP server and not overloaded',
+        );
+      }
+    } catch (error) {
+      connection.close(error instanceof FtpSweepError ? error : undefined);
+      if (error instanceof TimeoutError) {
+        throw new ConnectError(`${connection.label} sent no FTP greeting within ${options.timeoutMs} ms`, 'check that --port is the FTP control port, or raise --timeout');
+      }
+      if (error instanceof ConnectionClosedError) {
+        throw new ConnectError(`${connection.label} closed the connection before its greeting`, 'check that --port is the FTP control port and that the server accepts you');
+      }
+      throw error;
+    }
+    return connection;
+  }
+
+  get label(): string {
+    return `${this.options.host}:${this.options.port}`;
+  }
+  /** Our address on this connection: what PORT advertises unless told otherwise. */
+  get localAddress(): string {
+    return this.socket.localAddress ?? '';
+  }
+  get closed(): boolean {
+    return this.reason !== undefined;
+  }
+  /** Why the connection ended (the first reason), if it has. */
+  get closeReason(): FtpSweepError | undefined {
+    return this.reason;
+  }
+
+  /** Milliseconds since the connection was opened. */
+  elapsed(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  /** Whether a transcript is kept: callers skip building notes when it is not. */
+  get recording(): boolean {
+    return this.options.transcript === true;
+  }
+
+  /** Adds an event line (`*`) to the transcript. */
+  note(text: string): void {
+    this.record('*', text);
+  }
+
+  private record(dir: TranscriptEntry['dir'], text: string): void {
+    if (this.options.transcript) this.transcript.push({ at: Math.round(this.elapsed()), dir, text });
+  }
+
+  /** Sends one command line. CR, LF and NUL inside a command are refused (RFC 959 §5.3 framing). */
+  send(command: string, shown: string = command): void {
+    if (/[\r\n\0]/.test(command)) throw new UsageError(`refusing to send a command containing CR, LF or NUL: ${JSON.stringify(this.redact(shown))}`);
+    if (this.reason) throw this.reason;
+    if (this.recording) this.record('>', this.redact(shown));
+    this.socket.write(`${command}\r\n`, 'latin1');
+  }
+
+  /**
+   * The next reply (preliminary or final) in arrival order, waiting at most `timeoutMs`. Replies
+   * that arrived before the call are returned first, so a `421` sent just before a close is not lost.
+   */
+  nextReply(phase: Phase, timeoutMs: number = this.options.timeoutMs): Promise<Reply> {
+    this.phase = phase;
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.reason) return Promise.reject(this.reason);
+    if (this.waiter) return Promise.reject(new ProtocolError('internal: two waits for a reply on one connection'));
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.close(new TimeoutError(phase, timeoutMs, `control connection to ${this.label}`));
+      }, timeoutMs);
+      timer.unref();
+      this.waiter = { resolve, reject, timer };
+    });
+  }
+
+  /** Sends a command and waits for its reply. */
+  async command(command: string, phase: Phase, shown?: string): Promise<Reply> {
+    this.send(command, shown);
+    return this.nextReply(phase);
+  }
+
+  /** USER then PASS (RFC 959 §4.1.1). Throws LoginError; the password never appears in it. */
+  async login(user: string, password: string): Promise<void> {
+    const userReply = await this.command(`USER ${user}`, 'login');
+    if (userReply.code === 230 || userReply.code === 202) return;
+    if (userReply.code === 331) {
+      const passReply = await this.command(`PASS ${password}`, 'login', `PASS ${MASK}`);
+      if (passReply.code === 230 || passReply.code === 202) return;
+      if (passReply.code === 332) throw new LoginError(`${this.label} asks for an account (ACCT), which ftpsweep does not send`, 'use a user that needs no account');
+      throw this.refused(passReply);
+    }
+    throw this.refused(userReply);
+  }
+
+  /**
+   * Ends the session: QUIT (RFC 959 §4.1.1), then our FIN. The 221 is not waited for — the server
+   * closes after it anyway — so ending N connections costs no round trip. A server that never
+   * closes its side is cut off after a second. Never throws; idempotent.
+   */
+  quit(): void {
+    if (this.reason) return;
+    this.send('QUIT');
+    this.reason = new ConnectionClosedError('quit', false, `control connection to ${this.label} was closed by ftpsweep (QUIT)`);
+    this.note('closed: QUIT sent');
+    this.socket.end();
+    const timer = setTimeout(() => this.socket.destroy(), 1000);
+    this.socket.once('close', () => clearTimeout(timer));
+  }
+
+  /** The one close path: idempotent, keeps the first reason, fails a pending wait with it. */
+  close(reason?: FtpSweepError): void {
+    if (this.reason) return;
+    this.reason = reason ?? new ConnectionClosedError(this.phase, false, `control connection to ${this.label} was closed by ftpsweep`);
+    this.note(`closed: ${this.reason.message}`);
+    this.socket.destroy();
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (waiter) {
+      clearTimeout(waiter.timer);
+      waiter.reject(this.reason);
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.reason) return;
+    let parsed;
+    try {
+      parsed = parseReplies(this.rest + chunk.toString('latin1'));
+    } catch (error) {
+      this.close(error instanceof FtpSweepError ? error : new ProtocolError(String(error)));
+      return;
+    }
+    this.rest = parsed.rest;
+    for (const line of parsed.stray) {
+      const text = this.redact(line);
+      this.stray.push(text);
+      this.record('<', text);
+    }
+    for (const raw of parsed.replies) {
+      const reply: Reply = { code: raw.code, lines: raw.lines.map((line) => this.redact(line)) };
+      if (this.recording) for (const line of reply.lines) this.record('<', line);
+      if (replyKind(reply.code) === 'invalid') {
+        this.close(new ProtocolError(`${this.label} sent a reply code out of range (RFC 959 §4.2: 1xx..5xx): ${reply.lines[0]!.slice(0, 80)}`));
+        return;
+      }
+      this.deliver(reply);
+    }
+  }
+
+  private deliver(reply: Reply): void {
+    const waiter = this.waiter;
+    if (!waiter) {
+      this.queue.push(reply);
+      return;
+    }
+    this.waiter = undefined;
+    clearTimeout(waiter.timer);
+    waiter.resolve(reply);
+  }
+
+  /** Replaces the secret wherever a (possibly hostile) server echoes it back. */
+  private redact(text: string): string {
+    const secret = this.options.secret;
+    return secret ? text.split(secret).join(MASK) : text;
+  }
+
+  private refused(reply: Reply): LoginError {
+    return new LoginError(
+      `${this.label} refused the login: ${reply.code} ${this.redact(replyMessage(reply)).slice(0, 200)}`,
+      'check --user and the environment variable named by --password-env',
+    );
+  }
+}
+
+/** Opens the TCP connection, turning socket errors into a ConnectError with a hint. */
+function connectSocket(options: ControlOptions): Promise<net.Socket> {
+  const where = `${options.host}:${options.port}`;
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: options.host, port: options.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new ConnectError(`no answer from ${where} within ${options.timeoutMs} ms`, 'check --host and --port, that a firewall is not dropping the connection, or raise --timeout'));
+    }, options.timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(connectError(where, error));
+    });
+  });
+}
+
+function connectError(where: string, error: Error): ConnectError {
+  switch (errnoCode(error)) {
+    case 'ECONNREFUSED':
+      return new ConnectError(`connection to ${where} refused`, 'check --host and --port, and that the FTP server is running');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConnectError(`cannot resolve host of ${where}`, 'check the spelling of --host');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new ConnectError(`${where} is unreachable (${errnoCode(error)})`, 'check --host and this machine\'s routes');
+    default:
+      return new ConnectError(`cannot connect to ${where}: ${error.message}`, 'check --host and --port');
+  }
+}

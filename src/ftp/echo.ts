@@ -1,0 +1,74 @@
+/**
+ * Evidence of what the far side received.
+ *
+ * The reflector appends `[ftpsweep-echo HEX]` to every reply: the exact bytes of the command line it
+ * received, terminator included, in lower-case hex. Hex keeps the echo free of text an inspecting
+ * firewall might act on (CERT VU#328867: a `227 (…)` echoed in a reply made firewalls open pinholes)
+ * and lets the sweep diff byte for byte. Other servers sometimes echo the command in an error reply
+ * (BSD ftpd: `500 'PORT 10,225,1,89,124,22_': command not understood.`); that is used too.
+ */
+import type { Reply } from './replyParser.js';
+
+const ECHO_TAG = /\s*\[ftpsweep-echo ([0-9a-f]*)\]/;
+
+/** The tag the reflector appends to a reply for the command bytes `raw`. */
+export function echoTag(raw: Buffer): string {
+  return `[ftpsweep-echo ${raw.toString('hex')}]`;
+}
+
+/** The bytes the reflector says it received, if this reply carries its echo tag. */
+export function findEcho(reply: Reply): Buffer | undefined {
+  for (const line of reply.lines) {
+    const match = ECHO_TAG.exec(line);
+    if (match && match[1]!.length % 2 === 0) return Buffer.from(match[1]!, 'hex');
+  }
+  return undefined;
+}
+
+/** Reply text for people: the echo tag removed (it is shown decoded in `seen`). */
+export function stripEcho(text: string): string {
+  return text.replace(ECHO_TAG, '');
+}
+
+/**
+ * Bytes as one readable line: printable ASCII as is, CR/LF/TAB as \r \n \t, anything else as \xNN.
+ * A single trailing CRLF (the normal terminator) is dropped so an untouched line reads naturally;
+ * any other terminator stays visible (a bare LF shows as \n).
+ */
+export function displayBytes(bytes: Buffer | string): string {
+  let text = typeof bytes === 'string' ? bytes : bytes.toString('latin1');
+  if (text.endsWith('\r\n')) text = text.slice(0, -2);
+  if (/^[\x20-\x5b\x5d-\x7e]*$/.test(text)) return text; // printable, no backslash: as is
+  let out = '';
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if (ch === '\\') out += '\\\\';
+    else if (c >= 0x20 && c < 0x7f) out += ch;
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else out += `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * A data-port command echoed inside a reply's text, e.g. `PORT 10,225,1,89,124,22_` from
+ * `500 'PORT 10,225,1,89,124,22_': command not understood.`. The argument must start with a digit
+ * or a delimiter, so `200 PORT command successful` is not mistaken for an echo.
+ */
+export function echoedCommandInReply(reply: Reply, verb: 'PORT' | 'EPRT'): string | undefined {
+  const pattern = verb === 'PORT' ? /\bPORT (\d[^\s'"`]*)/i : /\bEPRT ([!#-&(-~][^\s'"`]*)/i;
+  for (const line of reply.lines) {
+    const match = pattern.exec(stripEcho(line.slice(4)));
+    if (match) return `${verb} ${match[1]}`;
+  }
+  return undefined;
+}
+
+/** Index of the first differing character of two strings, or -1 when equal. */
+export function firstDifference(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}

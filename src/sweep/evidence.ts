@@ -1,0 +1,54 @@
+/**
+ * What one probe attempt observed, before any judgement. Classification (verdict.ts) is a pure
+ * function of this record, so it can be tested by tables without sockets.
+ */
+import type { Phase } from '../ftp/errors.js';
+import type { Reply } from '../ftp/replyParser.js';
+
+/**
+ * `data`: PORT, then a listing (NLST), and the data connection must reach the exact port we asked
+ * for — the oracle that catches what reply codes hide. `reply`: stop after the PORT reply.
+ */
+export type Oracle = 'data' | 'reply';
+
+/** What happened to the data connection. */
+export type DataOutcome =
+  | { readonly kind: 'not-tried' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'arrived'; readonly port: number; readonly bytes: number }
+  /** Reached the right port but was never closed by the server before we gave up. */
+  | { readonly kind: 'open'; readonly port: number; readonly bytes: number }
+  /** Reached another port of the same high byte: the server understood a different value. */
+  | { readonly kind: 'wrong-port'; readonly port: number; readonly bytes: number };
+
+/** Why an attempt ended early. Reply codes are never failures: they are in `replies`. */
+export type Failure =
+  | { readonly kind: 'timeout'; readonly phase: Phase; readonly message: string }
+  | { readonly kind: 'closed'; readonly phase: Phase; readonly reset: boolean; readonly message: string }
+  | { readonly kind: 'protocol'; readonly message: string }
+  | { readonly kind: 'local'; readonly message: string };
+
+export interface Attempt {
+  readonly value: number;
+  readonly highByte: number;
+  readonly oracle: Oracle;
+  /** The command line as sent, without CRLF. */
+  readonly sent: string;
+  readonly expectedPort: number;
+  /** Every reply of this attempt in order: the PORT reply first. */
+  readonly replies: readonly Reply[];
+  readonly portReply: Reply | undefined;
+  /** The reply ending the listing (226/250, or 425 …), when one came. */
+  readonly finalReply: Reply | undefined;
+  /** The reflector's echo of the PORT line: the exact bytes it received (latin1), terminator included. */
+  readonly echo: string | undefined;
+  /** A PORT command echoed in a reply's text by a server (BSD ftpd style). */
+  readonly echoedInReply: string | undefined;
+  readonly data: DataOutcome;
+  readonly failure: Failure | undefined;
+  /** Whether the other ports of the high byte were listened on too. */
+  readonly wide: boolean;
+  /** Facts worth a line in the report: a taken port and the high byte used instead, … */
+  readonly notes: readonly string[];
+  readonly ms: number;
+}

@@ -1,0 +1,35 @@
+import type { Reply } from '../../src/ftp/replyParser.js';
+import type { Attempt } from '../../src/sweep/evidence.js';
+
+/** A reply from its text lines, e.g. reply('200 PORT ok'). */
+export function reply(...lines: string[]): Reply {
+  return { code: Number(lines[0]!.slice(0, 3)), lines };
+}
+
+/**
+ * A data-oracle attempt for value 227 on high byte 124 that passed; override what a case changes.
+ * `portReply`, `finalReply` and `replies` stay consistent unless `replies` is given.
+ */
+export function attempt(overrides: Partial<Attempt> = {}): Attempt {
+  const portReply = 'portReply' in overrides ? overrides.portReply : reply('200 PORT command successful');
+  const finalReply = 'finalReply' in overrides ? overrides.finalReply : reply('226 Transfer complete');
+  const replies = overrides.replies ?? [portReply, finalReply].filter((r): r is Reply => r !== undefined);
+  return {
+    value: 227,
+    highByte: 124,
+    oracle: 'data',
+    sent: 'PORT 127,0,0,1,124,227',
+    expectedPort: 124 * 256 + 227,
+    echo: undefined,
+    echoedInReply: undefined,
+    data: { kind: 'arrived', port: 124 * 256 + 227, bytes: 20 },
+    failure: undefined,
+    wide: false,
+    notes: [],
+    ms: 3,
+    ...overrides,
+    portReply,
+    finalReply,
+    replies,
+  };
+}
