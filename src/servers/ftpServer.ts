@@ -1,0 +1,145 @@
+/**
+ * A small FTP server core for the servers we write (the reflector, test peers): line framing with the
+ * rest carried across chunks, a verb registry, and the same checks for every verb before its handler
+ * (after ftp-srv's dispatcher: unknown → 502, needs login → 530). Commands on one connection are
+ * handled strictly one after another, even when a client pipelines them.
+ */
+import net from 'node:net';
+import { echoTag } from '../ftp/echo.js';
+import type { DataAddress } from '../ftp/portCommand.js';
+import { splitCommand, unmapIPv4 } from '../ftp/portCommand.js';
+import { listen, type RunningServer } from './listen.js';
+
+export type { RunningServer } from './listen.js';
+
+export interface Session {
+  readonly id: number;
+  /** The control connection's peer: the only address data connections go to (RFC 2577). */
+  readonly peerAddress: string;
+  readonly localAddress: string;
+  user: string | undefined;
+  loggedIn: boolean;
+  /** Where the next data connection goes (set by PORT/EPRT), and the command line that set it. */
+  dataTarget: { readonly address: DataAddress; readonly line: string } | undefined;
+  /** The exact bytes of the command being handled, terminator included. */
+  readonly raw: Buffer;
+  /** Sends a reply; `text` with '\n' becomes a multi-line reply (RFC 959 §4.2). */
+  reply(code: number, text: string): void;
+  /** Closes the control connection after pending replies are written. */
+  end(): void;
+  /** Resets the control connection (TCP RST), as a firewall that kills a session would. */
+  abort(): void;
+}
+
+export interface Verb {
+  readonly directive: string;
+  readonly needsLogin: boolean;
+  readonly syntax: string;
+  readonly description: string;
+  handler(session: Session, argument: string): void | Promise<void>;
+}
+
+export interface FtpServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly verbs: readonly Verb[];
+  readonly greeting: string;
+  /** Append `[ftpsweep-echo HEX]` of the received command to every reply (the reflector). */
+  readonly echo: boolean;
+  /** Longest command line accepted, in bytes; longer ones get 500 and are discarded. Default 4096. */
+  readonly maxLineBytes?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** Starts the server and resolves once it listens. */
+export async function startFtpServer(options: FtpServerOptions): Promise<RunningServer> {
+  const registry = new Map(options.verbs.map((verb) => [verb.directive, verb]));
+  let nextId = 1;
+  const server = net.createServer((socket) => serveConnection(socket, nextId++, registry, options));
+  return listen(server, options.host, options.port);
+}
+
+function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<string, Verb>, options: FtpServerOptions): void {
+  const maxLine = options.maxLineBytes ?? 4096;
+  const peer = `${unmapIPv4(socket.remoteAddress ?? '?')}:${socket.remotePort}`;
+  options.log?.(`#${id} connection from ${peer}`);
+  socket.setNoDelay(true);
+  socket.on('error', () => undefined);
+  socket.on('close', () => options.log?.(`#${id} closed`));
+
+  let raw: Buffer = Buffer.alloc(0);
+  const session: Session = {
+    id,
+    peerAddress: unmapIPv4(socket.remoteAddress ?? ''),
+    localAddress: unmapIPv4(socket.localAddress ?? ''),
+    user: undefined,
+    loggedIn: false,
+    dataTarget: undefined,
+    get raw() {
+      return raw;
+    },
+    reply(code, text) {
+      if (socket.destroyed) return;
+      const lines = text.split('\n');
+      const tag = options.echo && raw.length > 0 ? ` ${echoTag(raw)}` : '';
+      const out = lines.map((line, i) => (i === lines.length - 1 ? `${code} ${line}${tag}` : i === 0 ? `${code}-${line}` : ` ${line}`));
+      socket.write(`${out.join('\r\n')}\r\n`, 'latin1');
+    },
+    end() {
+      socket.end();
+    },
+    abort() {
+      socket.resetAndDestroy();
+    },
+  };
+
+  // Commands are queued and handled one at a time, in order; `null` stands for an over-long line,
+  // answered in its place in the queue.
+  const queue: (Buffer | null)[] = [];
+  let busy = false;
+  let pending: Buffer = Buffer.alloc(0);
+  let discarding = false;
+
+  const run = async (): Promise<void> => {
+    if (busy) return;
+    busy = true;
+    while (queue.length > 0 && !socket.destroyed) {
+      const next = queue.shift()!;
+      raw = next ?? Buffer.alloc(0);
+      if (next === null) session.reply(500, `Command line too long (over ${maxLine} bytes)`);
+      else await dispatch(session, next, registry).catch((error: unknown) => session.reply(451, `Local error: ${(error as Error).message}`));
+    }
+    busy = false;
+  };
+
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    for (let lf = pending.indexOf(0x0a); lf !== -1; lf = pending.indexOf(0x0a)) {
+      const line = pending.subarray(0, lf + 1);
+      pending = pending.subarray(lf + 1);
+      if (discarding) discarding = false; // the end of an over-long line, already answered
+      else queue.push(line.length > maxLine ? null : Buffer.from(line));
+    }
+    if (pending.length > maxLine) {
+      // Answer once, then drop the rest of this line up to its LF: never buffer without bound.
+      if (!discarding) queue.push(null);
+      discarding = true;
+      pending = Buffer.alloc(0);
+    }
+    void run();
+  });
+
+  session.reply(220, options.greeting);
+}
+
+async function dispatch(session: Session, raw: Buffer, registry: ReadonlyMap<string, Verb>): Promise<void> {
+  let text = raw.toString('latin1');
+  text = text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
+  const { verb, argument } = splitCommand(text);
+  const entry = registry.get(verb);
+  if (text.includes('\0')) return session.reply(500, 'Command refused: it contains NUL');
+  if (!entry) return session.reply(502, `Command not implemented: ${verb.replace(/[^\x21-\x7e]/g, '?').slice(0, 20)}`);
+  if (entry.needsLogin && !session.loggedIn) return session.reply(530, 'Please log in with USER and PASS first');
+  await entry.handler(session, argument);
+}

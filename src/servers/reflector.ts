@@ -1,0 +1,33 @@
+/**
+ * The reflector: an FTP server to place behind the firewall under test. Every reply carries the exact
+ * bytes it received (`[ftpsweep-echo HEX]`), so a sweep can diff them byte for byte with what it
+ * sent. It has no file system at all, and connects back only to the control connection's peer.
+ */
+import { startFtpServer, type RunningServer } from './ftpServer.js';
+import { reflectorVerbs, type Credentials } from './reflectorVerbs.js';
+import { VERSION } from '../version.js';
+
+export interface ReflectorOptions {
+  /** Default 127.0.0.1 (loopback): exposing the reflector is an explicit choice. */
+  readonly host: string;
+  readonly port: number;
+  readonly credentials?: Credentials;
+  readonly allowForeign?: boolean;
+  /** Deadline for connecting back to the client, in milliseconds. Default 10000. */
+  readonly dataTimeoutMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** The greeting names the tool and the echo format, so people reading a transcript know what it is. */
+export const REFLECTOR_GREETING = `ftpsweep-reflector ${VERSION} ready; every reply ends with [ftpsweep-echo HEX] of the bytes received`;
+
+export function startReflector(options: ReflectorOptions): Promise<RunningServer> {
+  return startFtpServer({
+    host: options.host,
+    port: options.port,
+    greeting: REFLECTOR_GREETING,
+    echo: true,
+    verbs: reflectorVerbs({ allowForeign: options.allowForeign ?? false, dataTimeoutMs: options.dataTimeoutMs ?? 10_000 }, options.credentials),
+    ...(options.log ? { log: options.log } : {}),
+  });
+}

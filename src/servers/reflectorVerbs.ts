@@ -1,0 +1,119 @@
+/**
+ * The reflector's verbs. One object per verb, gathered in a registry (ftp-srv's shape). The session
+ * verbs (login, QUIT, TYPE …) are shared with the test peers that imitate other servers.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { parseEprtArgument, parsePortArgument, type DataAddress, type ParseResult } from '../ftp/portCommand.js';
+import { connectBack, sendAndClose } from './dataConnection.js';
+import type { Session, Verb } from './ftpServer.js';
+
+export interface Credentials {
+  readonly user: string;
+  readonly password: string;
+}
+
+function verb(directive: string, needsLogin: boolean, syntax: string, description: string, handler: Verb['handler']): Verb {
+  return { directive, needsLogin, syntax, description, handler };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** USER, PASS, QUIT, NOOP, SYST, TYPE, MODE, STRU, PWD, CWD: enough for any FTP client to log in. */
+export function sessionVerbs(credentials?: Credentials): Verb[] {
+  return [
+    verb('USER', false, 'USER <name>', 'start a login', (s, name) => {
+      s.user = name;
+      s.loggedIn = false;
+      s.reply(331, credentials ? 'Password required' : 'Any password will do');
+    }),
+    verb('PASS', false, 'PASS <password>', 'finish a login', (s, password) => {
+      if (s.user === undefined) return s.reply(503, 'Send USER first');
+      if (credentials && !(s.user === credentials.user && sameSecret(password, credentials.password))) {
+        s.user = undefined;
+        return s.reply(530, 'Login incorrect');
+      }
+      s.loggedIn = true;
+      s.reply(230, 'Logged in');
+    }),
+    verb('QUIT', false, 'QUIT', 'end the session', (s) => {
+      s.reply(221, 'Goodbye');
+      s.end();
+    }),
+    verb('NOOP', false, 'NOOP', 'do nothing', (s) => s.reply(200, 'OK')),
+    verb('SYST', false, 'SYST', 'system type', (s) => s.reply(215, 'UNIX Type: L8')),
+    verb('TYPE', true, 'TYPE A|I', 'transfer type', (s, arg) => (/^[AI]( N)?$/i.test(arg) ? s.reply(200, `Type set to ${arg.toUpperCase()}`) : s.reply(504, 'Only TYPE A and I'))),
+    verb('MODE', true, 'MODE S', 'transfer mode', (s, arg) => (arg.toUpperCase() === 'S' ? s.reply(200, 'Mode S') : s.reply(504, 'Only MODE S'))),
+    verb('STRU', true, 'STRU F', 'file structure', (s, arg) => (arg.toUpperCase() === 'F' ? s.reply(200, 'Structure F') : s.reply(504, 'Only STRU F'))),
+    verb('PWD', true, 'PWD', 'working directory', (s) => s.reply(257, '"/" is the only directory (there is no file system)')),
+    verb('CWD', true, 'CWD <dir>', 'change directory', (s) => s.reply(250, 'There is no file system; still in "/"')),
+  ];
+}
+
+export interface ReflectorPolicy {
+  /** Connect to addresses other than the control peer's (RFC 2577 says don't). */
+  readonly allowForeign: boolean;
+  /** Deadline for connecting back, in milliseconds. */
+  readonly dataTimeoutMs: number;
+}
+
+/**
+ * Accepts a parsed PORT/EPRT target if the policy allows it; otherwise answers why not.
+ * RFC 2577 §3: refuse foreign addresses (bounce attacks) and privileged ports.
+ */
+function acceptTarget(s: Session, parsed: ParseResult, line: string, policy: ReflectorPolicy, family: 4 | 6 | undefined): void {
+  if (!parsed.ok) return s.reply(501, `Syntax error in parameters: ${parsed.reason}`);
+  const { address } = parsed;
+  if (family !== undefined && address.family !== family) return s.reply(522, `Network protocol not supported on this connection, use (${family === 4 ? 1 : 2})`);
+  if (address.port < 1024) return s.reply(501, `Refusing to connect to privileged port ${address.port} (RFC 2577)`);
+  if (!policy.allowForeign && address.host !== s.peerAddress) {
+    return s.reply(501, `Refusing to connect to ${address.host}: only to this connection's peer ${s.peerAddress} (RFC 2577; see --allow-foreign)`);
+  }
+  s.dataTarget = { address, line };
+  s.reply(200, `${line.split(' ')[0]} understood: data connection will go to ${formatTarget(address)}`);
+}
+
+function formatTarget(address: DataAddress): string {
+  return address.family === 6 ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
+
+function familyOf(address: string): 4 | 6 | undefined {
+  return address.includes(':') ? 6 : address.includes('.') ? 4 : undefined;
+}
+
+/** Active-mode listing: 150, connect back, send a line naming the probe, 226 (RFC 959 §4.1.3). */
+function listing(policy: ReflectorPolicy): Verb['handler'] {
+  return async (s, _arg) => {
+    const target = s.dataTarget;
+    s.dataTarget = undefined;
+    if (!target) return s.reply(503, 'Send PORT or EPRT first');
+    s.reply(150, `Connecting to ${formatTarget(target.address)}`);
+    let socket;
+    try {
+      socket = await connectBack(target.address, policy.dataTimeoutMs);
+    } catch (error) {
+      return s.reply(425, `Cannot open data connection to ${formatTarget(target.address)}: ${(error as Error).message}`);
+    }
+    await sendAndClose(socket, `ftpsweep-reflector: data for "${target.line}" reached ${formatTarget(target.address)}\r\n`);
+    s.reply(226, 'Transfer complete');
+  };
+}
+
+/** The reflector: session verbs plus strict PORT/EPRT and listings that connect back. */
+export function reflectorVerbs(policy: ReflectorPolicy, credentials?: Credentials): Verb[] {
+  return [
+    ...sessionVerbs(credentials),
+    verb('FEAT', false, 'FEAT', 'extensions', (s) => s.reply(211, 'Extensions supported:\nEPRT\nEnd')),
+    verb('PORT', true, 'PORT h1,h2,h3,h4,p1,p2', 'where to connect for data (RFC 959)', (s, arg) =>
+      acceptTarget(s, parsePortArgument(arg), `PORT ${arg}`, policy, undefined),
+    ),
+    verb('EPRT', true, 'EPRT |proto|addr|port|', 'where to connect for data (RFC 2428)', (s, arg) =>
+      acceptTarget(s, parseEprtArgument(arg), `EPRT ${arg}`, policy, familyOf(s.peerAddress)),
+    ),
+    verb('NLST', true, 'NLST', 'name list over the data connection', listing(policy)),
+    verb('LIST', true, 'LIST', 'listing over the data connection', listing(policy)),
+  ];
+}
