@@ -1,0 +1,120 @@
+/**
+ * Control connections for a sweep. Concurrency means N connections, each running one probe at a
+ * time (RFC 959: one command at a time). A connection that timed out, was reset or closed is never
+ * reused: it is discarded and the next probe opens a fresh one.
+ */
+import { isIP } from 'node:net';
+import { ControlConnection } from '../ftp/controlConnection.js';
+import { LocalError, UsageError } from '../ftp/errors.js';
+import { unmapIPv4 } from '../ftp/portCommand.js';
+import type { HighBytePool } from './highBytes.js';
+
+export interface Target {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  /** Whether the password is a secret to keep out of every output (false for anonymous). */
+  readonly passwordIsSecret: boolean;
+  readonly timeoutMs: number;
+  /** The IPv4 address PORT carries; default: the control connection's local address. */
+  readonly advertise: string | undefined;
+}
+
+/** A logged-in connection and the high byte it owns. */
+export interface Lease {
+  readonly connection: ControlConnection;
+  readonly highByte: number;
+  /** What PORT carries. */
+  readonly advertise: string;
+  /** Where data listeners bind: the address the server reaches us on. */
+  readonly listenAddress: string;
+}
+
+export class ConnectionPool {
+  private readonly idle: Lease[] = [];
+  private readonly live = new Set<Lease>();
+  private first: Promise<boolean> | undefined;
+
+  constructor(
+    private readonly target: Target,
+    private readonly highBytes: HighBytePool,
+    /** Keep each connection's transcript (for `ftpsweep probe`). */
+    private readonly transcript = false,
+  ) {}
+
+  /** Opens a fresh connection (connect, greeting, login). Throws the typed error if it cannot. */
+  open(): Promise<Lease> {
+    const opening = this.openLease();
+    this.first ??= opening.then(
+      () => true,
+      () => false,
+    );
+    return opening;
+  }
+
+  /**
+   * Whether the first connection this pool tried to open succeeded (waits for it to finish). When it
+   * did not, a failure to connect is the target's problem (wrong host, refused login), not a value's.
+   */
+  firstSucceeded(): Promise<boolean> {
+    return this.first ?? Promise.resolve(false);
+  }
+
+  private async openLease(): Promise<Lease> {
+    const highByte = this.highBytes.take();
+    if (highByte === undefined) throw new LocalError('no free high byte left for another connection', { hint: 'lower --concurrency' });
+    let connection: ControlConnection | undefined;
+    try {
+      const { host, port, timeoutMs, password, passwordIsSecret } = this.target;
+      connection = await ControlConnection.open({ host, port, timeoutMs, transcript: this.transcript, ...(passwordIsSecret && password ? { secret: password } : {}) });
+      await connection.login(this.target.user, password);
+      const listenAddress = unmapIPv4(connection.localAddress);
+      const advertise = this.target.advertise ?? listenAddress;
+      if (isIP(advertise) !== 4) {
+        throw new UsageError(
+          `the control connection to ${connection.label} uses IPv6 (${listenAddress}), and PORT carries IPv4 addresses only`,
+          'connect to the server over IPv4 (an IPv4 --host), or give --advertise with the IPv4 address the server should connect to',
+        );
+      }
+      const lease: Lease = { connection, highByte, advertise, listenAddress };
+      this.live.add(lease);
+      return lease;
+    } catch (error) {
+      connection?.close();
+      this.highBytes.release(highByte);
+      throw error;
+    }
+  }
+
+  /** An idle connection if there is one, else a fresh one. */
+  async acquire(): Promise<Lease> {
+    return this.idle.pop() ?? this.open();
+  }
+
+  /** Back to the idle list if still usable; otherwise discarded. */
+  release(lease: Lease): void {
+    if (lease.connection.closed) this.discard(lease);
+    else this.idle.push(lease);
+  }
+
+  /** Ends the connection (QUIT if it is still usable) and frees its high byte. */
+  discard(lease: Lease): void {
+    lease.connection.quit();
+    this.forget(lease);
+  }
+
+  /** Sends QUIT on every connection still open and closes them (without waiting for 221). */
+  closeAll(): void {
+    for (const lease of [...this.live]) {
+      lease.connection.quit();
+      this.forget(lease);
+    }
+  }
+
+  private forget(lease: Lease): void {
+    if (this.live.delete(lease)) this.highBytes.release(lease.highByte);
+    const i = this.idle.indexOf(lease);
+    if (i !== -1) this.idle.splice(i, 1);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Verdicts: a pure function from an attempt's evidence to what it means, and the rule that merges a
+ * value's attempts (first pass + confirmations) into one row.
+ */
+import { displayBytes, firstDifference, stripEcho } from '../ftp/echo.js';
+import type { Phase } from '../ftp/errors.js';
+import { parseDataPortLine } from '../ftp/portCommand.js';
+import { isNegative, replyKind, replyMessage } from '../ftp/replyParser.js';
+import type { Attempt } from './evidence.js';
+
+/** The words written in the CSV, in the order reports list them. */
+export const VERDICTS = ['pass', 'translated', 'corrupted', 'rejected', 'no-data', 'timeout', 'reset', 'error'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export type Judgement =
+  /** The far side understood exactly what was sent (and, for the data oracle, connected to it). */
+  | { readonly verdict: 'pass'; readonly seen: string; readonly detail: string }
+  /** A valid command with another address (NAT), same port, and the data still arrived. */
+  | { readonly verdict: 'translated'; readonly seen: string; readonly detail: string }
+  /** The far side saw other bytes, or connected to another port. */
+  | { readonly verdict: 'corrupted'; readonly seen: string; readonly detail: string }
+  | { readonly verdict: 'rejected'; readonly seen: string; readonly code: number; readonly detail: string }
+  | { readonly verdict: 'no-data'; readonly seen: string; readonly detail: string }
+  | { readonly verdict: 'timeout'; readonly seen: string; readonly phase: Phase; readonly detail: string }
+  | { readonly verdict: 'reset'; readonly seen: string; readonly phase: Phase | undefined; readonly detail: string }
+  /** A local problem (cannot bind …): never blamed on the firewall. */
+  | { readonly verdict: 'error'; readonly seen: string; readonly detail: string };
+
+/** pass and translated are fine; everything else fails the value (exit code 1). */
+export function isFailure(verdict: Verdict): boolean {
+  return verdict !== 'pass' && verdict !== 'translated';
+}
+
+const WAITING_FOR: Record<Phase, string> = {
+  connect: 'the connection',
+  greeting: 'the greeting',
+  login: 'the login',
+  'port-reply': 'the PORT reply',
+  'list-reply': 'the NLST reply',
+  transfer: 'the end of the listing',
+  data: 'the data connection',
+  quit: 'the QUIT reply',
+};
+
+/** Judges one attempt. Pure. */
+export function classify(a: Attempt): Judgement {
+  if (a.failure?.kind === 'local') return { verdict: 'error', seen: '', detail: `local problem, not the firewall: ${a.failure.message}` };
+
+  // 1. Evidence of what the far side received: the reflector's exact echo, or a server's echo.
+  const seen = a.echo !== undefined ? displayBytes(a.echo) : (a.echoedInReply ?? '');
+  let translation = '';
+  const rewritten = a.echo !== undefined ? a.echo !== `${a.sent}\r\n` : seen !== '' && seen !== a.sent;
+  if (rewritten) {
+    const understood = a.echo === undefined || a.echo.endsWith('\r\n') ? parseDataPortLine(a.echo === undefined ? seen : a.echo.slice(0, -2)) : undefined;
+    const intended = parseDataPortLine(a.sent);
+    if (understood?.ok && intended.ok && understood.address.port === intended.address.port) {
+      translation = `the far side saw ${understood.address.host}:${understood.address.port} instead of ${intended.address.host}:${intended.address.port}`;
+    } else {
+      const at = firstDifference(a.sent, seen);
+      return { verdict: 'corrupted', seen, detail: `the far side received "${seen}" instead of "${a.sent}" (differs from character ${at + 1})` };
+    }
+  }
+
+  // 2. The data connection reached another port: the server understood another value.
+  if (a.data.kind === 'wrong-port') {
+    const p1 = a.data.port >> 8;
+    const p2 = a.data.port & 255;
+    return {
+      verdict: 'corrupted',
+      seen: seen !== '' ? seen : `PORT ...,${p1},${p2}`,
+      detail: `the server connected to port ${a.data.port} (${p1},${p2}) instead of ${a.expectedPort} (${a.highByte},${a.value}): it understood ${p2}, not ${a.value}`,
+    };
+  }
+
+  // 3. Transport failures: where it stalled or broke.
+  const f = a.failure;
+  if (f?.kind === 'timeout') {
+    if ((f.phase === 'list-reply' || f.phase === 'transfer') && a.data.kind === 'none') {
+      return { verdict: 'no-data', seen, detail: `PORT accepted, then no data connection and no reply to NLST within the timeout (${f.message})` };
+    }
+    return { verdict: 'timeout', seen, phase: f.phase, detail: `no reply while waiting for ${WAITING_FOR[f.phase]}: ${f.message}` };
+  }
+  if (f?.kind === 'closed') {
+    return { verdict: 'reset', seen, phase: f.phase, detail: `control connection ${f.reset ? 'reset' : 'closed'} while waiting for ${WAITING_FOR[f.phase]}: ${f.message}` };
+  }
+  if (f?.kind === 'protocol') return { verdict: 'reset', seen, phase: undefined, detail: `ftpsweep dropped the connection: ${f.message}` };
+
+  // 4. Reply codes are data.
+  const portReply = a.portReply;
+  if (!portReply) return { verdict: 'error', seen, detail: 'internal: no PORT reply and no failure recorded' };
+  if (replyKind(portReply.code) !== 'positive') {
+    return { verdict: 'rejected', seen, code: portReply.code, detail: `PORT refused: ${summarize(portReply)}${translation ? `; ${translation}` : ''}` };
+  }
+  const ok = (how: string): Judgement =>
+    translation ? { verdict: 'translated', seen, detail: `${translation}; ${how}` } : { verdict: 'pass', seen, detail: how };
+  if (a.oracle === 'reply') return ok(`PORT accepted: ${portReply.code} (reply oracle: the data connection was not tested)`);
+
+  // 5. The data oracle.
+  const final = a.finalReply;
+  if (a.data.kind === 'arrived' || a.data.kind === 'open') {
+    if (final && isNegative(final.code)) {
+      return { verdict: 'rejected', seen, code: final.code, detail: `the data connection reached port ${a.expectedPort} but the listing failed: ${summarize(final)}` };
+    }
+    return ok(`data connection reached port ${a.expectedPort}${a.data.kind === 'open' ? ' (the server left it open)' : ''}`);
+  }
+  if (final && (final.code === 425 || final.code === 426)) {
+    return { verdict: 'no-data', seen, detail: `the server could not open the data connection to port ${a.expectedPort}: ${summarize(final)}` };
+  }
+  if (final && isNegative(final.code)) {
+    return { verdict: 'rejected', seen, code: final.code, detail: `NLST refused: ${summarize(final)} (the data oracle needs a listing: use a login directory with a file in it, or --oracle reply)` };
+  }
+  return { verdict: 'no-data', seen, detail: `PORT and NLST accepted (${final ? final.code : 'no final reply'}) but no data connection reached port ${a.expectedPort}` };
+}
+
+function summarize(reply: { readonly code: number; readonly lines: readonly string[] }): string {
+  return `${reply.code} ${stripEcho(replyMessage(reply).split('\n')[0]!).slice(0, 120)}`;
+}
+
+/** Which failing attempt speaks for a value: the most specific evidence first. */
+const FAILURE_RANK: readonly Verdict[] = ['corrupted', 'no-data', 'rejected', 'timeout', 'reset', 'error'];
+
+export interface Judged {
+  readonly attempt: Attempt;
+  readonly judgement: Judgement;
+}
+
+export interface Decision {
+  readonly chosen: Judged;
+  /** Failing attempts among those that count (local errors do not, when any other attempt ran). */
+  readonly failures: number;
+  readonly attempts: number;
+  readonly intermittent: boolean;
+}
+
+/**
+ * Merges a value's attempts. A local error says nothing about the firewall, so it only stands when
+ * every attempt hit one. Any failing attempt fails the value (a firewall that corrupts one time in
+ * three is still corrupting); the row then shows the most specific failing evidence.
+ */
+export function decide(judged: readonly Judged[]): Decision {
+  if (judged.length === 0) throw new RangeError('decide() needs at least one attempt');
+  const real = judged.filter((j) => j.judgement.verdict !== 'error');
+  const pool = real.length > 0 ? real : judged;
+  const failing = pool.filter((j) => isFailure(j.judgement.verdict));
+  const chosen =
+    failing.length === 0
+      ? pool[0]!
+      : [...failing].sort((x, y) => FAILURE_RANK.indexOf(x.judgement.verdict) - FAILURE_RANK.indexOf(y.judgement.verdict))[0]!;
+  return { chosen, failures: failing.length, attempts: judged.length, intermittent: failing.length > 0 && failing.length < pool.length };
+}

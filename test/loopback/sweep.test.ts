@@ -1,0 +1,116 @@
+/**
+ * Full sweeps over loopback against peers the tests start and stop: the reflector, the simulated
+ * firewall, a vsftpd-like lenient server, and peers that stall or reset.
+ */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/servers/firewallSimulator.js';
+import type { RunningServer } from '../../src/servers/listen.js';
+import { startReflector } from '../../src/servers/reflector.js';
+import { runSweep } from '../../src/sweep/sweep.js';
+import { startLenientPeer, startMisbehavingPeer } from '../helpers/peers.js';
+import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
+
+const started: { close(): Promise<void> }[] = [];
+async function track<T extends { close(): Promise<void> }>(server: Promise<T>): Promise<T> {
+  const s = await server;
+  started.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.close()));
+});
+
+function firewallIn(front: RunningServer, corrupt: number[]): Promise<RunningServer> {
+  return track(startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: front.host, port: front.port }, corrupt, delayMs: 0 }));
+}
+
+describe('sweep over loopback', () => {
+  it('against the reflector: all 256 values pass, with byte-exact echoes', async () => {
+    const reflector = await track(startReflector({ host: '127.0.0.1', port: 0 }));
+    const outcome = await runSweep(loopbackOptions(reflector.port));
+    expect(outcome.results).toHaveLength(256);
+    expect(valuesNot(outcome.results, 'pass')).toEqual([]);
+    expect(outcome.reflector).toBe(true);
+    for (const r of outcome.results) {
+      expect(r.seen).toBe(r.sent);
+      expect(r.data).toBe('arrived');
+      expect(r.sent).toMatch(new RegExp(`^PORT 127,0,0,1,\\d+,${r.value}$`));
+    }
+  });
+
+  it('through the simulated firewall corrupting 227: only 227 is corrupted, and seen shows 22_', async () => {
+    const reflector = await track(startReflector({ host: '127.0.0.1', port: 0 }));
+    const firewall = await firewallIn(reflector, [227]);
+    const outcome = await runSweep(loopbackOptions(firewall.port));
+    expect(valuesNot(outcome.results, 'pass')).toEqual([227]);
+    const bad = outcome.results[227]!;
+    expect(bad.verdict).toBe('corrupted');
+    expect(bad.seen).toBe(bad.sent.replace(/227$/, '22_'));
+    expect(`${bad.failures}/${bad.attempts}`).toBe('3/3');
+  });
+
+  it('a vsftpd-like server answers 200 to 22_: only the data oracle catches it, and names port …,22', async () => {
+    const peer = await track(startLenientPeer());
+    const firewall = await firewallIn(peer, [227]);
+
+    const data = await runSweep(loopbackOptions(firewall.port));
+    expect(valuesNot(data.results, 'pass')).toEqual([227]);
+    const bad = data.results[227]!;
+    expect(bad.verdict).toBe('corrupted');
+    expect(bad.replyCode).toBe(226); // the confirmation listened wide, so the server's connection arrived
+    const p1 = Number(/,(\d+),227$/.exec(bad.sent)![1]);
+    expect(bad.data).toBe(`wrong-port:${p1 * 256 + 22}`);
+    expect(bad.seen).toBe(`PORT ...,${p1},22`);
+    expect(bad.reply.startsWith('200 ')).toBe(true);
+
+    // The honest outcome of trusting reply codes: every PORT got 200, so all 256 "pass".
+    const reply = await runSweep(loopbackOptions(firewall.port, { oracle: 'reply' }));
+    expect(valuesNot(reply.results, 'pass')).toEqual([]);
+    expect(reply.results[227]!.replyCode).toBe(200);
+  });
+
+  it('a peer that never answers one PORT: that value times out, the rest pass', async () => {
+    const peer = await track(startMisbehavingPeer([100], () => undefined));
+    const started = performance.now();
+    const outcome = await runSweep(loopbackOptions(peer.port, { timeoutMs: 400, confirm: 1 }));
+    expect(valuesNot(outcome.results, 'pass')).toEqual([100]);
+    expect(outcome.results[100]).toMatchObject({ verdict: 'timeout', failures: 2, attempts: 2 });
+    expect(outcome.results[100]!.detail).toMatch(/PORT reply/);
+    // Two stalled attempts of 400 ms each; everything else is fast. Bounded, never hung.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a peer that resets on one PORT: that value is reset, the rest pass', async () => {
+    const peer = await track(startMisbehavingPeer([200], (s) => s.abort()));
+    const outcome = await runSweep(loopbackOptions(peer.port, { confirm: 1 }));
+    expect(valuesNot(outcome.results, 'pass')).toEqual([200]);
+    expect(outcome.results[200]).toMatchObject({ verdict: 'reset', failures: 2, attempts: 2 });
+    expect(outcome.results[200]!.detail).toMatch(/reset/);
+  });
+
+  it('a port taken locally is never a failure: another high byte is used and recorded', async () => {
+    const reflector = await track(startReflector({ host: '127.0.0.1', port: 0 }));
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen({ host: '127.0.0.1', port: 100 * 256 + 50, exclusive: true }, resolve));
+    try {
+      const outcome = await runSweep(loopbackOptions(reflector.port, { highByte: 100, concurrency: 1, values: [49, 50, 51] }));
+      expect(valuesNot(outcome.results, 'pass')).toEqual([]);
+      expect(outcome.results[0]!.sent).toBe('PORT 127,0,0,1,100,49');
+      expect(outcome.results[1]!.sent).not.toBe('PORT 127,0,0,1,100,50');
+      expect(outcome.results[1]!.sent).toMatch(/,50$/);
+      expect(outcome.results[1]!.detail).toMatch(/local port 25650 was taken/);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it('the pass/fail picture does not depend on concurrency', async () => {
+    const reflector = await track(startReflector({ host: '127.0.0.1', port: 0 }));
+    const firewall = await firewallIn(reflector, [0, 127, 255]);
+    for (const concurrency of [1, 16]) {
+      const outcome = await runSweep(loopbackOptions(firewall.port, { concurrency, confirm: 0 }));
+      expect(valuesNot(outcome.results, 'pass')).toEqual([0, 127, 255]);
+    }
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { classify, decide, isFailure, VERDICTS, type Verdict } from '../../src/sweep/verdict.js';
+import { valueResult } from '../../src/sweep/valueResult.js';
+import { attempt, reply } from '../helpers/attempts.js';
+
+const SENT = 'PORT 127,0,0,1,124,227';
+
+describe('classify: evidence → verdict', () => {
+  it.each<{ name: string; a: ReturnType<typeof attempt>; verdict: Verdict; seen?: string; detail?: RegExp }>([
+    { name: 'data arrived on the right port', a: attempt(), verdict: 'pass' },
+    { name: 'reflector echo identical', a: attempt({ echo: `${SENT}\r\n` }), verdict: 'pass', seen: SENT },
+    {
+      name: 'reflector echo shows the seed corruption',
+      a: attempt({ echo: 'PORT 127,0,0,1,124,22_\r\n', portReply: reply('501 Syntax error'), finalReply: undefined, data: { kind: 'not-tried' } }),
+      verdict: 'corrupted',
+      seen: 'PORT 127,0,0,1,124,22_',
+      detail: /character 22/,
+    },
+    {
+      name: 'a BSD-style echo in the error reply (the seed server)',
+      a: attempt({ echoedInReply: 'PORT 127,0,0,1,124,22_', portReply: reply("500 'PORT 127,0,0,1,124,22_': command not understood."), finalReply: undefined, data: { kind: 'not-tried' } }),
+      verdict: 'corrupted',
+      seen: 'PORT 127,0,0,1,124,22_',
+    },
+    {
+      name: 'echo with the address rewritten, same port, data arrived: NAT',
+      a: attempt({ echo: 'PORT 203,0,113,1,124,227\r\n' }),
+      verdict: 'translated',
+      seen: 'PORT 203,0,113,1,124,227',
+      detail: /203\.0\.113\.1:31971 instead of 127\.0\.0\.1:31971/,
+    },
+    { name: 'echo with the port changed', a: attempt({ echo: 'PORT 127,0,0,1,124,228\r\n' }), verdict: 'corrupted' },
+    { name: 'echo with the terminator changed to a bare LF', a: attempt({ echo: `${SENT}\n` }), verdict: 'corrupted', seen: `${SENT}\\n` },
+    {
+      name: 'vsftpd-like: 200 to PORT, data connection reached port …,22',
+      a: attempt({ data: { kind: 'wrong-port', port: 124 * 256 + 22, bytes: 10 } }),
+      verdict: 'corrupted',
+      seen: 'PORT ...,124,22',
+      detail: /port 31766 \(124,22\) instead of 31971 \(124,227\)/,
+    },
+    {
+      name: 'data oracle: accepted but 425',
+      a: attempt({ finalReply: reply("425 Can't open data connection"), data: { kind: 'none' } }),
+      verdict: 'no-data',
+      detail: /425/,
+    },
+    {
+      name: 'data oracle: PORT accepted, NLST unanswered, no data (blocked firewall)',
+      a: attempt({ finalReply: undefined, data: { kind: 'none' }, failure: { kind: 'timeout', phase: 'list-reply', message: 'x' } }),
+      verdict: 'no-data',
+    },
+    {
+      name: 'no reply to PORT',
+      a: attempt({ portReply: undefined, finalReply: undefined, data: { kind: 'not-tried' }, failure: { kind: 'timeout', phase: 'port-reply', message: 'x' } }),
+      verdict: 'timeout',
+      detail: /PORT reply/,
+    },
+    {
+      name: 'connection reset at PORT',
+      a: attempt({ portReply: undefined, finalReply: undefined, data: { kind: 'not-tried' }, failure: { kind: 'closed', phase: 'port-reply', reset: true, message: 'ECONNRESET' } }),
+      verdict: 'reset',
+      detail: /reset/,
+    },
+    {
+      name: 'oversized reply',
+      a: attempt({ portReply: undefined, finalReply: undefined, data: { kind: 'not-tried' }, failure: { kind: 'protocol', message: 'too long' } }),
+      verdict: 'reset',
+    },
+    { name: 'PORT refused without sign of corruption', a: attempt({ portReply: reply('500 Illegal PORT command.'), finalReply: undefined, data: { kind: 'not-tried' } }), verdict: 'rejected' },
+    { name: 'NLST refused (no files)', a: attempt({ finalReply: reply('450 No files found'), data: { kind: 'none' } }), verdict: 'rejected', detail: /NLST refused/ },
+    { name: 'local bind problem', a: attempt({ portReply: undefined, finalReply: undefined, failure: { kind: 'local', message: 'EMFILE' } }), verdict: 'error', detail: /not the firewall/ },
+    { name: 'reply oracle: 200 passes', a: attempt({ oracle: 'reply', finalReply: undefined, data: { kind: 'not-tried' } }), verdict: 'pass', detail: /reply oracle/ },
+    {
+      name: 'reply oracle: 200 to a corrupted PORT is a pass (what reply codes cannot see)',
+      a: attempt({ oracle: 'reply', finalReply: undefined, data: { kind: 'not-tried' } }),
+      verdict: 'pass',
+    },
+    { name: 'data arrived but 426 at the end', a: attempt({ finalReply: reply('426 Aborted') }), verdict: 'rejected' },
+    { name: 'data arrived and never closed', a: attempt({ data: { kind: 'open', port: 31971, bytes: 0 } }), verdict: 'pass', detail: /left it open/ },
+  ])('$name → $verdict', ({ a, verdict, seen, detail }) => {
+    const judgement = classify(a);
+    expect(judgement.verdict).toBe(verdict);
+    if (seen !== undefined) expect(judgement.seen).toBe(seen);
+    if (detail !== undefined) expect(judgement.detail).toMatch(detail);
+  });
+
+  it('only pass and translated are not failures', () => {
+    expect(VERDICTS.filter((v) => !isFailure(v))).toEqual(['pass', 'translated']);
+  });
+});
+
+describe('decide: merging a value\'s attempts', () => {
+  const judge = (a: ReturnType<typeof attempt>) => ({ attempt: a, judgement: classify(a) });
+  const noData = attempt({ finalReply: reply('425 no'), data: { kind: 'none' } });
+  const wrong = attempt({ data: { kind: 'wrong-port', port: 31766, bytes: 1 }, wide: true });
+  const local = attempt({ portReply: undefined, finalReply: undefined, failure: { kind: 'local', message: 'EADDRINUSE' } });
+
+  it('prefers the most specific failure: corrupted over no-data', () => {
+    const d = decide([judge(noData), judge(wrong), judge(wrong)]);
+    expect(d.chosen.judgement.verdict).toBe('corrupted');
+    expect([d.failures, d.attempts, d.intermittent]).toEqual([3, 3, false]);
+  });
+
+  it('a value that fails once in three is intermittent but still fails', () => {
+    const d = decide([judge(noData), judge(attempt()), judge(attempt())]);
+    expect(d.chosen.judgement.verdict).toBe('no-data');
+    expect([d.failures, d.attempts, d.intermittent]).toEqual([1, 3, true]);
+  });
+
+  it('a local error does not count against the firewall when another attempt ran', () => {
+    const d = decide([judge(local), judge(attempt())]);
+    expect(d.chosen.judgement.verdict).toBe('pass');
+    expect(d.failures).toBe(0);
+  });
+
+  it('local errors stand when nothing else ran', () => {
+    expect(decide([judge(local)]).chosen.judgement.verdict).toBe('error');
+  });
+
+  it('valueResult fills the row from the chosen attempt', () => {
+    const row = valueResult([noData, wrong, wrong]);
+    expect(row).toMatchObject({ value: 227, verdict: 'corrupted', seen: 'PORT ...,124,22', data: 'wrong-port:31766', failures: 3, attempts: 3, replyCode: 226 });
+    expect(row.reply).toBe('200 PORT command successful | 226 Transfer complete');
+  });
+
+  it('valueResult says when a failure was intermittent', () => {
+    expect(valueResult([noData, attempt()]).detail).toMatch(/^intermittent: 1 of 2 attempts failed/);
+  });
+});
