@@ -1,0 +1,104 @@
+/**
+ * `ftpsweep reflect`, `ftpsweep simulate` and `ftpsweep demo`.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { DEMO_CORRUPT_VALUE, runDemo } from '../demo.js';
+import { UsageError } from '../ftp/errors.js';
+import { consoleReport } from '../report/consoleReport.js';
+import { startSimulator } from '../servers/firewallSimulator.js';
+import type { RunningServer } from '../servers/listen.js';
+import { startReflector } from '../servers/reflector.js';
+import { parseValueList } from '../sweep/values.js';
+import { progressLine, waitForStopSignal, type Io } from './io.js';
+import { parseHostPort, passwordFromEnv } from './options.js';
+import type { Handler } from './program.js';
+
+type Run = (handler: Handler) => (args: Record<string, unknown>) => Promise<void>;
+
+const LOOPBACK = /^(127\.|::1$|localhost$)/;
+
+/** Serves until SIGINT/SIGTERM, then closes the server. */
+async function serveUntilStopped(server: RunningServer, what: string, io: Io): Promise<number> {
+  io.err(`${what} listening on ${server.host}:${server.port} (Ctrl-C stops it)`);
+  const signal = await waitForStopSignal();
+  await server.close();
+  io.err(`${what} stopped (${signal})`);
+  return 0;
+}
+
+export function reflectCommand(run: Run): CommandModule {
+  return {
+    command: 'reflect',
+    describe: 'run the reflector: an FTP server that echoes the exact bytes it received (place it behind the firewall)',
+    builder: (y: Argv) =>
+      y
+        .option('listen', { type: 'string', default: '127.0.0.1:2121', describe: 'address:port to listen on (loopback unless you name another address)' })
+        .option('user', { type: 'string', describe: 'require this login name (needs --password-env)' })
+        .option('password-env', { type: 'string', describe: 'environment variable holding the required password' })
+        .option('allow-foreign', { type: 'boolean', default: false, describe: 'connect back to addresses other than the client\'s (RFC 2577 bounce risk)' }),
+    handler: run(async (raw, io) => {
+      const args = raw as { listen: string; user?: string; 'password-env'?: string; 'allow-foreign': boolean };
+      const { host, port } = parseHostPort(args.listen, '--listen', '127.0.0.1');
+      if ((args.user === undefined) !== (args['password-env'] === undefined)) {
+        throw new UsageError('--user and --password-env go together', 'give both to require a login, or neither to accept any');
+      }
+      const password = passwordFromEnv(args['password-env'], io.env);
+      const server = await startReflector({
+        host,
+        port,
+        allowForeign: args['allow-foreign'],
+        log: (line) => io.err(line),
+        ...(args.user !== undefined && password !== undefined ? { credentials: { user: args.user, password } } : {}),
+      });
+      if (!LOOPBACK.test(host)) io.err(`note: listening on ${host}: anyone who can reach it can use the reflector`);
+      return serveUntilStopped(server, 'reflector', io);
+    }),
+  };
+}
+
+export function simulateCommand(run: Run): CommandModule {
+  return {
+    command: 'simulate',
+    describe: 'run a TCP proxy that corrupts PORT commands like the seed\'s broken firewall',
+    builder: (y: Argv) =>
+      y
+        .option('listen', { type: 'string', default: '127.0.0.1:2100', describe: 'address:port to listen on' })
+        .option('upstream', { type: 'string', demandOption: 'give --upstream HOST:PORT, the FTP server behind the simulated firewall', describe: 'FTP server to forward to' })
+        .option('corrupt', { type: 'string', describe: 'last-octet values whose PORT gets its last character replaced by _ (e.g. 227)' })
+        .option('delay-ms', { type: 'number', default: 0, describe: 'delay added to each direction, in ms' }),
+    handler: run(async (raw, io) => {
+      const args = raw as { listen: string; upstream: string; corrupt?: string; 'delay-ms': number };
+      const delayMs = args['delay-ms'];
+      if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > 60_000) throw new UsageError(`--delay-ms ${delayMs} is out of range`, 'use 0..60000');
+      const server = await startSimulator({
+        ...parseHostPort(args.listen, '--listen', '127.0.0.1'),
+        upstream: parseHostPort(args.upstream, '--upstream'),
+        corrupt: args.corrupt === undefined ? [] : parseValueList(args.corrupt, 0, 255, '--corrupt'),
+        delayMs,
+        log: (line) => io.err(line),
+      });
+      return serveUntilStopped(server, 'simulated firewall', io);
+    }),
+  };
+}
+
+export function demoCommand(run: Run): CommandModule {
+  return {
+    command: 'demo',
+    describe: `sweep a loopback reflector through a simulated firewall that corrupts ${DEMO_CORRUPT_VALUE}`,
+    builder: (y: Argv) => y.option('out', { type: 'string', default: 'reports/demo', describe: 'report folder' }),
+    handler: run(async (raw, io) => {
+      const { out } = raw as { out: string };
+      const progress = progressLine(io);
+      const demo = await runDemo(out, progress.update).finally(progress.clear);
+      io.out(consoleReport(demo.summary, demo.outcome.results, demo.reportDir));
+      io.out('');
+      if (demo.problems.length === 0) {
+        io.out(`demo: as expected, ${DEMO_CORRUPT_VALUE} is corrupted (the far side saw 22_) and the other 255 values pass.`);
+        return 0;
+      }
+      io.out(`demo: NOT as expected:\n  ${demo.problems.join('\n  ')}`);
+      return 1;
+    }),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The demo: the seed's story on loopback. A reflector stands in for the FTP server, the simulated
+ * firewall corrupts PORT commands ending in 227, and a full sweep finds exactly that value.
+ */
+import { buildSummary, type Summary } from './report/summary.js';
+import { writeReport } from './report/writeReport.js';
+import { startSimulator } from './servers/firewallSimulator.js';
+import { startReflector } from './servers/reflector.js';
+import { runSweep, SWEEP_DEFAULTS, type SweepOptions, type SweepOutcome, type SweepProgress } from './sweep/sweep.js';
+
+export const DEMO_CORRUPT_VALUE = 227;
+
+export interface DemoOutcome {
+  readonly options: SweepOptions;
+  readonly outcome: SweepOutcome;
+  readonly summary: Summary;
+  readonly reportDir: string;
+  /** What differs from the expected picture (227 corrupted showing `22_`, 255 pass); empty when as expected. */
+  readonly problems: readonly string[];
+}
+
+/** Runs the demo, writes its report to `reportDir`, and checks the outcome. Stops both servers. */
+export async function runDemo(reportDir: string, onProgress?: (p: SweepProgress) => void): Promise<DemoOutcome> {
+  const reflector = await startReflector({ host: '127.0.0.1', port: 0 });
+  try {
+    const firewall = await startSimulator({
+      host: '127.0.0.1',
+      port: 0,
+      upstream: { host: reflector.host, port: reflector.port },
+      corrupt: [DEMO_CORRUPT_VALUE],
+      delayMs: 0,
+    });
+    try {
+      const options: SweepOptions = {
+        ...SWEEP_DEFAULTS,
+        host: firewall.host,
+        port: firewall.port,
+        passwordIsSecret: false,
+        values: Array.from({ length: 256 }, (_, v) => v),
+        advertise: undefined,
+      };
+      const outcome = await runSweep(options, onProgress);
+      const summary = buildSummary(options, outcome);
+      await writeReport(reportDir, summary, outcome.results);
+      return { options, outcome, summary, reportDir, problems: demoProblems(outcome) };
+    } finally {
+      await firewall.close();
+    }
+  } finally {
+    await reflector.close();
+  }
+}
+
+function demoProblems(outcome: SweepOutcome): string[] {
+  const problems: string[] = [];
+  for (const r of outcome.results) {
+    if (r.value === DEMO_CORRUPT_VALUE) {
+      if (r.verdict !== 'corrupted') problems.push(`${r.value} is ${r.verdict}, expected corrupted`);
+      else if (!r.seen.endsWith(',22_')) problems.push(`${r.value} seen is "${r.seen}", expected it to end in 22_`);
+    } else if (r.verdict !== 'pass') {
+      problems.push(`${r.value} is ${r.verdict}, expected pass: ${r.detail}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,33 @@
+/**
+ * What the sweep prints when it is done: counts, the failing values with sent vs seen, the matrix,
+ * and where the report is.
+ */
+import type { ValueResult } from '../sweep/valueResult.js';
+import { VERDICTS, isFailure } from '../sweep/verdict.js';
+import { matrixText } from './matrix.js';
+import type { Summary } from './summary.js';
+
+/** At most this many failing values are listed; the CSV has them all. */
+const LISTED_FAILURES = 20;
+
+export function consoleReport(summary: Summary, results: readonly ValueResult[], reportDir: string): string {
+  const { target, options } = summary;
+  const out: string[] = [];
+  out.push(
+    `ftpsweep ${summary.tool.version}: ${target.host}:${target.port}, ${options.oracle} oracle, ${summary.total} values, ` +
+      `${(summary.durationMs / 1000).toFixed(2)} s${summary.reflector ? ' (reflector: byte-exact echoes)' : ''}`,
+  );
+  out.push(`  ${VERDICTS.filter((v) => summary.counts[v] > 0).map((v) => `${v} ${summary.counts[v]}`).join('   ')}`);
+
+  const failing = results.filter((r) => isFailure(r.verdict));
+  if (failing.length > 0) {
+    out.push('', 'Failing values:');
+    for (const r of failing.slice(0, LISTED_FAILURES)) {
+      out.push(`  ${String(r.value).padStart(3)} ${r.verdict.padEnd(9)} ${r.failures}/${r.attempts}  sent ${r.sent || '-'}  seen ${r.seen || '-'}  data ${r.data}`);
+      out.push(`      ${r.detail}`);
+    }
+    if (failing.length > LISTED_FAILURES) out.push(`  … and ${failing.length - LISTED_FAILURES} more (see results.csv)`);
+  }
+  out.push('', matrixText(results), '', `Report: ${reportDir}`);
+  return out.join('\n');
+}

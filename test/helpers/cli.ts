@@ -1,0 +1,73 @@
+/**
+ * Runs the built CLI (dist/, made by `npm run build`, which `npm test` runs first) as a child
+ * process, with a deadline; a child that overstays is killed by its pid.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+function assertBuilt(): void {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+  assertBuilt();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`ftpsweep ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30_000} ms\n${stdout}\n${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Starts a long-running CLI command (reflect, simulate) and resolves once it prints `listening on HOST:PORT`. */
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number; stderr: () => string; stop: () => Promise<number | null> }> {
+  assertBuilt();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    const stop = async (): Promise<number | null> => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const code = await exited;
+      clearTimeout(killer);
+      return code;
+    };
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`ftpsweep ${args.join(' ')} did not start listening within 10 s: ${stderr}`));
+    }, 10_000);
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const match = /listening on \S+:(\d+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(match[1]), stderr: () => stderr, stop });
+      }
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      reject(new Error(`ftpsweep ${args.join(' ')} exited before listening: ${stderr}`));
+    });
+  });
+}

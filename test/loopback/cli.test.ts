@@ -1,0 +1,135 @@
+/**
+ * The command line as users run it: exit codes, one-line errors, reports on disk, companions that
+ * start and stop cleanly. Every process a test starts, it stops by pid.
+ */
+import { parse } from 'csv-parse/sync';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/servers/firewallSimulator.js';
+import type { RunningServer } from '../../src/servers/listen.js';
+import { startReflector } from '../../src/servers/reflector.js';
+import { runCli, startCli } from '../helpers/cli.js';
+
+let work: string;
+let reflector: RunningServer;
+let firewall: RunningServer;
+let locked: RunningServer;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'ftpsweep-cli-'));
+  reflector = await startReflector({ host: '127.0.0.1', port: 0 });
+  firewall = await startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: reflector.port }, corrupt: [227], delayMs: 0 });
+  locked = await startReflector({ host: '127.0.0.1', port: 0, credentials: { user: 'alice', password: 'S3cret-Pa55' } });
+});
+afterAll(async () => {
+  await Promise.all([reflector?.close(), firewall?.close(), locked?.close()]);
+  await rm(work, { recursive: true, force: true });
+});
+
+/** An expected error: exit 2, exactly one line on stderr, no stack trace. */
+function expectOneLineError(run: { code: number | null; stderr: string }, pattern: RegExp): void {
+  expect(run.code).toBe(2);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  expect(run.stderr).toMatch(pattern);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('ftpsweep CLI', () => {
+  it('demo: 227 corrupted with 22_, 255 pass, reports written, exit 0', async () => {
+    const out = path.join(work, 'demo');
+    const run = await runCli(['demo', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/as expected/);
+    const rows = parse(await readFile(path.join(out, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(256);
+    expect(rows.filter((r) => r.verdict !== 'pass').map((r) => [r.value, r.verdict])).toEqual([['227', 'corrupted']]);
+    expect(rows[227]!.seen).toMatch(/,22_$/);
+    const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.counts).toMatchObject({ pass: 255, corrupted: 1 });
+    expect(summary.failing).toHaveLength(1);
+    const matrix = parse(await readFile(path.join(out, 'matrix.csv'), 'utf8')) as string[][];
+    expect(matrix[15]![4]).toBe('corrupted');
+  });
+
+  it('sweep: exit 0 when all pass, 1 when a value fails; the console names it', async () => {
+    const clean = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--values', '220-230', '--out', path.join(work, 'clean')]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/pass 11/);
+
+    const broken = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(firewall.port), '--values', '220-230', '--out', path.join(work, 'broken')]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/227 corrupted\s+3\/3\s+sent PORT 127,0,0,1,\d+,227\s+seen PORT 127,0,0,1,\d+,22_/);
+    expect(broken.stdout).toContain(`Report: ${path.join(work, 'broken')}`);
+  });
+
+  it('sweep writes to reports/<host>-<port>-<stamp>/ by default', async () => {
+    const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--values', '1'], { cwd: work });
+    expect(run.code).toBe(0);
+    const dir = /Report: (\S+)/.exec(run.stdout)![1]!;
+    expect(dir).toMatch(new RegExp(`^reports/127\\.0\\.0\\.1-${reflector.port}-\\d{8}-\\d{6}$`));
+    await expect(readFile(path.join(work, dir, 'results.csv'), 'utf8')).resolves.toMatch(/^value,sent,seen/);
+  });
+
+  it('probe prints the whole dialogue, masks nothing it needs and exits 1 for a corrupted value', async () => {
+    const run = await runCli(['probe', '--host', '127.0.0.1', '--port', String(firewall.port), '--value', '227']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/> PORT 127,0,0,1,\d+,227/);
+    expect(run.stdout).toMatch(/< 501 .*\[ftpsweep-echo [0-9a-f]+\]/);
+    expect(run.stdout).toMatch(/verdict: corrupted/);
+    expect(run.stdout).toMatch(/seen: +PORT 127,0,0,1,\d+,22_/);
+  });
+
+  it('usage errors: exit 2 with one line naming the problem', async () => {
+    expectOneLineError(await runCli(['sweep', '--host', '127.0.0.1', '--values', '300']), /--values: 300 is out of range 0\.\.255/);
+    expectOneLineError(await runCli(['sweep', '--port', '21']), /--host/);
+    expectOneLineError(await runCli(['sweep', '--host', 'x', '--bogus']), /Unknown argument/);
+    expectOneLineError(await runCli(['sweep', '--host', 'x', '--password', 'hunter2']), /never taken on the command line/);
+    expectOneLineError(await runCli(['sweep', '--host', 'x', '--password-env', 'FTPSWEEP_UNSET_VAR']), /FTPSWEEP_UNSET_VAR .* is not set/);
+    expectOneLineError(await runCli(['sweep', '--host', 'x', '--advertise', '::1']), /--advertise ::1 is not an IPv4 address/);
+    expectOneLineError(await runCli(['sweep', '--host', 'x', '--concurrency', '0']), /--concurrency 0 is out of range/);
+    expectOneLineError(await runCli([]), /give a command/);
+  });
+
+  it('unreachable server: exit 2, one line', async () => {
+    // Port 1 on loopback: nothing listens there (privileged, never used by these tests).
+    expectOneLineError(await runCli(['sweep', '--host', '127.0.0.1', '--port', '1', '--out', path.join(work, 'x')]), /connection to 127\.0\.0\.1:1 refused/);
+  });
+
+  it('login refused: exit 2, one line, and the password appears nowhere', async () => {
+    const secret = 'Wr0ng-Pa55-xyz';
+    const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(locked.port), '--user', 'alice', '--password-env', 'FTPSWEEP_TEST_PW', '--out', path.join(work, 'y')], {
+      env: { FTPSWEEP_TEST_PW: secret },
+    });
+    expectOneLineError(run, /refused the login: 530/);
+    expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+
+  it('login with the password from the environment works, and it is masked in the probe dialogue', async () => {
+    const run = await runCli(['probe', '--host', '127.0.0.1', '--port', String(locked.port), '--user', 'alice', '--password-env', 'FTPSWEEP_TEST_PW', '--value', '5'], {
+      env: { FTPSWEEP_TEST_PW: 'S3cret-Pa55' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/> PASS \*\*\*\*/);
+    expect(run.stdout).not.toContain('S3cret-Pa55');
+  });
+
+  it('reflect and simulate run as commands and stop on SIGTERM', async () => {
+    const refl = await startCli(['reflect', '--listen', '127.0.0.1:0']);
+    try {
+      const sim = await startCli(['simulate', '--listen', '127.0.0.1:0', '--upstream', `127.0.0.1:${refl.port}`, '--corrupt', '9']);
+      try {
+        const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(sim.port), '--values', '8-10', '--confirm', '0', '--out', path.join(work, 'z')]);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toMatch(/9 corrupted/);
+        expect(refl.stderr()).toMatch(/connection from 127\.0\.0\.1/);
+      } finally {
+        expect(await sim.stop()).toBe(0);
+      }
+    } finally {
+      expect(await refl.stop()).toBe(0);
+    }
+  });
+});
