@@ -52,6 +52,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const toClient = delayed(client, options.delayMs);
     let held = '';
     client.on('data', (chunk: Buffer) => {
+      // Nothing to corrupt: a plain (delaying) proxy, like a firewall without FTP inspection.
+      if (corrupt.size === 0) return toServer.write(chunk);
       held += chunk.toString('latin1');
       let out = '';
       for (let lf = held.indexOf('\n'); lf !== -1; lf = held.indexOf('\n')) {
