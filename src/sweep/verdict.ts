@@ -89,7 +89,10 @@ export function classify(a: Attempt): Judgement {
   const portReply = a.portReply;
   if (!portReply) return { verdict: 'error', seen, detail: 'internal: no PORT reply and no failure recorded' };
   if (replyKind(portReply.code) !== 'positive') {
-    return { verdict: 'rejected', seen, code: portReply.code, detail: `PORT refused: ${summarize(portReply)}${translation ? `; ${translation}` : ''}` };
+    // RFC 959 §4.2.1: 501 is a syntax error in the parameters. Ours are well-formed, so a 501 to
+    // one value while its neighbours pass hints at something rewriting the command on the way.
+    const hint = portReply.code === 501 ? ' (what was sent is well-formed: if other values pass, something on the way may have changed it; the reflector shows the bytes)' : '';
+    return { verdict: 'rejected', seen, code: portReply.code, detail: `PORT refused: ${summarize(portReply)}${hint}${translation ? `; ${translation}` : ''}` };
   }
   const ok = (how: string): Judgement =>
     translation ? { verdict: 'translated', seen, detail: `${translation}; ${how}` } : { verdict: 'pass', seen, detail: how };

@@ -67,6 +67,12 @@ describe('classify: evidence → verdict', () => {
       verdict: 'reset',
     },
     { name: 'PORT refused without sign of corruption', a: attempt({ portReply: reply('500 Illegal PORT command.'), finalReply: undefined, data: { kind: 'not-tried' } }), verdict: 'rejected' },
+    {
+      name: 'a well-formed PORT called malformed (501, pyftpdlib): rejected, with the hint',
+      a: attempt({ portReply: reply('501 Invalid PORT format.'), finalReply: undefined, data: { kind: 'not-tried' } }),
+      verdict: 'rejected',
+      detail: /501 Invalid PORT format\. \(what was sent is well-formed/,
+    },
     { name: 'NLST refused (no files)', a: attempt({ finalReply: reply('450 No files found'), data: { kind: 'none' } }), verdict: 'rejected', detail: /NLST refused/ },
     { name: 'local bind problem', a: attempt({ portReply: undefined, finalReply: undefined, failure: { kind: 'local', message: 'EMFILE' } }), verdict: 'error', detail: /not the firewall/ },
     { name: 'reply oracle: 200 passes', a: attempt({ oracle: 'reply', finalReply: undefined, data: { kind: 'not-tried' } }), verdict: 'pass', detail: /reply oracle/ },
