@@ -1,0 +1,203 @@
+/**
+ * Real FTP servers on loopback, unpacked by scripts/peers.sh into .peers/root: each started on a
+ * free port with a minimal config in its own temp folder (a login, a few files), waited for until
+ * it greets, and always stopped by its process group id (the servers fork one process per session).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isRoot } from './requirements.js';
+
+export const PEER_NAMES = ['vsftpd', 'proftpd', 'pure-ftpd', 'pyftpdlib'] as const;
+export type PeerName = (typeof PEER_NAMES)[number];
+
+const TOP = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = path.join(TOP, '.peers', 'root');
+const PYTHON = '/usr/bin/python3'; // Debian's, where python3-pyftpdlib lives (not a pyenv shim)
+const BINARIES: Record<PeerName, string> = {
+  vsftpd: path.join(ROOT, 'usr/sbin/vsftpd'),
+  proftpd: path.join(ROOT, 'usr/sbin/proftpd'),
+  'pure-ftpd': path.join(ROOT, 'usr/sbin/pure-ftpd'),
+  pyftpdlib: PYTHON,
+};
+
+export interface RealPeer {
+  readonly name: PeerName;
+  readonly version: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  /** Set for servers that log in with a password (Pure-FTPd's virtual user); never anonymous. */
+  readonly password: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Why `name` cannot run here, or undefined when it can. */
+export function peerMissing(name: PeerName): string | undefined {
+  if (!isRoot()) return 'real FTP servers need root (run scripts/peers.sh and the tests as root)';
+  if (!existsSync(BINARIES[name])) return `${BINARIES[name]} is missing: run scripts/peers.sh as root`;
+  if (name === 'pyftpdlib') {
+    try {
+      execFileSync(PYTHON, ['-c', 'import pyftpdlib'], { stdio: 'ignore' });
+    } catch {
+      return 'python3-pyftpdlib is not installed: run scripts/peers.sh as root';
+    }
+  }
+  return undefined;
+}
+
+/** Versions recorded by scripts/peers.sh (Debian package versions). */
+export function peerVersion(name: PeerName): string {
+  const file = path.join(TOP, '.peers', 'versions.txt');
+  const pkg = { vsftpd: 'vsftpd', proftpd: 'proftpd-core', 'pure-ftpd': 'pure-ftpd', pyftpdlib: 'python3-pyftpdlib' }[name];
+  const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${pkg} `)) : undefined;
+  return line?.split(' ')[1] ?? 'unknown';
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Launch {
+  readonly args: readonly string[];
+  readonly user: string;
+  readonly password?: string;
+}
+
+async function configure(name: PeerName, dir: string, files: string, port: number): Promise<Launch> {
+  switch (name) {
+    case 'vsftpd': {
+      const conf = path.join(dir, 'vsftpd.conf');
+      // run_as_launching_user: no privilege separation, no chroot, no system users beyond nobody.
+      await writeFile(
+        conf,
+        [
+          'listen=YES', 'listen_ipv6=NO', 'listen_address=127.0.0.1', `listen_port=${port}`, 'background=NO',
+          'anonymous_enable=YES', 'no_anon_password=YES', `anon_root=${files}`, 'local_enable=NO', 'write_enable=NO',
+          'connect_from_port_20=NO', 'run_as_launching_user=YES', 'ftp_username=nobody', 'nopriv_user=nobody',
+          'seccomp_sandbox=NO', 'isolate=NO', 'isolate_network=NO', 'xferlog_enable=NO', `secure_chroot_dir=${dir}`,
+        ].join('\n') + '\n',
+      );
+      return { args: [BINARIES.vsftpd, conf], user: 'anonymous' };
+    }
+    case 'proftpd': {
+      const conf = path.join(dir, 'proftpd.conf');
+      await writeFile(
+        conf,
+        `ServerType standalone
+ServerName "ftpsweep test"
+Port ${port}
+DefaultAddress 127.0.0.1
+SocketBindTight on
+User nobody
+Group nogroup
+PidFile ${dir}/proftpd.pid
+ScoreboardFile ${dir}/scoreboard
+WtmpLog off
+UseReverseDNS off
+RequireValidShell off
+MaxInstances 200
+<Anonymous ${files}>
+  User nobody
+  Group nogroup
+  UserAlias anonymous nobody
+  RequireValidShell off
+  <Limit WRITE>
+    DenyAll
+  </Limit>
+</Anonymous>
+`,
+      );
+      return { args: [BINARIES.proftpd, '-n', '-q', '-c', conf], user: 'anonymous' };
+    }
+    case 'pure-ftpd': {
+      // Anonymous Pure-FTPd needs a system user "ftp"; a virtual user (PureDB) needs nothing
+      // system-wide, and exercises --password-env against a real server. SHA-512 crypt: the
+      // argon2 hashes `pure-pw useradd` makes cost seconds per login.
+      const password = `pw-${process.pid}-${Date.now()}`;
+      const hash = execFileSync('openssl', ['passwd', '-6', '-stdin'], { input: password }).toString().trim();
+      await writeFile(path.join(dir, 'passwd'), `ftpsweep:${hash}:65534:65534::${files}/./::::::::::::\n`);
+      execFileSync(path.join(ROOT, 'usr/bin/pure-pw'), ['mkdb', path.join(dir, 'pureftpd.pdb'), '-f', path.join(dir, 'passwd')]);
+      return { args: [BINARIES['pure-ftpd'], '-S', `127.0.0.1,${port}`, '-l', `puredb:${dir}/pureftpd.pdb`, '-E', '-H', '-A', '-C', '300', '-c', '300'], user: 'ftpsweep', password };
+    }
+    case 'pyftpdlib':
+      return { args: [PYTHON, fileURLToPath(new URL('./pyftpd_server.py', import.meta.url)), '127.0.0.1', String(port), files], user: 'anonymous' };
+  }
+}
+
+/** Connects until the server greets with 220, the process exits, or `deadlineMs` passes. */
+async function awaitGreeting(port: number, child: ChildProcess, output: () => string, deadlineMs = 10_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode ?? child.signalCode}) before listening: ${output()}`);
+    const greeted = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port });
+      const done = (ok: boolean): void => {
+        socket.destroy();
+        resolve(ok);
+      };
+      socket.setTimeout(1000, () => done(false));
+      socket.once('data', (d: Buffer) => done(d.toString('latin1').startsWith('220')));
+      socket.once('error', () => done(false));
+    });
+    if (greeted) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no 220 greeting on port ${port} within ${deadlineMs} ms: ${output()}`);
+}
+
+/** Starts `name` on a free loopback port over a temp folder holding three files. */
+export async function startRealPeer(name: PeerName): Promise<RealPeer> {
+  const dir = await mkdtemp(path.join(tmpdir(), `ftpsweep-${name}-`));
+  const files = path.join(dir, 'files');
+  await mkdir(files);
+  for (const f of ['alpha.txt', 'beta.txt', 'gamma.txt']) await writeFile(path.join(files, f), `${f}\n`);
+  // The servers drop to nobody before reading the folder.
+  await chmod(dir, 0o755);
+  await chmod(files, 0o755);
+
+  const port = await freePort();
+  const launch = await configure(name, dir, files, port);
+  // detached: its own process group, so stopping it (kill -PGID) also stops its session children.
+  const child = spawn(launch.args[0]!, launch.args.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+
+  const close = async (): Promise<void> => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      const killer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 3000);
+      await exited;
+      clearTimeout(killer);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await awaitGreeting(port, child, () => output);
+  } catch (error) {
+    await close();
+    throw new Error(`${name}: ${(error as Error).message}`);
+  }
+  return { name, version: peerVersion(name), host: '127.0.0.1', port, user: launch.user, password: launch.password, close };
+}
