@@ -23,7 +23,7 @@ export type DataOutcome =
 
 /** Why an attempt ended early. Reply codes are never failures: they are in `replies`. */
 export type Failure =
-  | { readonly kind: 'timeout'; readonly phase: Phase; readonly message: string }
+  | { readonly kind: 'timeout'; readonly phase: Phase; readonly timeoutMs: number; readonly message: string }
   | { readonly kind: 'closed'; readonly phase: Phase; readonly reset: boolean; readonly message: string }
   | { readonly kind: 'protocol'; readonly message: string }
   | { readonly kind: 'local'; readonly message: string };

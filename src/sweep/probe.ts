@@ -117,7 +117,7 @@ function dataOutcome(listeners: DataListeners, triedData: boolean): DataOutcome 
 
 /** A transport problem as evidence. Anything that is not one of our typed errors is a bug: rethrown. */
 export function toFailure(error: unknown): Failure {
-  if (error instanceof TimeoutError) return { kind: 'timeout', phase: error.phase, message: error.message };
+  if (error instanceof TimeoutError) return { kind: 'timeout', phase: error.phase, timeoutMs: error.timeoutMs, message: error.message };
   if (error instanceof ConnectionClosedError) return { kind: 'closed', phase: error.phase, reset: error.reset, message: error.message };
   if (error instanceof ProtocolError) return { kind: 'protocol', message: error.message };
   if (error instanceof LocalError && !(error instanceof BindConflictError)) return { kind: 'local', message: error.message };

@@ -76,7 +76,14 @@ export function classify(a: Attempt): Judgement {
   const f = a.failure;
   if (f?.kind === 'timeout') {
     if ((f.phase === 'list-reply' || f.phase === 'transfer') && a.data.kind === 'none') {
-      return { verdict: 'no-data', seen, detail: `PORT accepted, then no data connection and no reply to NLST within the timeout (${f.message})` };
+      // The server is (or says it is) connecting back and never gets through: the classic firewall
+      // that blocks active FTP's data connection, or a server still waiting on its connect timeout.
+      const stage = f.phase === 'transfer' ? `the server began the listing (${a.replies.at(-1)?.code ?? '1xx'})` : 'the server did not answer NLST';
+      return {
+        verdict: 'no-data',
+        seen,
+        detail: `PORT accepted and ${stage}, but no data connection reached port ${a.expectedPort} within ${f.timeoutMs} ms: something between may block the server's connection back`,
+      };
     }
     return { verdict: 'timeout', seen, phase: f.phase, detail: `no reply while waiting for ${WAITING_FOR[f.phase]}: ${f.message}` };
   }

@@ -46,12 +46,13 @@ describe('classify: evidence → verdict', () => {
     },
     {
       name: 'data oracle: PORT accepted, NLST unanswered, no data (blocked firewall)',
-      a: attempt({ finalReply: undefined, data: { kind: 'none' }, failure: { kind: 'timeout', phase: 'list-reply', message: 'x' } }),
+      a: attempt({ finalReply: undefined, data: { kind: 'none' }, failure: { kind: 'timeout', phase: 'list-reply', timeoutMs: 1000, message: 'x' } }),
       verdict: 'no-data',
+      detail: /did not answer NLST, but no data connection reached port 31971 within 1000 ms/,
     },
     {
       name: 'no reply to PORT',
-      a: attempt({ portReply: undefined, finalReply: undefined, data: { kind: 'not-tried' }, failure: { kind: 'timeout', phase: 'port-reply', message: 'x' } }),
+      a: attempt({ portReply: undefined, finalReply: undefined, data: { kind: 'not-tried' }, failure: { kind: 'timeout', phase: 'port-reply', timeoutMs: 1000, message: 'x' } }),
       verdict: 'timeout',
       detail: /PORT reply/,
     },
