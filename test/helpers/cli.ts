@@ -19,10 +19,14 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+/**
+ * Runs `ftpsweep args…`; `prefix` runs it through another command first (e.g. `ip netns exec NS`).
+ */
+export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; prefix?: readonly string[] } = {}): Promise<CliRun> {
   assertBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = [...(options.prefix ?? []), process.execPath, CLI, ...args];
+    const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -40,10 +44,11 @@ export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessE
 }
 
 /** Starts a long-running CLI command (reflect, simulate) and resolves once it prints `listening on HOST:PORT`. */
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number; stderr: () => string; stop: () => Promise<number | null> }> {
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, prefix: readonly string[] = []): Promise<{ child: ChildProcess; port: number; stderr: () => string; stop: () => Promise<number | null> }> {
   assertBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = [...prefix, process.execPath, CLI, ...args];
+    const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
     const stop = async (): Promise<number | null> => {

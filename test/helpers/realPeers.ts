@@ -10,6 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitListening, type Topology } from './netns.js';
 import { isRoot } from './requirements.js';
 
 export const PEER_NAMES = ['vsftpd', 'proftpd', 'pure-ftpd', 'pyftpdlib'] as const;
@@ -72,7 +73,7 @@ interface Launch {
   readonly password?: string;
 }
 
-async function configure(name: PeerName, dir: string, files: string, port: number): Promise<Launch> {
+async function configure(name: PeerName, dir: string, files: string, host: string, port: number): Promise<Launch> {
   switch (name) {
     case 'vsftpd': {
       const conf = path.join(dir, 'vsftpd.conf');
@@ -80,7 +81,7 @@ async function configure(name: PeerName, dir: string, files: string, port: numbe
       await writeFile(
         conf,
         [
-          'listen=YES', 'listen_ipv6=NO', 'listen_address=127.0.0.1', `listen_port=${port}`, 'background=NO',
+          'listen=YES', 'listen_ipv6=NO', `listen_address=${host}`, `listen_port=${port}`, 'background=NO',
           'anonymous_enable=YES', 'no_anon_password=YES', `anon_root=${files}`, 'local_enable=NO', 'write_enable=NO',
           'connect_from_port_20=NO', 'run_as_launching_user=YES', 'ftp_username=nobody', 'nopriv_user=nobody',
           'seccomp_sandbox=NO', 'isolate=NO', 'isolate_network=NO', 'xferlog_enable=NO', `secure_chroot_dir=${dir}`,
@@ -95,7 +96,7 @@ async function configure(name: PeerName, dir: string, files: string, port: numbe
         `ServerType standalone
 ServerName "ftpsweep test"
 Port ${port}
-DefaultAddress 127.0.0.1
+DefaultAddress ${host}
 SocketBindTight on
 User nobody
 Group nogroup
@@ -126,10 +127,10 @@ MaxInstances 200
       const hash = execFileSync('openssl', ['passwd', '-6', '-stdin'], { input: password }).toString().trim();
       await writeFile(path.join(dir, 'passwd'), `ftpsweep:${hash}:65534:65534::${files}/./::::::::::::\n`);
       execFileSync(path.join(ROOT, 'usr/bin/pure-pw'), ['mkdb', path.join(dir, 'pureftpd.pdb'), '-f', path.join(dir, 'passwd')]);
-      return { args: [BINARIES['pure-ftpd'], '-S', `127.0.0.1,${port}`, '-l', `puredb:${dir}/pureftpd.pdb`, '-E', '-H', '-A', '-C', '300', '-c', '300'], user: 'ftpsweep', password };
+      return { args: [BINARIES['pure-ftpd'], '-S', `${host},${port}`, '-l', `puredb:${dir}/pureftpd.pdb`, '-E', '-H', '-A', '-C', '300', '-c', '300'], user: 'ftpsweep', password };
     }
     case 'pyftpdlib':
-      return { args: [PYTHON, fileURLToPath(new URL('./pyftpd_server.py', import.meta.url)), '127.0.0.1', String(port), files], user: 'anonymous' };
+      return { args: [PYTHON, fileURLToPath(new URL('./pyftpd_server.py', import.meta.url)), host, String(port), files], user: 'anonymous' };
   }
 }
 
@@ -154,8 +155,16 @@ async function awaitGreeting(port: number, child: ChildProcess, output: () => st
   throw new Error(`no 220 greeting on port ${port} within ${deadlineMs} ms: ${output()}`);
 }
 
-/** Starts `name` on a free loopback port over a temp folder holding three files. */
-export async function startRealPeer(name: PeerName): Promise<RealPeer> {
+export interface PeerPlace {
+  /** Run inside this namespace of a test topology (listening on `host:port` there). */
+  readonly netns: { readonly topology: Topology; readonly ns: string; readonly host: string; readonly port: number };
+}
+
+/**
+ * Starts `name` over a temp folder holding three files: on a free loopback port, or inside a test
+ * namespace at a given address and port.
+ */
+export async function startRealPeer(name: PeerName, place?: PeerPlace): Promise<RealPeer> {
   const dir = await mkdtemp(path.join(tmpdir(), `ftpsweep-${name}-`));
   const files = path.join(dir, 'files');
   await mkdir(files);
@@ -164,10 +173,13 @@ export async function startRealPeer(name: PeerName): Promise<RealPeer> {
   await chmod(dir, 0o755);
   await chmod(files, 0o755);
 
-  const port = await freePort();
-  const launch = await configure(name, dir, files, port);
+  const host = place?.netns.host ?? '127.0.0.1';
+  const port = place?.netns.port ?? (await freePort());
+  const launch = await configure(name, dir, files, host, port);
+  // `ip netns exec` execs the server itself, so the pid is still the server's.
+  const command = place ? ['ip', 'netns', 'exec', place.netns.ns, ...launch.args] : launch.args;
   // detached: its own process group, so stopping it (kill -PGID) also stops its session children.
-  const child = spawn(launch.args[0]!, launch.args.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command[0]!, command.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
@@ -194,10 +206,11 @@ export async function startRealPeer(name: PeerName): Promise<RealPeer> {
   };
 
   try {
-    await awaitGreeting(port, child, () => output);
+    if (place) await waitListening(place.netns.topology, place.netns.ns, port);
+    else await awaitGreeting(port, child, () => output);
   } catch (error) {
     await close();
     throw new Error(`${name}: ${(error as Error).message}`);
   }
-  return { name, version: peerVersion(name), host: '127.0.0.1', port, user: launch.user, password: launch.password, close };
+  return { name, version: peerVersion(name), host, port, user: launch.user, password: launch.password, close };
 }

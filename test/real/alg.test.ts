@@ -1,0 +1,116 @@
+/**
+ * A real firewall that inspects FTP: Linux netfilter (nf_conntrack_ftp + nf_nat_ftp) driven by
+ * nftables, in network namespaces this test builds and always tears down. The sweep runs in the
+ * client namespace as users run it (the CLI), so PORT carries the client's own address and the
+ * ALG rewrites it on the way.
+ */
+import { parse } from 'csv-parse/sync';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { runCli, startCli } from '../helpers/cli.js';
+import { CLIENT_IP, createTopology, FIREWALL_SERVER_SIDE, namespacesMissing, SERVER_IP, type FirewallVariant, type Topology } from '../helpers/netns.js';
+import { peerMissing, startRealPeer } from '../helpers/realPeers.js';
+import { describeWhen } from '../helpers/requirements.js';
+
+type Row = Record<'value' | 'sent' | 'seen' | 'reply_code' | 'reply' | 'data' | 'verdict' | 'repeat' | 'detail' | 'ms', string>;
+
+describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
+  let topology: Topology;
+  let work: string;
+  const stops: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    topology = createTopology();
+    work = await mkdtemp(path.join(tmpdir(), 'ftpsweep-alg-'));
+  });
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+  afterAll(async () => {
+    topology?.destroy();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  /** The reflector in the server namespace on port 21, where the FTP helper looks. */
+  async function reflectorBehindFirewall(extra: string[] = []): Promise<void> {
+    const reflector = await startCli(['reflect', '--listen', `${SERVER_IP}:21`, ...extra], {}, ['ip', 'netns', 'exec', topology.server]);
+    stops.push(reflector.stop);
+  }
+
+  /** A full sweep from the client namespace; returns its exit code and rows. */
+  async function sweepFromClient(name: string, variant: FirewallVariant): Promise<{ code: number | null; rows: Row[]; stdout: string }> {
+    topology.useFirewall(variant);
+    const out = path.join(work, name);
+    const run = await runCli(['sweep', '--host', SERVER_IP, '--port', '21', '--concurrency', '16', '--timeout', '3000', '--out', out], {
+      prefix: ['ip', 'netns', 'exec', topology.client],
+      timeoutMs: 120_000,
+    });
+    expect(run.stderr).toBe('');
+    const rows = parse(await readFile(path.join(out, 'results.csv'), 'utf8'), { columns: true }) as Row[];
+    expect(rows).toHaveLength(256);
+    return { code: run.code, rows, stdout: run.stdout };
+  }
+
+  const portBytes = (sent: string): string => sent.split(',').slice(4).join(',');
+
+  it('masquerade + ct helper "ftp": the reflector sees every PORT translated to the firewall\'s address, data arrives', async () => {
+    await reflectorBehindFirewall();
+    const { code, rows } = await sweepFromClient('helper-nat', 'helper-nat');
+    expect(code).toBe(0);
+    for (const row of rows) {
+      expect(row.verdict).toBe('translated');
+      expect(row.data).toBe('arrived');
+      expect(row.sent.startsWith(`PORT ${CLIENT_IP.replaceAll('.', ',')},`)).toBe(true);
+      // Same port bytes, the firewall's server-side address.
+      expect(row.seen).toBe(`PORT ${FIREWALL_SERVER_SIDE.replaceAll('.', ',')},${portBytes(row.sent)}`);
+    }
+  });
+
+  describeWhen('through the helper to vsftpd', peerMissing('vsftpd'), () => {
+    it('every value passes: vsftpd connects to the translated address, and the ALG forwards it to the client', async () => {
+      const vsftpd = await startRealPeer('vsftpd', { netns: { topology, ns: topology.server, host: SERVER_IP, port: 21 } });
+      stops.push(() => vsftpd.close());
+      const { code, rows } = await sweepFromClient('helper-nat-vsftpd', 'helper-nat');
+      expect(code).toBe(0);
+      expect(rows.filter((r) => r.verdict !== 'pass').map((r) => `${r.value} ${r.verdict} ${r.detail}`)).toEqual([]);
+      expect(rows.every((r) => r.data === 'arrived')).toBe(true);
+    });
+
+    it('without the helper vsftpd refuses the untranslated private address (RFC 2577): every value rejected', async () => {
+      const vsftpd = await startRealPeer('vsftpd', { netns: { topology, ns: topology.server, host: SERVER_IP, port: 21 } });
+      stops.push(() => vsftpd.close());
+      const { code, rows } = await sweepFromClient('no-helper-nat-vsftpd', 'no-helper-nat');
+      expect(code).toBe(1);
+      for (const row of rows) {
+        expect(row).toMatchObject({ verdict: 'rejected', reply_code: '500', data: 'not-tried' });
+        expect(row.reply).toMatch(/^500 Illegal PORT command/);
+      }
+    });
+  });
+
+  it('the same without the helper (active FTP blocked): every value no-data, exit 1, and the detail says why', async () => {
+    // Behind NAT without the helper, PORT names the client's private address: a server honouring
+    // RFC 2577 refuses it outright, so the reflector is told to try, as a permissive server would.
+    await reflectorBehindFirewall(['--allow-foreign']);
+    const { code, rows, stdout } = await sweepFromClient('no-helper-nat', 'no-helper-nat');
+    expect(code).toBe(1);
+    for (const row of rows) {
+      expect(row.verdict).toBe('no-data');
+      expect(row.data).toBe('none');
+      expect(row.seen).toBe(row.sent); // nothing rewrote PORT: there is no helper
+      expect(row.repeat).toBe('3/3');
+      expect(row.detail).toMatch(new RegExp(`could not open the data connection to port \\d+: 425 Cannot open data connection to ${CLIENT_IP.replaceAll('.', '\\.')}`));
+    }
+    expect(stdout).toMatch(/no-data 256/);
+  });
+
+  it('the helper on a routed firewall (no NAT): every value passes untouched', async () => {
+    await reflectorBehindFirewall();
+    const { code, rows } = await sweepFromClient('helper-routed', 'helper-routed');
+    expect(code).toBe(0);
+    expect(rows.filter((r) => r.verdict !== 'pass')).toEqual([]);
+    expect(rows.every((r) => r.seen === r.sent && r.data === 'arrived')).toBe(true);
+  });
+});
