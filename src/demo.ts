@@ -2,17 +2,18 @@
  * The demo: the seed's story on loopback. A reflector stands in for the FTP server, the simulated
  * firewall corrupts PORT commands ending in 227, and a full sweep finds exactly that value.
  */
-import { buildSummary, type Summary } from './report/summary.js';
-import { writeReport } from './report/writeReport.js';
+import { runSweepJob } from './jobs/sweepJob.js';
+import type { Summary } from './report/summary.js';
+import type { ResultRow } from './sweep/valueResult.js';
 import { startSimulator } from './servers/firewallSimulator.js';
 import { startReflector } from './servers/reflector.js';
-import { runSweep, SWEEP_DEFAULTS, type SweepOptions, type SweepOutcome, type SweepProgress } from './sweep/sweep.js';
+import { SWEEP_DEFAULTS, type SweepOptions, type SweepProgress } from './sweep/sweep.js';
 
 export const DEMO_CORRUPT_VALUE = 227;
 
 export interface DemoOutcome {
   readonly options: SweepOptions;
-  readonly outcome: SweepOutcome;
+  readonly rows: readonly ResultRow[];
   readonly summary: Summary;
   readonly reportDir: string;
   /** What differs from the expected picture (227 corrupted showing `22_`, 255 pass); empty when as expected. */
@@ -39,10 +40,8 @@ export async function runDemo(reportDir: string, onProgress?: (p: SweepProgress)
         values: Array.from({ length: 256 }, (_, v) => v),
         advertise: undefined,
       };
-      const outcome = await runSweep(options, onProgress);
-      const summary = buildSummary(options, outcome);
-      await writeReport(reportDir, summary, outcome.results);
-      return { options, outcome, summary, reportDir, problems: demoProblems(outcome) };
+      const { summary, rows } = await runSweepJob({ options, out: reportDir, baseline: undefined, junit: undefined, shard: undefined }, onProgress);
+      return { options, rows, summary, reportDir, problems: demoProblems(rows) };
     } finally {
       await firewall.close();
     }
@@ -51,9 +50,9 @@ export async function runDemo(reportDir: string, onProgress?: (p: SweepProgress)
   }
 }
 
-function demoProblems(outcome: SweepOutcome): string[] {
+function demoProblems(rows: readonly ResultRow[]): string[] {
   const problems: string[] = [];
-  for (const r of outcome.results) {
+  for (const r of rows) {
     if (r.value === DEMO_CORRUPT_VALUE) {
       if (r.verdict !== 'corrupted') problems.push(`${r.value} is ${r.verdict}, expected corrupted`);
       else if (!r.seen.endsWith(',22_')) problems.push(`${r.value} seen is "${r.seen}", expected it to end in 22_`);

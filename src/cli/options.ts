@@ -1,68 +1,143 @@
 /**
- * Flag definitions shared by `sweep` and `probe`, and their normalisation into library options.
- * Every mistake a user can make here becomes a UsageError naming the flag and the fix.
+ * The sweep flags, shared by `sweep`, `run` (where a sweep file supplies them too) and `probe`, and
+ * their normalisation into a SweepJob. Flags carry no yargs defaults, so "given on the command line"
+ * is visible and can override a sweep file; the defaults are applied here, once.
  */
 import { isIP } from 'node:net';
 import type { Argv } from 'yargs';
+import { expandValue, type SweepFile, type SweepFileKey } from '../config/sweepFile.js';
 import { UsageError } from '../ftp/errors.js';
+import type { SweepJob } from '../jobs/sweepJob.js';
 import type { HighByteSpec } from '../sweep/highBytes.js';
-import { SWEEP_DEFAULTS, type SweepOptions } from '../sweep/sweep.js';
+import { parseShard } from '../sweep/shard.js';
+import { SWEEP_DEFAULTS } from '../sweep/sweep.js';
+import { parseValueList } from '../sweep/values.js';
 
-export interface TargetArgs {
-  host: string;
-  port: number;
-  user: string;
-  'password-env': string | undefined;
-  oracle: string;
-  'high-byte': string;
-  advertise: string | undefined;
-  concurrency: number;
-  timeout: number;
-  confirm: number;
+export interface SweepFlags {
+  host?: string;
+  port?: number;
+  user?: string;
+  'password-env'?: string;
+  field?: string;
+  values?: string;
+  oracle?: string;
+  'high-byte'?: string;
+  advertise?: string;
+  concurrency?: number;
+  timeout?: number;
+  confirm?: number;
+  out?: string;
+  baseline?: string;
+  junit?: string;
+  shard?: string;
 }
 
-/** --host … --confirm: the flags naming the target and how to probe it. */
-export function targetOptions<T>(y: Argv<T>): Argv<T & TargetArgs> {
+export const FLAG_DEFAULTS = {
+  port: SWEEP_DEFAULTS.port,
+  user: SWEEP_DEFAULTS.user,
+  field: 'p2',
+  values: '0-255',
+  oracle: SWEEP_DEFAULTS.oracle,
+  'high-byte': 'auto',
+  concurrency: SWEEP_DEFAULTS.concurrency,
+  timeout: SWEEP_DEFAULTS.timeoutMs,
+  confirm: SWEEP_DEFAULTS.confirm,
+} as const satisfies SweepFlags;
+
+/** --host … --confirm: the target and how to probe it. */
+export function targetOptions<T>(y: Argv<T>, hostRequired: boolean): Argv<T> {
   return y
-    .option('host', { type: 'string', demandOption: 'give --host, the FTP server (or the firewall in front of it)', describe: 'FTP server to sweep' })
-    .option('port', { type: 'number', default: SWEEP_DEFAULTS.port, describe: 'FTP control port' })
-    .option('user', { type: 'string', default: SWEEP_DEFAULTS.user, describe: 'login name' })
+    .option('host', {
+      type: 'string',
+      describe: 'FTP server to sweep (or the firewall in front of it)',
+      ...(hostRequired ? { demandOption: 'give --host, the FTP server (or the firewall in front of it)' } : {}),
+    })
+    .option('port', { type: 'number', describe: `FTP control port [default: ${FLAG_DEFAULTS.port}]` })
+    .option('user', { type: 'string', describe: `login name [default: ${FLAG_DEFAULTS.user}]` })
     .option('password-env', { type: 'string', describe: 'name of the environment variable holding the password (never give the password itself)' })
-    .option('oracle', { type: 'string', default: SWEEP_DEFAULTS.oracle, choices: ['data', 'reply'], describe: 'data: the data connection must reach the port sent; reply: PORT reply code only' })
-    .option('high-byte', { type: 'string', default: 'auto', describe: 'auto, or N: connections use high bytes N, N+1, … (port = high byte × 256 + value)' })
+    .option('oracle', { type: 'string', choices: ['data', 'reply'], describe: 'data: the data connection must reach the port sent; reply: PORT reply code only [default: data]' })
+    .option('high-byte', { type: 'string', describe: 'auto, or N: connections use high bytes N, N+1, … (port = high byte × 256 + value) [default: auto]' })
     .option('advertise', { type: 'string', describe: 'IPv4 address PORT carries (default: this side of the control connection)' })
-    .option('concurrency', { type: 'number', default: SWEEP_DEFAULTS.concurrency, describe: 'control connections at once' })
-    .option('timeout', { type: 'number', default: SWEEP_DEFAULTS.timeoutMs, describe: 'deadline of each wait, in ms' })
-    .option('confirm', { type: 'number', default: SWEEP_DEFAULTS.confirm, describe: 'extra attempts, each on a fresh connection, for values that did not pass' }) as unknown as Argv<T & TargetArgs>;
+    .option('concurrency', { type: 'number', describe: `control connections at once [default: ${FLAG_DEFAULTS.concurrency}]` })
+    .option('timeout', { type: 'number', describe: `deadline of each wait, in ms [default: ${FLAG_DEFAULTS.timeout}]` })
+    .option('confirm', { type: 'number', describe: `extra attempts, each on a fresh connection, for values that did not pass [default: ${FLAG_DEFAULTS.confirm}]` }) as Argv<T>;
 }
 
-/** Turns parsed flags into SweepOptions. The password is read from the environment, never argv. */
-export function toSweepOptions(args: TargetArgs, values: readonly number[], env: NodeJS.ProcessEnv): SweepOptions {
-  const host = args.host.trim();
-  if (host === '') throw new UsageError('--host is empty', 'give the FTP server\'s name or address');
-  const secret = passwordFromEnv(args['password-env'], env);
-  const advertise = args.advertise;
-  if (advertise !== undefined && isIP(advertise) !== 4) throw new UsageError(`--advertise ${advertise} is not an IPv4 address`, 'PORT carries IPv4 addresses only, e.g. --advertise 192.0.2.10');
-  return {
-    host,
-    port: args.port,
-    user: args.user,
-    password: secret ?? SWEEP_DEFAULTS.password,
-    passwordIsSecret: secret !== undefined,
-    oracle: args.oracle === 'reply' ? 'reply' : 'data',
-    values,
-    highByte: parseHighByte(args['high-byte']),
-    advertise,
-    concurrency: args.concurrency,
-    timeoutMs: args.timeout,
-    confirm: args.confirm,
-  };
+/** --field … --shard: what to sweep and where the reports go. */
+export function sweepOptions<T>(y: Argv<T>): Argv<T> {
+  return targetOptions(y, false)
+    .option('field', { type: 'string', choices: ['p2'], describe: 'the PORT field swept: p2, the last octet [default: p2]' })
+    .option('values', { type: 'string', describe: 'values: lists and ranges, e.g. 220-230,0 [default: 0-255]' })
+    .option('out', { type: 'string', describe: 'report folder [default: reports/<host>-<port>-<YYYYMMDD-HHMMSS>]' })
+    .option('baseline', { type: 'string', describe: 'a previous results.csv (or its folder): exit 1 only for values that got worse' })
+    .option('junit', { type: 'string', describe: 'also write JUnit XML here, one test case per value' })
+    .option('shard', { type: 'string', describe: 'K/N: sweep only every N-th value, starting at the K-th (merge the reports with ftpsweep merge)' }) as Argv<T>;
+}
+
+/** The flags the user typed, without yargs' camelCase copies and bookkeeping. */
+export function givenFlags(args: Record<string, unknown>): SweepFlags {
+  const keys: (keyof SweepFlags)[] = ['host', 'port', 'user', 'password-env', 'field', 'values', 'oracle', 'high-byte', 'advertise', 'concurrency', 'timeout', 'confirm', 'out', 'baseline', 'junit', 'shard'];
+  const flags: Record<string, unknown> = {};
+  for (const key of keys) if (args[key] !== undefined) flags[key] = args[key];
+  return flags as SweepFlags;
+}
+
+/** Command-line flags over the sweep file's values (with `${VAR}` expanded) over the defaults. */
+export function combineFlags(cli: SweepFlags, file: SweepFile | undefined, env: NodeJS.ProcessEnv): SweepFlags {
+  const fromFile: Record<string, string | number> = {};
+  if (file) {
+    for (const [key, value] of Object.entries(file.values) as [SweepFileKey, string | number][]) {
+      if (key === 'description' || (cli as Record<string, unknown>)[key] !== undefined) continue;
+      const expanded = expandValue(file.path, key, value, env);
+      fromFile[key] = ['port', 'concurrency', 'timeout', 'confirm'].includes(key) ? Number(expanded) : typeof expanded === 'number' ? String(expanded) : expanded;
+    }
+  }
+  return { ...FLAG_DEFAULTS, ...fromFile, ...cli };
+}
+
+/** Reads a password from the variable named by a `--password-env` flag, if given. */
+export function passwordFromEnv(variable: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (variable === undefined) return undefined;
+  const value = env[variable];
+  if (value === undefined || value === '') throw new UsageError(`the environment variable ${variable} (from --password-env) is not set`, `export ${variable}=… first, or leave out --password-env`);
+  return value;
 }
 
 export function parseHighByte(text: string): HighByteSpec {
   if (text === 'auto') return 'auto';
   if (!/^\d+$/.test(text)) throw new UsageError(`--high-byte ${text} is not auto or a number`, 'use auto or a number 4..255');
   return Number(text);
+}
+
+/** Turns complete flags into a SweepJob. The password is read from the environment, never argv. */
+export function toSweepJob(flags: SweepFlags, env: NodeJS.ProcessEnv, where = 'give --host'): SweepJob {
+  const host = flags.host?.trim() ?? '';
+  if (host === '') throw new UsageError('no host to sweep', `${where}, the FTP server (or the firewall in front of it)`);
+  if (flags.field !== undefined && flags.field !== 'p2') throw new UsageError(`--field ${flags.field} is not supported`, 'use p2 (the last octet of PORT)');
+  const secret = passwordFromEnv(flags['password-env'], env);
+  const advertise = flags.advertise;
+  if (advertise !== undefined && isIP(advertise) !== 4) throw new UsageError(`--advertise ${advertise} is not an IPv4 address`, 'PORT carries IPv4 addresses only, e.g. --advertise 192.0.2.10');
+  if (flags.oracle !== undefined && flags.oracle !== 'data' && flags.oracle !== 'reply') throw new UsageError(`--oracle ${flags.oracle} is not data or reply`, 'use --oracle data or --oracle reply');
+  return {
+    options: {
+      host,
+      port: flags.port ?? FLAG_DEFAULTS.port,
+      user: flags.user ?? FLAG_DEFAULTS.user,
+      password: secret ?? SWEEP_DEFAULTS.password,
+      passwordIsSecret: secret !== undefined,
+      oracle: flags.oracle === 'reply' ? 'reply' : 'data',
+      values: parseValueList(String(flags.values ?? FLAG_DEFAULTS.values)),
+      highByte: parseHighByte(String(flags['high-byte'] ?? 'auto')),
+      advertise,
+      concurrency: flags.concurrency ?? FLAG_DEFAULTS.concurrency,
+      timeoutMs: flags.timeout ?? FLAG_DEFAULTS.timeout,
+      confirm: flags.confirm ?? FLAG_DEFAULTS.confirm,
+    },
+    out: flags.out,
+    baseline: flags.baseline,
+    junit: flags.junit,
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+  };
 }
 
 /** `host:port`, `[v6]:port` or `:port` (with `defaultHost`). */
@@ -75,12 +150,4 @@ export function parseHostPort(text: string, flag: string, defaultHost?: string):
     throw new UsageError(`${flag} ${JSON.stringify(text)} is not HOST:PORT`, `e.g. ${flag} 127.0.0.1:2121 or ${flag} [::1]:2121`);
   }
   return { host: resolved, port };
-}
-
-/** Reads a password from the variable named by a `--password-env` flag, if given. */
-export function passwordFromEnv(variable: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  if (variable === undefined) return undefined;
-  const value = env[variable];
-  if (value === undefined || value === '') throw new UsageError(`the environment variable ${variable} (from --password-env) is not set`, `export ${variable}=… first, or leave out --password-env`);
-  return value;
 }

@@ -8,9 +8,9 @@ import { UsageError } from '../ftp/errors.js';
 import { VERSION } from '../version.js';
 import { describeError, type Io } from './io.js';
 import { demoCommand, reflectCommand, simulateCommand } from './serverCommands.js';
-import { probeCommand, sweepCommand } from './sweepCommands.js';
+import { mergeCommand, probeCommand, reportCommand, runCommand, sweepCommand } from './sweepCommands.js';
 
-const COMMANDS = ['sweep', 'probe', 'reflect', 'simulate', 'demo'];
+const COMMANDS = ['sweep', 'run', 'probe', 'report', 'merge', 'reflect', 'simulate', 'demo'];
 
 /** A command's handler: parsed flags in, exit code out. */
 export type Handler = (args: Record<string, unknown>, io: Io) => Promise<number>;
@@ -29,11 +29,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .scriptName('ftpsweep')
       .usage('$0 <command> [options]\n\nFind the PORT values an FTP-inspecting firewall corrupts.')
       .command(sweepCommand(run))
+      .command(runCommand(run))
       .command(probeCommand(run))
+      .command(reportCommand(run))
+      .command(mergeCommand(run))
       .command(reflectCommand(run))
       .command(simulateCommand(run))
       .command(demoCommand(run))
-      .demandCommand(1, 'give a command: sweep, probe, reflect, simulate or demo')
+      .demandCommand(1, `give a command: ${COMMANDS.join(', ')}`)
       .strict()
       .version(VERSION)
       .help()

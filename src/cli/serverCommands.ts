@@ -91,7 +91,7 @@ export function demoCommand(run: Run): CommandModule {
       const { out } = raw as { out: string };
       const progress = progressLine(io);
       const demo = await runDemo(out, progress.update).finally(progress.clear);
-      io.out(consoleReport(demo.summary, demo.outcome.results, demo.reportDir));
+      io.out(consoleReport(demo.summary, demo.rows, demo.reportDir));
       io.out('');
       if (demo.problems.length === 0) {
         io.out(`demo: as expected, ${DEMO_CORRUPT_VALUE} is corrupted (the far side saw 22_) and the other 255 values pass.`);

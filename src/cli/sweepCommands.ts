@@ -1,39 +1,46 @@
 /**
- * `ftpsweep sweep` and `ftpsweep probe`.
+ * `ftpsweep sweep`, `run`, `probe`, `report` and `merge`.
  */
 import type { Argv, CommandModule } from 'yargs';
-import type { TranscriptEntry } from '../ftp/controlConnection.js';
+import { loadSweepFile } from '../config/sweepFile.js';
+import { rerenderReport, mergeReports } from '../jobs/reportJobs.js';
+import { runSweepJob, type SweepJob } from '../jobs/sweepJob.js';
 import { consoleReport } from '../report/consoleReport.js';
-import { buildSummary } from '../report/summary.js';
-import { defaultReportDir, writeReport } from '../report/writeReport.js';
+import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
-import { runSweep } from '../sweep/sweep.js';
-import { parseValueList } from '../sweep/values.js';
 import { isFailure } from '../sweep/verdict.js';
-import { progressLine } from './io.js';
-import { targetOptions, toSweepOptions, type TargetArgs } from './options.js';
+import { progressLine, type Io } from './io.js';
+import { combineFlags, givenFlags, sweepOptions, targetOptions, toSweepJob } from './options.js';
 import type { Handler } from './program.js';
 
 type Run = (handler: Handler) => (args: Record<string, unknown>) => Promise<void>;
 
+async function sweepAndReport(job: SweepJob, io: Io): Promise<number> {
+  const progress = progressLine(io);
+  const { summary, rows, dir, files } = await runSweepJob(job, progress.update).finally(progress.clear);
+  io.out(consoleReport(summary, rows, dir));
+  if (job.junit !== undefined) io.out(`JUnit: ${files.at(-1)}`);
+  return summary.exitCode;
+}
+
 export function sweepCommand(run: Run): CommandModule {
   return {
     command: 'sweep',
-    describe: 'probe every value (default 0..255) and write results.csv, matrix.csv, summary.json',
-    builder: (y: Argv) =>
-      targetOptions(y)
-        .option('values', { type: 'string', default: '0-255', describe: 'last-octet values: lists and ranges, e.g. 220-230,0' })
-        .option('out', { type: 'string', describe: 'report folder (default reports/<host>-<port>-<YYYYMMDD-HHMMSS>)' }),
-    handler: run(async (raw, io) => {
-      const args = raw as unknown as TargetArgs & { values: string; out: string | undefined };
-      const options = toSweepOptions(args, parseValueList(args.values), io.env);
-      const progress = progressLine(io);
-      const outcome = await runSweep(options, progress.update).finally(progress.clear);
-      const dir = args.out ?? defaultReportDir(options.host, options.port, outcome.startedAt);
-      const summary = buildSummary(options, outcome);
-      await writeReport(dir, summary, outcome.results);
-      io.out(consoleReport(summary, outcome.results, dir));
-      return summary.exitCode;
+    describe: 'probe every value (default 0..255) and write the reports',
+    builder: (y: Argv) => sweepOptions(y).demandOption('host', 'give --host, the FTP server (or the firewall in front of it)'),
+    handler: run(async (args, io) => sweepAndReport(toSweepJob(combineFlags(givenFlags(args), undefined, io.env), io.env), io)),
+  };
+}
+
+export function runCommand(run: Run): CommandModule {
+  return {
+    command: 'run <file>',
+    describe: 'run a sweep file (sweeps/*.yaml); flags given here override the file',
+    builder: (y: Argv) => sweepOptions(y).positional('file', { type: 'string', describe: 'the sweep file, e.g. sweeps/last-octet.yaml' }),
+    handler: run(async (args, io) => {
+      const file = await loadSweepFile(String(args.file));
+      const job = toSweepJob(combineFlags(givenFlags(args), file, io.env), io.env, `give --host, or set host in ${file.path}`);
+      return sweepAndReport(job, io);
     }),
   };
 }
@@ -42,11 +49,11 @@ export function probeCommand(run: Run): CommandModule {
   return {
     command: 'probe',
     describe: 'probe one value and print the whole dialogue (for a ticket)',
-    builder: (y: Argv) => targetOptions(y).option('value', { type: 'number', demandOption: 'give --value, e.g. --value 227', describe: 'last-octet value 0..255' }),
-    handler: run(async (raw, io) => {
-      const args = raw as unknown as TargetArgs & { value: number };
-      const options = toSweepOptions(args, [args.value], io.env);
-      const { result, transcript } = await probeOnce(options, args.value);
+    builder: (y: Argv) => targetOptions(y, true).option('value', { type: 'number', demandOption: 'give --value, e.g. --value 227', describe: 'last-octet value 0..255' }),
+    handler: run(async (args, io) => {
+      const value = Number(args.value);
+      const { options } = toSweepJob(combineFlags({ ...givenFlags(args), values: String(value) }, undefined, io.env), io.env);
+      const { result, transcript } = await probeOnce(options, value);
       io.out(formatTranscript(transcript));
       io.out('');
       io.out(`verdict: ${result.verdict}`);
@@ -59,7 +66,38 @@ export function probeCommand(run: Run): CommandModule {
   };
 }
 
-/** `  +12 ms > PORT 127,0,0,1,64,227` — one line per entry. */
-export function formatTranscript(transcript: readonly TranscriptEntry[]): string {
-  return transcript.map((e) => `${`+${e.at} ms`.padStart(9)} ${e.dir} ${e.text}`).join('\n');
+export function reportCommand(run: Run): CommandModule {
+  return {
+    command: 'report <dir>',
+    describe: 're-render report.html and report.md from a report folder\'s results.csv and summary.json',
+    builder: (y: Argv) => y.positional('dir', { type: 'string', describe: 'a report folder written by ftpsweep' }),
+    handler: run(async (args, io) => {
+      const { files } = await rerenderReport(String(args.dir));
+      io.out(`Rendered ${files.join(' and ')}`);
+      return 0;
+    }),
+  };
+}
+
+export function mergeCommand(run: Run): CommandModule {
+  return {
+    command: 'merge <dirs..>',
+    describe: 'join the reports of shards (--shard K/N) into one report folder',
+    builder: (y: Argv) =>
+      y
+        .positional('dirs', { type: 'string', array: true, describe: 'the shards\' report folders' })
+        .option('out', { type: 'string', demandOption: 'give --out, the folder for the merged report', describe: 'folder for the merged report' })
+        .option('baseline', { type: 'string', describe: 'a previous results.csv (or its folder): exit 1 only for values that got worse' })
+        .option('junit', { type: 'string', describe: 'also write JUnit XML here' }),
+    handler: run(async (args, io) => {
+      const { summary, rows } = await mergeReports({
+        dirs: (args.dirs as string[]).map(String),
+        out: String(args.out),
+        baseline: args.baseline as string | undefined,
+        junit: args.junit as string | undefined,
+      });
+      io.out(consoleReport(summary, rows, String(args.out)));
+      return summary.exitCode;
+    }),
+  };
 }

@@ -2,7 +2,7 @@
  * What the sweep prints when it is done: counts, the failing values with sent vs seen, the matrix,
  * and where the report is.
  */
-import type { ValueResult } from '../sweep/valueResult.js';
+import type { ResultRow } from '../sweep/valueResult.js';
 import { VERDICTS, isFailure } from '../sweep/verdict.js';
 import { matrixText } from './matrix.js';
 import type { Summary } from './summary.js';
@@ -10,7 +10,7 @@ import type { Summary } from './summary.js';
 /** At most this many failing values are listed; the CSV has them all. */
 const LISTED_FAILURES = 20;
 
-export function consoleReport(summary: Summary, results: readonly ValueResult[], reportDir: string): string {
+export function consoleReport(summary: Summary, results: readonly ResultRow[], reportDir: string): string {
   const { target, options } = summary;
   const out: string[] = [];
   out.push(
@@ -28,6 +28,12 @@ export function consoleReport(summary: Summary, results: readonly ValueResult[],
     }
     if (failing.length > LISTED_FAILURES) out.push(`  … and ${failing.length - LISTED_FAILURES} more (see results.csv)`);
   }
-  out.push('', matrixText(results), '', `Report: ${reportDir}`);
+  const b = summary.baseline;
+  if (b) {
+    const list = (values: readonly number[]): string => (values.length === 0 ? 'none' : values.join(', '));
+    out.push('', `Compared with the baseline ${b.source}:`, `  new failures (got worse): ${list(b.newFailures)}`, `  fixed: ${list(b.fixed)}`, `  unchanged failures: ${list(b.unchanged)}`);
+    if (b.changed.length > 0) out.push(`  failing differently: ${b.changed.map((c) => `${c.value} ${c.from} → ${c.to}`).join(', ')}`);
+  }
+  out.push('', matrixText(results), '', `Report: ${reportDir}${summary.dialogueValue !== null ? ` (report.html, report.md; dialogue of value ${summary.dialogueValue} in dialogue.txt)` : ' (report.html, report.md)'}`);
   return out.join('\n');
 }

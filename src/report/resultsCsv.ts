@@ -1,14 +1,18 @@
 /**
- * results.csv: one row per value, for the firewall ticket. Column order is part of the interface.
+ * results.csv: one row per value, for the firewall ticket. Column order is part of the interface:
+ * baselines, `ftpsweep report` and `ftpsweep merge` read the file back.
  */
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import type { ValueResult } from '../sweep/valueResult.js';
+import { UsageError } from '../ftp/errors.js';
+import type { ResultRow } from '../sweep/valueResult.js';
+import { VERDICTS, type Verdict } from '../sweep/verdict.js';
 
 export const RESULT_COLUMNS = ['value', 'sent', 'seen', 'reply_code', 'reply', 'data', 'verdict', 'repeat', 'detail', 'ms'] as const;
 export type ResultColumn = (typeof RESULT_COLUMNS)[number];
 
 /** `repeat` is failures/attempts: `3/3` failed every time, `1/3` intermittently, `0/1` passed. */
-export function resultRow(r: ValueResult): Record<ResultColumn, string | number> {
+export function csvRecord(r: ResultRow): Record<ResultColumn, string | number> {
   return {
     value: r.value,
     sent: r.sent,
@@ -23,6 +27,48 @@ export function resultRow(r: ValueResult): Record<ResultColumn, string | number>
   };
 }
 
-export function resultsCsv(results: readonly ValueResult[]): string {
-  return stringify(results.map(resultRow), { header: true, columns: [...RESULT_COLUMNS] });
+export function resultsCsv(results: readonly ResultRow[]): string {
+  return stringify(results.map(csvRecord), { header: true, columns: [...RESULT_COLUMNS] });
+}
+
+/**
+ * Reads a results.csv back. `source` names the file in errors: a file that is not an ftpsweep
+ * results.csv is a user's mistake (a wrong --baseline), reported as one line.
+ */
+export function parseResultsCsv(text: string, source: string): ResultRow[] {
+  const bad = (what: string): UsageError => new UsageError(`${source}: ${what}`, 'give a results.csv written by ftpsweep, or the report folder holding it');
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  if (firstLine !== RESULT_COLUMNS.join(',')) throw bad(`the header is not ${RESULT_COLUMNS.join(',')}`);
+  let records: string[][];
+  try {
+    records = parse(text, { relax_column_count: false }) as string[][];
+  } catch (error) {
+    throw bad(`not a CSV file (${(error as Error).message.split('\n')[0]})`);
+  }
+  const [header, ...rows] = records;
+  if (!header || header.join(',') !== RESULT_COLUMNS.join(',')) throw bad(`the header is not ${RESULT_COLUMNS.join(',')}`); // e.g. quoted
+  const seen = new Set<number>();
+  return rows.map((row, i) => {
+    const line = i + 2;
+    const [value, sent, seenCol, replyCode, reply, data, verdict, repeat, detail, ms] = row as [string, string, string, string, string, string, string, string, string, string];
+    const repeatMatch = /^(\d+)\/(\d+)$/.exec(repeat);
+    if (!/^\d+$/.test(value)) throw bad(`line ${line}: value ${JSON.stringify(value)} is not a number`);
+    if (seen.has(Number(value))) throw bad(`line ${line}: value ${value} appears twice`);
+    seen.add(Number(value));
+    if (!(VERDICTS as readonly string[]).includes(verdict)) throw bad(`line ${line}: unknown verdict ${JSON.stringify(verdict)}`);
+    if (!repeatMatch) throw bad(`line ${line}: repeat ${JSON.stringify(repeat)} is not failures/attempts`);
+    return {
+      value: Number(value),
+      sent,
+      seen: seenCol,
+      replyCode: replyCode === '' ? undefined : Number(replyCode),
+      reply,
+      data,
+      verdict: verdict as Verdict,
+      failures: Number(repeatMatch[1]),
+      attempts: Number(repeatMatch[2]),
+      detail,
+      ms: Number(ms) || 0,
+    };
+  });
 }

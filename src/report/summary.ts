@@ -1,24 +1,33 @@
 /**
- * summary.json: what was swept, how, and what came out. Never the password.
+ * summary.json: what was swept, how, and what came out. Never the password. `ftpsweep report` and
+ * `ftpsweep merge` read it back, so it carries everything the other reports need besides the rows.
  */
-import { formatValueList } from '../sweep/values.js';
+import type { Shard } from '../sweep/shard.js';
 import type { SweepOptions, SweepOutcome } from '../sweep/sweep.js';
-import type { ValueResult } from '../sweep/valueResult.js';
+import type { ResultRow } from '../sweep/valueResult.js';
+import { formatValueList } from '../sweep/values.js';
 import { VERDICTS, isFailure, type Verdict } from '../sweep/verdict.js';
 import { VERSION } from '../version.js';
+import type { Comparison } from './baseline.js';
+
+export interface SummaryOptions {
+  readonly oracle: string;
+  readonly values: string;
+  readonly highByte: string | number;
+  readonly advertise: string | null;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly confirm: number;
+}
 
 export interface Summary {
   readonly tool: { readonly name: 'ftpsweep'; readonly version: string };
   readonly target: { readonly host: string; readonly port: number; readonly user: string };
-  readonly options: {
-    readonly oracle: string;
-    readonly values: string;
-    readonly highByte: string | number;
-    readonly advertise: string | null;
-    readonly concurrency: number;
-    readonly timeoutMs: number;
-    readonly confirm: number;
-  };
+  readonly options: SummaryOptions;
+  /** This report is shard K of N (`--shard`), or null. */
+  readonly shard: Shard | null;
+  /** The report folders `ftpsweep merge` joined into this one, or null. */
+  readonly mergedFrom: readonly string[] | null;
   readonly startedAt: string;
   readonly endedAt: string;
   readonly durationMs: number;
@@ -27,43 +36,84 @@ export interface Summary {
   readonly total: number;
   readonly counts: Readonly<Record<Verdict, number>>;
   readonly failing: readonly { readonly value: number; readonly verdict: Verdict; readonly sent: string; readonly seen: string; readonly data: string; readonly detail: string }[];
-  /** 0: every value passed or was translated; 1: some value failed. */
+  /** The comparison with `--baseline`, or null. */
+  readonly baseline: Comparison | null;
+  /** The value whose probe dialogue is in dialogue.txt, or null. */
+  readonly dialogueValue: number | null;
+  /** 0: every value passed (or, with a baseline, none got worse); 1: otherwise. */
   readonly exitCode: 0 | 1;
 }
 
-export function countVerdicts(results: readonly ValueResult[]): Record<Verdict, number> {
+export function countVerdicts(rows: readonly ResultRow[]): Record<Verdict, number> {
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
-  for (const r of results) counts[r.verdict]++;
+  for (const r of rows) counts[r.verdict]++;
   return counts;
 }
 
-/** The sweep's exit code: 1 when any value failed (a firewall problem to report), else 0. */
-export function sweepExitCode(results: readonly ValueResult[]): 0 | 1 {
-  return results.some((r) => isFailure(r.verdict)) ? 1 : 0;
+/**
+ * The exit code: 1 when any value failed — or, given a baseline comparison, only when a value got
+ * worse than in the baseline. Otherwise 0.
+ */
+export function sweepExitCode(rows: readonly ResultRow[], baseline?: Comparison | null): 0 | 1 {
+  if (baseline) return baseline.newFailures.length > 0 ? 1 : 0;
+  return rows.some((r) => isFailure(r.verdict)) ? 1 : 0;
 }
 
-export function buildSummary(options: SweepOptions, outcome: SweepOutcome): Summary {
+export function summaryOptions(options: SweepOptions): SummaryOptions {
+  return {
+    oracle: options.oracle,
+    values: formatValueList(options.values),
+    highByte: options.highByte,
+    advertise: options.advertise ?? null,
+    concurrency: options.concurrency,
+    timeoutMs: options.timeoutMs,
+    confirm: options.confirm,
+  };
+}
+
+export interface SummaryParts {
+  readonly target: Summary['target'];
+  readonly options: SummaryOptions;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  readonly reflector: boolean;
+  readonly rows: readonly ResultRow[];
+  readonly shard?: Shard | null;
+  readonly mergedFrom?: readonly string[] | null;
+  readonly baseline?: Comparison | null;
+  readonly dialogueValue?: number | null;
+}
+
+export function makeSummary(parts: SummaryParts): Summary {
+  const { rows } = parts;
   return {
     tool: { name: 'ftpsweep', version: VERSION },
-    target: { host: options.host, port: options.port, user: options.user },
-    options: {
-      oracle: options.oracle,
-      values: formatValueList(options.values),
-      highByte: options.highByte,
-      advertise: options.advertise ?? null,
-      concurrency: options.concurrency,
-      timeoutMs: options.timeoutMs,
-      confirm: options.confirm,
-    },
-    startedAt: outcome.startedAt.toISOString(),
-    endedAt: outcome.endedAt.toISOString(),
-    durationMs: outcome.endedAt.getTime() - outcome.startedAt.getTime(),
-    reflector: outcome.reflector,
-    total: outcome.results.length,
-    counts: countVerdicts(outcome.results),
-    failing: outcome.results
-      .filter((r) => isFailure(r.verdict))
-      .map((r) => ({ value: r.value, verdict: r.verdict, sent: r.sent, seen: r.seen, data: r.data, detail: r.detail })),
-    exitCode: sweepExitCode(outcome.results),
+    target: parts.target,
+    options: parts.options,
+    shard: parts.shard ?? null,
+    mergedFrom: parts.mergedFrom ?? null,
+    startedAt: parts.startedAt.toISOString(),
+    endedAt: parts.endedAt.toISOString(),
+    durationMs: parts.endedAt.getTime() - parts.startedAt.getTime(),
+    reflector: parts.reflector,
+    total: rows.length,
+    counts: countVerdicts(rows),
+    failing: rows.filter((r) => isFailure(r.verdict)).map((r) => ({ value: r.value, verdict: r.verdict, sent: r.sent, seen: r.seen, data: r.data, detail: r.detail })),
+    baseline: parts.baseline ?? null,
+    dialogueValue: parts.dialogueValue ?? null,
+    exitCode: sweepExitCode(rows, parts.baseline),
   };
+}
+
+/** The summary of a sweep just run. */
+export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra: Pick<SummaryParts, 'shard' | 'baseline' | 'dialogueValue'> = {}): Summary {
+  return makeSummary({
+    target: { host: options.host, port: options.port, user: options.user },
+    options: summaryOptions(options),
+    startedAt: outcome.startedAt,
+    endedAt: outcome.endedAt,
+    reflector: outcome.reflector,
+    rows: outcome.results,
+    ...extra,
+  });
 }

@@ -6,7 +6,8 @@ import { replyMessage } from '../ftp/replyParser.js';
 import type { Attempt, DataOutcome } from './evidence.js';
 import { classify, decide, type Judged, type Verdict } from './verdict.js';
 
-export interface ValueResult {
+/** A report row: what results.csv holds for one value, and all reports are made from. */
+export interface ResultRow {
   readonly value: number;
   readonly verdict: Verdict;
   /** The command sent (of the attempt shown), without CRLF. */
@@ -24,6 +25,10 @@ export interface ValueResult {
   readonly detail: string;
   /** Duration of the attempt shown, in milliseconds. */
   readonly ms: number;
+}
+
+/** A row as the sweep made it, with the evidence behind it. */
+export interface ValueResult extends ResultRow {
   /** Every attempt with its judgement, first pass first. */
   readonly judged: readonly Judged[];
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { matrixCsv, matrixText, verdictGrid } from '../../src/report/matrix.js';
 import { RESULT_COLUMNS, resultsCsv } from '../../src/report/resultsCsv.js';
 import { buildSummary, sweepExitCode } from '../../src/report/summary.js';
-import { defaultReportDir, writeReport } from '../../src/report/writeReport.js';
+import { defaultReportDir, readReport, writeReport } from '../../src/report/reportFolder.js';
 import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/sweep/sweep.js';
 import { valueResult } from '../../src/sweep/valueResult.js';
 import { attempt, reply } from '../helpers/attempts.js';
@@ -87,14 +87,20 @@ describe('summary.json and the report folder', () => {
     expect(defaultReportDir('::1', 21, new Date(2026, 10, 29, 3, 4, 5))).toBe(path.join('reports', '__1-21-20261129-030405'));
   });
 
-  it('writes the three files', async () => {
+  it('writes the report folder and reads it back unchanged', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ftpsweep-report-'));
     try {
-      const summary = buildSummary(OPTIONS, { startedAt: new Date(0), endedAt: new Date(1), results: results(), reflector: true });
-      const files = await writeReport(path.join(dir, 'out'), summary, results());
-      expect(files.map((f) => path.basename(f))).toEqual(['results.csv', 'matrix.csv', 'summary.json']);
+      const rows = results();
+      const summary = buildSummary(OPTIONS, { startedAt: new Date(0), endedAt: new Date(1), results: rows, reflector: true }, { dialogueValue: 227 });
+      const files = await writeReport(path.join(dir, 'out'), summary, rows, '  +1 ms > PORT 127,0,0,1,124,227');
+      expect(files.map((f) => path.basename(f))).toEqual(['results.csv', 'matrix.csv', 'summary.json', 'report.html', 'report.md', 'dialogue.txt']);
       const json = JSON.parse(await readFile(files[2]!, 'utf8'));
       expect(json.target).toEqual({ host: '127.0.0.1', port: 2100, user: 'anonymous' });
+      const back = await readReport(path.join(dir, 'out'));
+      expect(back.summary).toEqual(summary);
+      expect(back.dialogue).toBe('  +1 ms > PORT 127,0,0,1,124,227');
+      const strip = ({ judged: _, ...row }: (typeof rows)[number]) => row;
+      expect(back.rows).toEqual(rows.map(strip));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,110 @@
+/**
+ * Sweep files (`sweeps/*.yaml`): named sweep definitions whose keys are the `ftpsweep sweep` flags,
+ * spelled the same way, so "CLI flags override the file" needs no explaining. String values may name
+ * environment variables as `${VAR}` (a host kept out of the repository, say); a variable is only
+ * required when its key is used, i.e. not overridden on the command line.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { UsageError, errnoCode } from '../ftp/errors.js';
+
+/** Every key a sweep file may hold, with what it takes. */
+export const SWEEP_FILE_KEYS = {
+  description: 'string',
+  host: 'string',
+  port: 'number',
+  user: 'string',
+  'password-env': 'string',
+  field: ['p2'],
+  values: 'values',
+  oracle: ['data', 'reply'],
+  'high-byte': 'string-or-number',
+  advertise: 'string',
+  concurrency: 'number',
+  timeout: 'number',
+  confirm: 'number',
+  out: 'string',
+  baseline: 'string',
+  junit: 'string',
+  shard: 'string',
+} as const satisfies Record<string, 'string' | 'number' | 'values' | 'string-or-number' | readonly string[]>;
+
+export type SweepFileKey = keyof typeof SWEEP_FILE_KEYS;
+export type SweepFileValues = Partial<Record<SweepFileKey, string | number>>;
+
+export interface SweepFile {
+  readonly path: string;
+  /** Values as written (`${VAR}` not yet expanded). */
+  readonly values: SweepFileValues;
+}
+
+const HINT = (file: string): string => `fix ${file}; allowed keys: ${Object.keys(SWEEP_FILE_KEYS).join(', ')} (see sweeps/last-octet.yaml)`;
+
+function describe(kind: (typeof SWEEP_FILE_KEYS)[SweepFileKey]): string {
+  if (Array.isArray(kind)) return `one of ${kind.join(', ')}`;
+  return { string: 'a string', number: 'a whole number', values: 'a value list such as 0-255 or [0, 1, 227]', 'string-or-number': 'auto or a number' }[kind as string]!;
+}
+
+/** Checks one key's value; returns it normalised (a values list becomes `0,1,227`). */
+function checkValue(file: string, key: SweepFileKey, value: unknown): string | number {
+  const kind = SWEEP_FILE_KEYS[key];
+  const fail = (): never => {
+    throw new UsageError(`${file}: key "${key}" is ${JSON.stringify(value)}, but must be ${describe(kind)}`, HINT(file));
+  };
+  if (Array.isArray(kind)) return typeof value === 'string' && kind.includes(value) ? value : fail();
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string' ? value : fail();
+    case 'number':
+      return typeof value === 'number' && Number.isInteger(value) ? value : fail();
+    case 'string-or-number':
+      return typeof value === 'string' || typeof value === 'number' ? value : fail();
+    case 'values':
+      if (typeof value === 'string' || typeof value === 'number') return value;
+      if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number' || typeof v === 'string')) return value.join(',');
+      return fail();
+  }
+  return fail();
+}
+
+/** Parses and validates a sweep file's text. Errors name the file, the key, and what is allowed. */
+export function parseSweepFile(text: string, file: string): SweepFile {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, HINT(file));
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new UsageError(`${file}: expected a mapping of keys to values`, HINT(file));
+  }
+  const values: SweepFileValues = {};
+  for (const [key, value] of Object.entries(doc)) {
+    if (!(key in SWEEP_FILE_KEYS)) throw new UsageError(`${file}: unknown key "${key}"`, HINT(file));
+    if (value === null) continue; // `key:` left empty means "not set"
+    values[key as SweepFileKey] = checkValue(file, key as SweepFileKey, value);
+  }
+  return { path: file, values };
+}
+
+export async function loadSweepFile(file: string): Promise<SweepFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read sweep file ${file}: ${errnoCode(error) === 'ENOENT' ? 'no such file' : (error as Error).message}`, 'give the path of a sweep file, e.g. sweeps/last-octet.yaml');
+  }
+  return parseSweepFile(text, file);
+}
+
+/** Expands `${VAR}` in a string value from `env`; a missing or empty variable is an error naming it. */
+export function expandValue(file: string, key: string, value: string | number, env: NodeJS.ProcessEnv): string | number {
+  if (typeof value !== 'string') return value;
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const found = env[name];
+    if (found === undefined || found === '') {
+      throw new UsageError(`${file}: key "${key}" needs the environment variable ${name}, which is not set`, `export ${name}=… or give --${key} on the command line`);
+    }
+    return found;
+  });
+}

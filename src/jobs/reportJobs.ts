@@ -1,0 +1,83 @@
+/**
+ * `ftpsweep report DIR` (re-render the ticket reports from results.csv + summary.json) and
+ * `ftpsweep merge DIR…` (join shard reports into one).
+ */
+import path from 'node:path';
+import { UsageError } from '../ftp/errors.js';
+import { compareWithBaseline } from '../report/baseline.js';
+import { htmlReport } from '../report/htmlReport.js';
+import { junitXml } from '../report/junit.js';
+import { markdownReport } from '../report/markdownReport.js';
+import { readReport, readResults, writeOutput, writeReport, type StoredReport } from '../report/reportFolder.js';
+import { makeSummary, type Summary } from '../report/summary.js';
+import type { ResultRow } from '../sweep/valueResult.js';
+import { formatValueList } from '../sweep/values.js';
+import { isFailure } from '../sweep/verdict.js';
+
+/** Re-renders report.html and report.md in `dir`; returns their paths. */
+export async function rerenderReport(dir: string): Promise<{ readonly summary: Summary; readonly rows: readonly ResultRow[]; readonly files: readonly string[] }> {
+  const { summary, rows, dialogue } = await readReport(dir);
+  const files = [path.join(dir, 'report.html'), path.join(dir, 'report.md')];
+  await writeOutput(files[0]!, htmlReport(summary, rows, dialogue));
+  await writeOutput(files[1]!, markdownReport(summary, rows, dialogue));
+  return { summary, rows, files };
+}
+
+export interface MergeJob {
+  readonly dirs: readonly string[];
+  readonly out: string;
+  readonly baseline: string | undefined;
+  readonly junit: string | undefined;
+}
+
+function sameTarget(a: Summary, b: Summary): string | undefined {
+  const describe = (s: Summary): string => `${s.target.user}@${s.target.host}:${s.target.port} (${s.options.oracle} oracle)`;
+  return describe(a) === describe(b) ? undefined : `${describe(a)} vs ${describe(b)}`;
+}
+
+/** Checks the reports fit together: one target, one oracle, one shard count, no value twice. */
+function checkMergeable(reports: readonly StoredReport[]): void {
+  const [first] = reports;
+  const owner = new Map<number, string>();
+  for (const report of reports) {
+    const mismatch = sameTarget(first!.summary, report.summary);
+    if (mismatch) throw new UsageError(`${first!.dir} and ${report.dir} swept different targets: ${mismatch}`, 'merge only the shards of one sweep');
+    if ((first!.summary.shard?.count ?? null) !== (report.summary.shard?.count ?? null)) {
+      throw new UsageError(`${first!.dir} and ${report.dir} come from different shardings`, 'merge only the shards of one sweep (same --shard K/N count)');
+    }
+    for (const row of report.rows) {
+      const other = owner.get(row.value);
+      if (other !== undefined) throw new UsageError(`value ${row.value} is in both ${other} and ${report.dir}`, 'merge each shard once; shards of one sweep never overlap');
+      owner.set(row.value, report.dir);
+    }
+  }
+}
+
+export async function mergeReports(job: MergeJob): Promise<{ readonly summary: Summary; readonly rows: readonly ResultRow[]; readonly files: readonly string[] }> {
+  if (job.dirs.length === 0) throw new UsageError('nothing to merge', 'give the report folders of the shards: ftpsweep merge DIR… --out DIR');
+  const reports = await Promise.all(job.dirs.map((dir) => readReport(dir)));
+  checkMergeable(reports);
+  const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
+
+  const rows = reports.flatMap((r) => r.rows).sort((a, b) => a.value - b.value);
+  const first = reports[0]!.summary;
+  const withDialogue = reports.find((r) => r.dialogue !== undefined && r.summary.dialogueValue !== null && rows.some((row) => row.value === r.summary.dialogueValue && isFailure(row.verdict)));
+  const comparison = baseline ? compareWithBaseline(rows, baseline.rows, job.baseline!) : null;
+  const summary = makeSummary({
+    target: first.target,
+    options: { ...first.options, values: formatValueList(rows.map((r) => r.value)) },
+    startedAt: new Date(Math.min(...reports.map((r) => Date.parse(r.summary.startedAt)))),
+    endedAt: new Date(Math.max(...reports.map((r) => Date.parse(r.summary.endedAt)))),
+    reflector: reports.some((r) => r.summary.reflector),
+    rows,
+    mergedFrom: job.dirs,
+    baseline: comparison,
+    dialogueValue: withDialogue?.summary.dialogueValue ?? null,
+  });
+  const files = await writeReport(job.out, summary, rows, withDialogue?.dialogue);
+  if (job.junit !== undefined) {
+    await writeOutput(job.junit, junitXml(summary, rows), '--junit');
+    files.push(job.junit);
+  }
+  return { summary, rows, files };
+}

@@ -1,0 +1,77 @@
+/**
+ * A whole sweep as `ftpsweep sweep` and `ftpsweep run` do it: the sweep, the dialogue of one failing
+ * probe, the comparison with a baseline, and every report file. The CLI only prints and exits.
+ */
+import { compareWithBaseline } from '../report/baseline.js';
+import { junitXml } from '../report/junit.js';
+import { defaultReportDir, readResults, writeOutput, writeReport } from '../report/reportFolder.js';
+import { buildSummary, type Summary } from '../report/summary.js';
+import { formatTranscript } from '../report/transcript.js';
+import { probeOnce } from '../sweep/probeOnce.js';
+import { shardValues, type Shard } from '../sweep/shard.js';
+import { runSweep, type SweepOptions, type SweepProgress } from '../sweep/sweep.js';
+import type { ResultRow } from '../sweep/valueResult.js';
+import { isFailure, type Verdict } from '../sweep/verdict.js';
+import { FtpSweepError } from '../ftp/errors.js';
+
+export interface SweepJob {
+  readonly options: SweepOptions;
+  /** Report folder; default reports/<host>-<port>-<stamp>[-shard-K-of-N]. */
+  readonly out: string | undefined;
+  /** A previous results.csv, or the report folder holding it. */
+  readonly baseline: string | undefined;
+  /** Where to write JUnit XML. */
+  readonly junit: string | undefined;
+  readonly shard: Shard | undefined;
+}
+
+export interface JobOutcome {
+  readonly summary: Summary;
+  readonly rows: readonly ResultRow[];
+  readonly dir: string;
+  readonly files: readonly string[];
+}
+
+/** Which failing value's dialogue the ticket shows: the most telling verdict first. */
+const DIALOGUE_PREFERENCE: readonly Verdict[] = ['corrupted', 'no-data', 'timeout', 'reset', 'rejected', 'error'];
+
+export function dialogueValue(rows: readonly ResultRow[]): number | undefined {
+  for (const verdict of DIALOGUE_PREFERENCE) {
+    const row = rows.find((r) => r.verdict === verdict);
+    if (row) return row.value;
+  }
+  return undefined;
+}
+
+/** Probes `value` once more with its whole dialogue kept; a failure to do so is said in the text. */
+async function captureDialogue(options: SweepOptions, value: number): Promise<string> {
+  try {
+    const { result, transcript } = await probeOnce(options, value);
+    return `${formatTranscript(transcript)}\n\nverdict: ${result.verdict}\ndetail:  ${result.detail}`;
+  } catch (error) {
+    if (!(error instanceof FtpSweepError)) throw error;
+    return `(value ${value} could not be probed again for its dialogue: ${error.message})`;
+  }
+}
+
+export async function runSweepJob(job: SweepJob, onProgress?: (p: SweepProgress) => void): Promise<JobOutcome> {
+  // Read the baseline before sweeping: a wrong path should cost nothing.
+  const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
+  const options = job.shard ? { ...job.options, values: shardValues(job.options.values, job.shard) } : job.options;
+  const outcome = await runSweep(options, onProgress);
+  const rows = outcome.results;
+
+  const chosen = dialogueValue(rows.filter((r) => isFailure(r.verdict)));
+  const dialogue = chosen === undefined ? undefined : await captureDialogue(options, chosen);
+  const comparison = baseline ? compareWithBaseline(rows, baseline.rows, job.baseline!) : undefined;
+  const summary = buildSummary(options, outcome, { shard: job.shard ?? null, baseline: comparison ?? null, dialogueValue: chosen ?? null });
+
+  const shardSuffix = job.shard ? `-shard-${job.shard.index}-of-${job.shard.count}` : '';
+  const dir = job.out ?? `${defaultReportDir(options.host, options.port, outcome.startedAt)}${shardSuffix}`;
+  const files = await writeReport(dir, summary, rows, dialogue);
+  if (job.junit !== undefined) {
+    await writeOutput(job.junit, junitXml(summary, rows), '--junit');
+    files.push(job.junit);
+  }
+  return { summary, rows, dir, files };
+}

@@ -1,0 +1,51 @@
+/**
+ * Regression check against a baseline (a previous results.csv): only a value whose verdict got
+ * worse fails the run, so a firewall that has always corrupted 227 does not turn CI red every night
+ * while still being listed, and a new corruption does.
+ */
+import type { ResultRow } from '../sweep/valueResult.js';
+import { isFailure, type Verdict } from '../sweep/verdict.js';
+
+export interface Comparison {
+  /** Where the baseline came from, as given. */
+  readonly source: string;
+  /** Values that got worse: passing (or absent) before and failing now, or a local error before. */
+  readonly newFailures: readonly number[];
+  /** Values that failed before and pass now. */
+  readonly fixed: readonly number[];
+  /** Values that fail now as they did before, with the same verdict. */
+  readonly unchanged: readonly number[];
+  /** Values that fail now and failed before, with another verdict (not worse: both are failures). */
+  readonly changed: readonly { readonly value: number; readonly from: Verdict; readonly to: Verdict }[];
+}
+
+/**
+ * 0: fine (pass, translated); 1: a local error, which says nothing about the firewall; 2: any
+ * firewall failure. "Worse" means a higher rank.
+ */
+function rank(verdict: Verdict | undefined): number {
+  if (verdict === undefined || !isFailure(verdict)) return 0;
+  return verdict === 'error' ? 1 : 2;
+}
+
+export function compareWithBaseline(rows: readonly ResultRow[], baseline: readonly ResultRow[], source: string): Comparison {
+  const before = new Map(baseline.map((r) => [r.value, r.verdict]));
+  const newFailures: number[] = [];
+  const fixed: number[] = [];
+  const unchanged: number[] = [];
+  const changed: { value: number; from: Verdict; to: Verdict }[] = [];
+  for (const row of rows) {
+    const was = before.get(row.value);
+    const [then, now] = [rank(was), rank(row.verdict)];
+    if (now > then) newFailures.push(row.value);
+    else if (then > 0 && now === 0) fixed.push(row.value);
+    else if (now > 0 && was === row.verdict) unchanged.push(row.value);
+    else if (now > 0 && was !== undefined) changed.push({ value: row.value, from: was, to: row.verdict });
+  }
+  return { source, newFailures, fixed, unchanged, changed };
+}
+
+/** Whether a failing value is already known from the baseline (not a regression). */
+export function isKnownFailure(comparison: Comparison | undefined, value: number): boolean {
+  return comparison !== undefined && (comparison.unchanged.includes(value) || comparison.changed.some((c) => c.value === value));
+}

@@ -1,0 +1,132 @@
+/**
+ * report.html: the ticket report as one self-contained page — no external scripts, fonts or images,
+ * so it can be attached to a ticket and opened anywhere. Every text from the far side is escaped:
+ * a hostile server's reply must not become markup.
+ */
+import type { ResultRow } from '../sweep/valueResult.js';
+import { VERDICTS, type Verdict } from '../sweep/verdict.js';
+import { verdictGrid } from './matrix.js';
+import type { Summary } from './summary.js';
+import type { Split } from './textDiff.js';
+import { ticketModel } from './ticketModel.js';
+
+const COLOURS: Readonly<Record<Verdict, string>> = {
+  pass: '#cdeccd',
+  translated: '#cfe3fa',
+  corrupted: '#e8463c',
+  rejected: '#f5a742',
+  'no-data': '#a77bd6',
+  timeout: '#b8860b',
+  reset: '#8b1a1a',
+  error: '#9e9e9e',
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function marked(split: Split): string {
+  return `${escapeHtml(split.before)}<mark>${escapeHtml(split.changed)}</mark>${escapeHtml(split.after)}`;
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d1d1d;max-width:1100px}
+h1{font-size:20px}h2{font-size:16px;margin-top:28px;border-bottom:1px solid #ddd}
+table{border-collapse:collapse}td,th{padding:3px 7px;vertical-align:top;text-align:left}
+.facts th{color:#555;font-weight:normal;padding-right:16px}
+.grid td,.grid th{width:34px;height:26px;text-align:center;font:12px monospace;border:1px solid #fff}
+.grid td{cursor:pointer}.grid td:focus,.grid td.selected{outline:3px solid #111;outline-offset:-3px}
+.grid td.failing{color:#fff;font-weight:bold}
+.chip{display:inline-block;padding:1px 8px;margin:2px;border-radius:9px;font-size:12px}
+.v-corrupted,.v-reset,.v-no-data,.v-timeout{color:#fff}
+code,pre{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}pre{background:#f6f6f6;padding:10px;overflow:auto}
+mark{background:#ffd54f;color:#000;outline:1px solid #c49000}
+.failures td{border-bottom:1px solid #eee}.failures code{white-space:pre}
+#row{min-height:3em;background:#fafafa;border:1px solid #ddd;padding:8px;margin-top:8px}
+#row dt{float:left;width:6em;color:#555}#row dd{margin-left:7em}
+.new{color:#c62828;font-weight:bold}.known{color:#666}
+`;
+
+/** Click (or Enter on) a cell: its row appears below the grid. Data comes from the JSON block. */
+const SCRIPT = `
+const rows=new Map(JSON.parse(document.getElementById('rows').textContent).map(r=>[r.value,r]));
+const panel=document.getElementById('row');
+function show(td){
+  document.querySelectorAll('.grid td.selected').forEach(c=>c.classList.remove('selected'));
+  td.classList.add('selected');
+  const r=rows.get(Number(td.dataset.value));
+  panel.replaceChildren();
+  const dl=document.createElement('dl');
+  for(const [k,v] of [['value',r.value],['verdict',r.verdict],['repeat',r.failures+'/'+r.attempts],['sent',r.sent],['seen',r.seen],['reply',r.reply],['data',r.data],['detail',r.detail],['ms',r.ms]]){
+    const dt=document.createElement('dt');dt.textContent=k;const dd=document.createElement('dd');dd.textContent=String(v??'');dl.append(dt,dd);
+  }
+  panel.append(dl);
+}
+document.querySelectorAll('.grid td[data-value]').forEach(td=>{
+  td.addEventListener('click',()=>show(td));
+  td.addEventListener('keydown',e=>{if(e.key==='Enter'||e.key===' '){e.preventDefault();show(td);}});
+});
+`;
+
+/** Exactly the report columns, in a fixed order, whatever else the row object carries. */
+function rowData(r: ResultRow): ResultRow {
+  const { value, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms } = r;
+  return { value, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms };
+}
+
+export function htmlReport(summary: Summary, rows: readonly ResultRow[], dialogue?: string): string {
+  const m = ticketModel(summary, rows, dialogue);
+  const byValue = new Map(rows.map((r) => [r.value, r]));
+  const grid = verdictGrid(rows)
+    .map((line, r) => {
+      if (line.every((v) => v === undefined)) return '';
+      const cells = line
+        .map((v, c) => {
+          const value = r * 16 + c;
+          if (v === undefined) return '<td></td>';
+          const row = byValue.get(value)!;
+          const failing = v !== 'pass' && v !== 'translated';
+          return `<td class="v-${v}${failing ? ' failing' : ''}" data-value="${value}" data-verdict="${v}" tabindex="0" title="${escapeHtml(`${value}: ${v} — ${row.detail}`)}">${value}</td>`;
+        })
+        .join('');
+      return `<tr><th>${r * 16}</th>${cells}</tr>`;
+    })
+    .join('\n');
+  const css = STYLE + VERDICTS.map((v) => `.v-${v}{background:${COLOURS[v]}}`).join('');
+  const chips = m.counts.map(([v, n]) => `<span class="chip v-${v}">${v} ${n}</span>`).join('');
+  const failing = m.failing
+    .map(({ row: r, diff, baseline }) => {
+      const sent = diff ? marked(diff.sent) : escapeHtml(r.sent);
+      const seen = diff ? marked(diff.seen) : escapeHtml(r.seen);
+      const tag = baseline ? ` <span class="${baseline}">${baseline}</span>` : '';
+      return `<tr><td>${r.value}${tag}</td><td><span class="chip v-${r.verdict}">${r.verdict}</span></td><td>${r.failures}/${r.attempts}</td><td><code>${sent}</code><br><code>${seen}</code></td><td><code>${escapeHtml(r.data)}</code></td><td>${escapeHtml(r.detail)}</td></tr>`;
+    })
+    .join('\n');
+  // JSON inside <script>: "<" escaped so no text can close the element.
+  const json = JSON.stringify(rows.map(rowData)).replace(/</g, '\\u003c');
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(m.title)}</title><style>${css}</style></head>
+<body>
+<h1>${escapeHtml(m.title)}</h1>
+<table class="facts">${m.facts.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+<h2>Result</h2>
+<p id="headline"><strong>${escapeHtml(m.headline)}</strong></p><p>${chips}</p>
+<h2>Matrix</h2>
+<p>Row = value rounded down to a multiple of 16, column = +0..+15. Hover a cell for its verdict, click it for its row.</p>
+<table class="grid" id="grid"><tr><th></th>${Array.from({ length: 16 }, (_, c) => `<th>+${c}</th>`).join('')}</tr>
+${grid}
+</table>
+<p>${VERDICTS.map((v) => `<span class="chip v-${v}">${v}</span>`).join('')}</p>
+<div id="row" aria-live="polite">Click a cell to see its row.</div>
+${m.baselineLines.length > 0 ? `<h2>Baseline</h2><ul>${m.baselineLines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}
+${m.failing.length > 0 ? `<h2>Failing values</h2><p>sent above seen; the bytes that differ are <mark>marked</mark>.</p><table class="failures" id="failing"><tr><th>value</th><th>verdict</th><th>repeat</th><th>sent / seen</th><th>data</th><th>detail</th></tr>\n${failing}\n</table>` : ''}
+${m.dialogue ? `<h2>Dialogue of one failing probe (value ${m.dialogue.value})</h2><p>As <code>ftpsweep probe</code> prints it: <code>&gt;</code> sent, <code>&lt;</code> received, <code>*</code> events.</p><pre id="dialogue">${escapeHtml(m.dialogue.text)}</pre>` : ''}
+<h2>What this means</h2>
+${m.meanings.map(([v, text]) => `<p><span class="chip v-${v}">${v}</span> ${escapeHtml(text)}</p>`).join('\n')}
+<script type="application/json" id="rows">${json}</script>
+<script>${SCRIPT}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,63 @@
+/**
+ * report.md: the ticket report as Markdown, for a ticket system or a pull request.
+ */
+import type { ResultRow } from '../sweep/valueResult.js';
+import { VERDICT_MARK, verdictGrid } from './matrix.js';
+import type { Summary } from './summary.js';
+import { ticketModel, type FailingEntry } from './ticketModel.js';
+
+/** Inline code that survives backticks and pipes inside the text (it comes from servers). */
+function code(text: string): string {
+  const clean = text.replace(/[\r\n]+/g, ' ').replaceAll('|', '\\|');
+  const fence = clean.includes('`') ? '``' : '`';
+  return clean === '' ? '' : `${fence}${fence.length > 1 ? ' ' : ''}${clean}${fence.length > 1 ? ' ' : ''}${fence}`;
+}
+
+function cell(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replaceAll('|', '\\|');
+}
+
+/** sent and seen one above the other, with carets under the bytes that differ. */
+function diffBlock(entry: FailingEntry): string[] {
+  const { row, diff } = entry;
+  if (!diff) return ['```', `sent  ${row.sent || '-'}`, '```'];
+  const width = Math.max(diff.seen.changed.length, diff.sent.changed.length, 1);
+  return ['```', `sent  ${row.sent}`, `seen  ${row.seen}`, `      ${' '.repeat(diff.seen.before.length)}${'^'.repeat(width)}`, '```'];
+}
+
+export function markdownReport(summary: Summary, rows: readonly ResultRow[], dialogue?: string): string {
+  const m = ticketModel(summary, rows, dialogue);
+  const out: string[] = [`# ${m.title}`, '', '| | |', '|---|---|', ...m.facts.map(([k, v]) => `| ${k} | ${cell(v)} |`), ''];
+  out.push('## Result', '', `**${m.headline}** ${m.counts.map(([v, n]) => `${v} ${n}`).join(' · ')}`, '');
+
+  out.push('## Matrix', '', `Row = value rounded down to a multiple of 16, column = +0..+15. ${Object.entries(VERDICT_MARK).map(([v, k]) => `\`${k}\` ${v}`).join(', ')}.`, '');
+  out.push(`| | ${Array.from({ length: 16 }, (_, c) => `+${c}`).join(' | ')} |`, `|---${'|---'.repeat(16)}|`);
+  verdictGrid(rows).forEach((line, r) => {
+    if (line.every((v) => v === undefined)) return;
+    out.push(`| **${r * 16}** | ${line.map((v) => (v === undefined ? ' ' : v === 'pass' || v === 'translated' ? VERDICT_MARK[v] : `**${VERDICT_MARK[v]}**`)).join(' | ')} |`);
+  });
+  out.push('');
+
+  if (m.baselineLines.length > 0) out.push('## Baseline', '', ...m.baselineLines.map((l) => `- ${cell(l)}`), '');
+
+  if (m.failing.length > 0) {
+    out.push('## Failing values', '', '| value | verdict | repeat | sent | seen | data | detail |', '|---|---|---|---|---|---|---|');
+    for (const f of m.failing) {
+      const r = f.row;
+      out.push(`| ${r.value}${f.baseline ? ` (${f.baseline})` : ''} | ${r.verdict} | ${r.failures}/${r.attempts} | ${code(r.sent)} | ${code(r.seen)} | ${code(r.data)} | ${cell(r.detail)} |`);
+    }
+    out.push('');
+    for (const f of m.failing.slice(0, 16)) {
+      out.push(`### ${f.row.value}: ${f.row.verdict} (${f.row.failures}/${f.row.attempts})`, '', ...diffBlock(f), '', `reply: ${code(f.row.reply) || '-'}`, '', cell(f.row.detail), '');
+    }
+    if (m.failing.length > 16) out.push(`… ${m.failing.length - 16} more failing values in the table above and in results.csv.`, '');
+  }
+
+  if (m.dialogue) {
+    out.push(`## Dialogue of one failing probe (value ${m.dialogue.value})`, '', 'As `ftpsweep probe` prints it; `>` sent, `<` received, `*` events. Reproduce it by hand with the same commands.', '');
+    out.push('```', m.dialogue.text.replaceAll('```', "'''"), '```', '');
+  }
+
+  out.push('## What this means', '', ...m.meanings.flatMap(([v, text]) => [`**${v}**: ${text}`, '']));
+  return `${out.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,83 @@
+/**
+ * What the ticket reports (report.md, report.html) say, computed once; the two files only render it.
+ */
+import { isFailure, VERDICTS, type Verdict } from '../sweep/verdict.js';
+import type { ResultRow } from '../sweep/valueResult.js';
+import { VERDICT_MEANING } from './meanings.js';
+import type { Summary } from './summary.js';
+import { splitDifference, type Split } from './textDiff.js';
+import { isKnownFailure } from './baseline.js';
+
+export interface FailingEntry {
+  readonly row: ResultRow;
+  /** `sent` and `seen` split around what differs; undefined when nothing was seen. */
+  readonly diff: { readonly sent: Split; readonly seen: Split } | undefined;
+  /** With a baseline: `new` (got worse) or `known` (failed before too). */
+  readonly baseline: 'new' | 'known' | undefined;
+}
+
+export interface TicketModel {
+  readonly title: string;
+  /** Label/value lines describing the run. */
+  readonly facts: readonly (readonly [string, string])[];
+  readonly headline: string;
+  readonly counts: readonly (readonly [Verdict, number])[];
+  readonly rows: readonly ResultRow[];
+  readonly failing: readonly FailingEntry[];
+  readonly baselineLines: readonly string[];
+  readonly dialogue: { readonly value: number; readonly text: string } | undefined;
+  readonly meanings: readonly (readonly [Verdict, string])[];
+}
+
+const list = (values: readonly number[]): string => (values.length === 0 ? 'none' : values.join(', '));
+
+export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialogue?: string): TicketModel {
+  const { target, options } = summary;
+  const facts: [string, string][] = [
+    ['target', `${target.host}:${target.port}, user ${target.user}`],
+    ['time', `${summary.startedAt} → ${summary.endedAt} (${(summary.durationMs / 1000).toFixed(2)} s)`],
+    ['tool', `ftpsweep ${summary.tool.version}`],
+    [
+      'options',
+      `${options.oracle} oracle, values ${options.values}, concurrency ${options.concurrency}, timeout ${options.timeoutMs} ms, ` +
+        `confirm ${options.confirm}, high byte ${options.highByte}${options.advertise ? `, advertise ${options.advertise}` : ''}`,
+    ],
+    ['far side', summary.reflector ? 'ftpsweep reflector (byte-exact echoes)' : 'an FTP server (no reflector echo)'],
+  ];
+  if (summary.shard) facts.push(['shard', `${summary.shard.index} of ${summary.shard.count}`]);
+  if (summary.mergedFrom) facts.push(['merged from', summary.mergedFrom.join(', ')]);
+
+  const failingRows = rows.filter((r) => isFailure(r.verdict));
+  const comparison = summary.baseline ?? undefined;
+  const failing = failingRows.map((row) => ({
+    row,
+    diff: row.seen && row.sent ? (({ a, b }) => ({ sent: a, seen: b }))(splitDifference(row.sent, row.seen)) : undefined,
+    baseline: comparison ? (isKnownFailure(comparison, row.value) ? 'known' : 'new') : undefined,
+  })) satisfies FailingEntry[];
+
+  const baselineLines = comparison
+    ? [
+        `baseline: ${comparison.source}`,
+        `new failures (got worse): ${list(comparison.newFailures)}`,
+        `fixed: ${list(comparison.fixed)}`,
+        `unchanged failures: ${list(comparison.unchanged)}`,
+        ...(comparison.changed.length > 0 ? [`failing differently: ${comparison.changed.map((c) => `${c.value} ${c.from} → ${c.to}`).join(', ')}`] : []),
+      ]
+    : [];
+
+  const present = VERDICTS.filter((v) => summary.counts[v] > 0);
+  return {
+    title: `ftpsweep report: ${target.host}:${target.port}`,
+    facts,
+    headline:
+      failingRows.length === 0
+        ? `All ${rows.length} values passed.`
+        : `${failingRows.length} of ${rows.length} values failed${comparison ? `; ${comparison.newFailures.length} got worse than the baseline` : ''}.`,
+    counts: present.map((v) => [v, summary.counts[v]] as const),
+    rows,
+    failing,
+    baselineLines,
+    dialogue: dialogue && summary.dialogueValue !== null ? { value: summary.dialogueValue, text: dialogue } : undefined,
+    meanings: present.map((v) => [v, VERDICT_MEANING[v]] as const),
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Sharding: `--shard K/N` gives runner K of N every N-th value, so a CI matrix can fan a large sweep
+ * out and `ftpsweep merge` can join the reports. Interleaving (not blocks) spreads values that a
+ * firewall treats alike across shards, so the shards take about the same time.
+ */
+import { UsageError } from '../ftp/errors.js';
+
+export interface Shard {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count || count > 256) {
+    throw new UsageError(`--shard ${JSON.stringify(text)} is not K/N with 1 ≤ K ≤ N ≤ 256`, 'e.g. --shard 2/4 runs the second of four shards');
+  }
+  return { index, count };
+}
+
+/** The values of shard K/N: positions K-1, K-1+N, … of the sorted list. */
+export function shardValues(values: readonly number[], shard: Shard): number[] {
+  return values.filter((_, i) => i % shard.count === shard.index - 1);
+}

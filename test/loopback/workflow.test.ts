@@ -1,0 +1,160 @@
+/**
+ * The ticket and CI workflow through the CLI: sweep files, baselines, JUnit, shards and merge, and
+ * re-rendering a report folder — against a loopback reflector behind simulated firewalls.
+ */
+import { parse } from 'csv-parse/sync';
+import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/servers/firewallSimulator.js';
+import type { RunningServer } from '../../src/servers/listen.js';
+import { startReflector } from '../../src/servers/reflector.js';
+import { runCli } from '../helpers/cli.js';
+
+let work: string;
+let reflector: RunningServer;
+let broken227: RunningServer;
+let broken227and100: RunningServer;
+let other: RunningServer;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'ftpsweep-workflow-'));
+  reflector = await startReflector({ host: '127.0.0.1', port: 0 });
+  const firewall = (corrupt: number[]) => startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: reflector.port }, corrupt, delayMs: 0 });
+  broken227 = await firewall([227]);
+  broken227and100 = await firewall([227, 100]);
+  other = await startReflector({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await Promise.all([broken227, broken227and100, other, reflector].map((s) => s?.close()));
+  await rm(work, { recursive: true, force: true });
+});
+
+const at = (name: string): string => path.join(work, name);
+const sweep = (port: number, ...extra: string[]) => runCli(['sweep', '--host', '127.0.0.1', '--port', String(port), '--confirm', '1', ...extra]);
+
+async function rows(dir: string): Promise<Record<string, string>[]> {
+  return parse(await readFile(path.join(dir, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+}
+
+describe('sweep files', () => {
+  it('run sweeps/smoke.yaml: the file supplies the values, --host and --port come from the command line', async () => {
+    const run = await runCli(['run', 'sweeps/smoke.yaml', '--host', '127.0.0.1', '--port', String(broken227.port), '--out', at('smoke')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    const result = await rows(at('smoke'));
+    expect(result.map((r) => r.value)).toEqual(['0', '1', '127', '128', '226', '227', '228', '255']);
+    expect(result.filter((r) => r.verdict !== 'pass').map((r) => r.value)).toEqual(['227']);
+  });
+
+  it('the host may come from the environment variable the file names', async () => {
+    const run = await runCli(['run', 'sweeps/smoke.yaml', '--port', String(reflector.port), '--values', '5', '--out', at('smoke-env')], { env: { FTPSWEEP_HOST: '127.0.0.1' } });
+    expect(run.code).toBe(0);
+    expect((await rows(at('smoke-env'))).map((r) => r.value)).toEqual(['5']);
+  });
+
+  it('a bad sweep file is one line naming the file and the key, exit 2', async () => {
+    const run = await runCli(['run', 'test/fixtures/bad-sweep.yaml', '--host', '127.0.0.1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/test\/fixtures\/bad-sweep\.yaml: key "concurrency" is "many", but must be a whole number/);
+  });
+});
+
+describe('regression check against a baseline', () => {
+  beforeAll(async () => {
+    // Last night: 227 corrupted (a known, reported problem).
+    const run = await sweep(broken227.port, '--out', at('baseline'));
+    expect(run.code).toBe(1);
+  });
+
+  it('the same failure again is not a regression: exit 0, and JUnit skips the known failure', async () => {
+    const run = await sweep(broken227.port, '--baseline', at('baseline'), '--junit', at('same.xml'), '--out', at('same'));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/new failures \(got worse\): none/);
+    expect(run.stdout).toMatch(/unchanged failures: 227/);
+    const xml = await readFile(at('same.xml'), 'utf8');
+    expect(xml).toContain('tests="256" failures="0" errors="0" skipped="1"');
+    const summary = JSON.parse(await readFile(path.join(at('same'), 'summary.json'), 'utf8'));
+    expect(summary.baseline).toMatchObject({ newFailures: [], unchanged: [227], fixed: [] });
+    expect(summary.exitCode).toBe(0);
+  });
+
+  it('a new corrupted value is: exit 1, listed as a new failure, a JUnit failure', async () => {
+    const run = await sweep(broken227and100.port, '--baseline', path.join(at('baseline'), 'results.csv'), '--junit', at('worse.xml'), '--out', at('worse'));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/new failures \(got worse\): 100/);
+    const xml = await readFile(at('worse.xml'), 'utf8');
+    expect(xml).toContain('failures="1" errors="0" skipped="1"');
+    expect(xml).toMatch(/name="value 100"[^>]*>\s*<failure message="corrupted/);
+    expect(await readFile(path.join(at('worse'), 'report.md'), 'utf8')).toMatch(/\| 100 \(new\) \| corrupted/);
+  });
+
+  it('a fixed firewall is reported as fixed, exit 0', async () => {
+    const run = await sweep(reflector.port, '--baseline', at('baseline'), '--out', at('fixed'));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/fixed: 227/);
+  });
+
+  it('a baseline that is not a results.csv is a one-line error, before anything is swept', async () => {
+    const run = await sweep(reflector.port, '--baseline', 'package.json', '--out', at('never'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/package\.json: the header is not value,sent,seen/);
+    await expect(readFile(path.join(at('never'), 'results.csv'))).rejects.toThrow();
+  });
+});
+
+describe('shards and merge', () => {
+  it('three shards cover every value once and merge into the full picture', async () => {
+    for (const k of [1, 2, 3]) {
+      const run = await sweep(broken227.port, '--shard', `${k}/3`, '--out', at(`shard-${k}`));
+      expect(run.code).toBe(k === 3 ? 1 : 0); // 227 = 3·75 + 2: position 227 falls to shard 3
+      expect((await rows(at(`shard-${k}`))).length).toBe(k === 1 ? 86 : 85);
+    }
+    const merged = await runCli(['merge', at('shard-1'), at('shard-2'), at('shard-3'), '--out', at('merged'), '--junit', at('merged.xml')]);
+    expect(merged.stderr).toBe('');
+    expect(merged.code).toBe(1);
+    const result = await rows(at('merged'));
+    expect(result.map((r) => Number(r.value))).toEqual(Array.from({ length: 256 }, (_, v) => v));
+    expect(result.filter((r) => r.verdict !== 'pass').map((r) => r.value)).toEqual(['227']);
+    const summary = JSON.parse(await readFile(path.join(at('merged'), 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ total: 256, options: { values: '0-255' }, mergedFrom: [at('shard-1'), at('shard-2'), at('shard-3')], dialogueValue: 227 });
+    expect(await readFile(path.join(at('merged'), 'dialogue.txt'), 'utf8')).toMatch(/> PORT 127,0,0,1,\d+,227/);
+    expect(await readFile(at('merged.xml'), 'utf8')).toContain('tests="256" failures="1"');
+  });
+
+  it('refuses overlapping shards', async () => {
+    const run = await runCli(['merge', at('shard-1'), at('shard-1'), '--out', at('overlap')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/value 0 is in both .*shard-1 and .*shard-1/);
+  });
+
+  it('refuses reports of different targets', async () => {
+    const elsewhere = await sweep(other.port, '--shard', '2/3', '--out', at('elsewhere'));
+    expect(elsewhere.code).toBe(0);
+    const run = await runCli(['merge', at('shard-1'), at('elsewhere'), '--out', at('mismatch')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/swept different targets: anonymous@127\.0\.0\.1:\d+ \(data oracle\) vs anonymous@127\.0\.0\.1:\d+/);
+  });
+});
+
+describe('ftpsweep report', () => {
+  it('re-renders report.html and report.md from results.csv and summary.json, identically', async () => {
+    const dir = at('shard-3');
+    const html = await readFile(path.join(dir, 'report.html'), 'utf8');
+    const md = await readFile(path.join(dir, 'report.md'), 'utf8');
+    await unlink(path.join(dir, 'report.html'));
+    await unlink(path.join(dir, 'report.md'));
+    const run = await runCli(['report', dir]);
+    expect(run.code).toBe(0);
+    expect(await readFile(path.join(dir, 'report.html'), 'utf8')).toBe(html);
+    expect(await readFile(path.join(dir, 'report.md'), 'utf8')).toBe(md);
+  });
+
+  it('a folder that is not a report is a one-line error', async () => {
+    const run = await runCli(['report', 'sweeps']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/sweeps\/results\.csv does not exist/);
+  });
+});

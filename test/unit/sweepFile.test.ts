@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { combineFlags, givenFlags, toSweepJob } from '../../src/cli/options.js';
+import { expandValue, parseSweepFile } from '../../src/config/sweepFile.js';
+import { UsageError } from '../../src/ftp/errors.js';
+
+const SHIPPED = readdirSync('sweeps').filter((f) => f.endsWith('.yaml'));
+
+describe('sweep files', () => {
+  it('ships last-octet.yaml, smoke.yaml and one per firewall situation', () => {
+    expect(SHIPPED).toEqual(expect.arrayContaining(['last-octet.yaml', 'smoke.yaml', 'dmz-inspection.yaml', 'linux-ftp-helper.yaml', 'behind-nat.yaml', 'reply-codes-only.yaml']));
+  });
+
+  it.each(SHIPPED)('%s is valid and becomes a sweep job once a host is given', (name) => {
+    const file = parseSweepFile(readFileSync(`sweeps/${name}`, 'utf8'), `sweeps/${name}`);
+    expect(file.values.description).toBeTruthy();
+    const env = { FTPSWEEP_HOST: '192.0.2.10', FTPSWEEP_ADVERTISE: '198.51.100.7' };
+    const job = toSweepJob(combineFlags({}, file, env), env);
+    expect(job.options.host).toBe('192.0.2.10');
+    expect(job.options.values.length).toBeGreaterThan(0);
+  });
+
+  it('smoke.yaml sweeps exactly the edge values and 227', () => {
+    const file = parseSweepFile(readFileSync('sweeps/smoke.yaml', 'utf8'), 'sweeps/smoke.yaml');
+    expect(toSweepJob(combineFlags({ host: 'h' }, file, {}), {}).options.values).toEqual([0, 1, 127, 128, 226, 227, 228, 255]);
+  });
+
+  it('command-line flags override the file; the file overrides the defaults', () => {
+    const file = parseSweepFile('host: a.example\nport: 2121\nconcurrency: 8\nvalues: 1-3\n', 'x.yaml');
+    const flags = combineFlags(givenFlags({ port: 21, concurrency: undefined, $0: 'ftpsweep', _: [] }), file, {});
+    expect(flags).toMatchObject({ host: 'a.example', port: 21, concurrency: 8, values: '1-3', timeout: 5000, oracle: 'data' });
+  });
+
+  it('a ${VAR} is only needed when its key is used', () => {
+    const file = parseSweepFile('host: ${NOT_SET_ANYWHERE}\n', 'x.yaml');
+    expect(() => combineFlags({}, file, {})).toThrow(/x\.yaml: key "host" needs the environment variable NOT_SET_ANYWHERE/);
+    expect(combineFlags({ host: 'given' }, file, {}).host).toBe('given');
+    expect(expandValue('x.yaml', 'host', 'ftp.${D}.example', { D: 'corp' })).toBe('ftp.corp.example');
+  });
+
+  it.each([
+    ['oracle: fast\n', /x\.yaml: key "oracle" is "fast", but must be one of data, reply/],
+    ['hots: a\n', /x\.yaml: unknown key "hots"/],
+    ['port: "21"\n', /x\.yaml: key "port" is "21", but must be a whole number/],
+    ['values: {a: 1}\n', /x\.yaml: key "values" .* must be a value list/],
+    ['field: h1\n', /x\.yaml: key "field" is "h1", but must be one of p2/],
+    ['- a\n- b\n', /x\.yaml: expected a mapping/],
+    ['host: [unclosed\n', /x\.yaml: not valid YAML/],
+  ])('rejects %j with a one-line error naming the file and the key', (text, message) => {
+    expect(() => parseSweepFile(text, 'x.yaml')).toThrow(UsageError);
+    expect(() => parseSweepFile(text, 'x.yaml')).toThrow(message);
+  });
+
+  it('values given as a YAML list become a value list', () => {
+    const file = parseSweepFile('host: h\nvalues: [5, 3, "10-11"]\n', 'x.yaml');
+    expect(toSweepJob(combineFlags({}, file, {}), {}).options.values).toEqual([3, 5, 10, 11]);
+  });
+});
