@@ -30,7 +30,7 @@ export function progressLine(io: Io): { update: (p: SweepProgress) => void; clea
       const now = Date.now();
       if (now - last < 100 && p.done !== p.total) return;
       last = now;
-      process.stderr.write(`\r\x1b[K${p.stage === 'sweep' ? 'sweeping' : 'confirming'} ${p.done}/${p.total}, ${p.failing} failing`);
+      process.stderr.write(`\r\x1b[Ksweeping ${p.done}/${p.total}, ${p.failing} failing`);
     },
     clear: () => void process.stderr.write('\r\x1b[K'),
   };

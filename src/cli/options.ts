@@ -9,7 +9,9 @@ import { expandValue, type SweepFile, type SweepFileKey } from '../config/sweepF
 import { UsageError } from '../ftp/errors.js';
 import type { SweepJob } from '../jobs/sweepJob.js';
 import type { HighByteSpec } from '../sweep/highBytes.js';
+import { parseFields } from '../sweep/plan.js';
 import { parseShard } from '../sweep/shard.js';
+import { parseSplit, parseVariants, VARIANTS } from '../sweep/variants.js';
 import { SWEEP_DEFAULTS } from '../sweep/sweep.js';
 import { parseValueList } from '../sweep/values.js';
 
@@ -18,7 +20,10 @@ export interface SweepFlags {
   port?: number;
   user?: string;
   'password-env'?: string;
+  command?: string;
   field?: string;
+  variant?: string;
+  split?: string;
   values?: string;
   oracle?: string;
   'high-byte'?: string;
@@ -35,8 +40,9 @@ export interface SweepFlags {
 export const FLAG_DEFAULTS = {
   port: SWEEP_DEFAULTS.port,
   user: SWEEP_DEFAULTS.user,
+  command: 'PORT',
   field: 'p2',
-  values: '0-255',
+  variant: 'plain',
   oracle: SWEEP_DEFAULTS.oracle,
   'high-byte': 'auto',
   concurrency: SWEEP_DEFAULTS.concurrency,
@@ -66,8 +72,11 @@ export function targetOptions<T>(y: Argv<T>, hostRequired: boolean): Argv<T> {
 /** --field … --shard: what to sweep and where the reports go. */
 export function sweepOptions<T>(y: Argv<T>): Argv<T> {
   return targetOptions(y, false)
-    .option('field', { type: 'string', choices: ['p2'], describe: 'the PORT field swept: p2, the last octet [default: p2]' })
-    .option('values', { type: 'string', describe: 'values: lists and ranges, e.g. 220-230,0 [default: 0-255]' })
+    .option('command', { type: 'string', describe: 'PORT (RFC 959) or EPRT (RFC 2428; IPv4 or IPv6) [default: PORT]' })
+    .option('field', { type: 'string', describe: 'the field swept: p2 (last octet), p1, h1..h4, or two of them (p1,p2: the whole port space) [default: p2]' })
+    .option('variant', { type: 'string', describe: `how the command is written: all, or some of ${VARIANTS.join(', ')} [default: plain]` })
+    .option('split', { type: 'string', describe: 'send the command in two TCP segments: after byte N, or auto (every cut point in turn)' })
+    .option('values', { type: 'string', describe: 'values of the swept field(s): lists and ranges, e.g. 220-230,0 [default: 0-255; 4-255 for p1]' })
     .option('out', { type: 'string', describe: 'report folder [default: reports/<host>-<port>-<YYYYMMDD-HHMMSS>]' })
     .option('baseline', { type: 'string', describe: 'a previous results.csv (or its folder): exit 1 only for values that got worse' })
     .option('junit', { type: 'string', describe: 'also write JUnit XML here, one test case per value' })
@@ -76,9 +85,10 @@ export function sweepOptions<T>(y: Argv<T>): Argv<T> {
 
 /** The flags the user typed, without yargs' camelCase copies and bookkeeping. */
 export function givenFlags(args: Record<string, unknown>): SweepFlags {
-  const keys: (keyof SweepFlags)[] = ['host', 'port', 'user', 'password-env', 'field', 'values', 'oracle', 'high-byte', 'advertise', 'concurrency', 'timeout', 'confirm', 'out', 'baseline', 'junit', 'shard'];
+  const keys: (keyof SweepFlags)[] = ['host', 'port', 'user', 'password-env', 'command', 'field', 'variant', 'split', 'values', 'oracle', 'high-byte', 'advertise', 'concurrency', 'timeout', 'confirm', 'out', 'baseline', 'junit', 'shard'];
   const flags: Record<string, unknown> = {};
-  for (const key of keys) if (args[key] !== undefined) flags[key] = args[key];
+  // A flag given twice takes its last value, as in most command-line tools (yargs makes an array).
+  for (const key of keys) if (args[key] !== undefined) flags[key] = Array.isArray(args[key]) ? args[key].at(-1) : args[key];
   return flags as SweepFlags;
 }
 
@@ -109,14 +119,24 @@ export function parseHighByte(text: string): HighByteSpec {
   return Number(text);
 }
 
+/**
+ * Sweeping p1 alone, values below 4 make ports below 1024, which every server refuses (RFC 2577):
+ * not the firewall's doing, so they are left out unless asked for. Otherwise every value.
+ */
+function defaultValues(field: string | undefined): string {
+  return field?.trim() === 'p1' ? '4-255' : '0-255';
+}
+
 /** Turns complete flags into a SweepJob. The password is read from the environment, never argv. */
 export function toSweepJob(flags: SweepFlags, env: NodeJS.ProcessEnv, where = 'give --host'): SweepJob {
   const host = flags.host?.trim() ?? '';
   if (host === '') throw new UsageError('no host to sweep', `${where}, the FTP server (or the firewall in front of it)`);
-  if (flags.field !== undefined && flags.field !== 'p2') throw new UsageError(`--field ${flags.field} is not supported`, 'use p2 (the last octet of PORT)');
+  const command = String(flags.command ?? 'PORT').toUpperCase();
+  if (command !== 'PORT' && command !== 'EPRT') throw new UsageError(`--command ${flags.command} is not PORT or EPRT`, 'use --command PORT or --command EPRT');
   const secret = passwordFromEnv(flags['password-env'], env);
   const advertise = flags.advertise;
-  if (advertise !== undefined && isIP(advertise) !== 4) throw new UsageError(`--advertise ${advertise} is not an IPv4 address`, 'PORT carries IPv4 addresses only, e.g. --advertise 192.0.2.10');
+  if (advertise !== undefined && command === 'PORT' && isIP(advertise) !== 4) throw new UsageError(`--advertise ${advertise} is not an IPv4 address`, 'PORT carries IPv4 addresses only, e.g. --advertise 192.0.2.10 (or use --command EPRT)');
+  if (advertise !== undefined && isIP(advertise) === 0) throw new UsageError(`--advertise ${advertise} is not an IP address`, 'e.g. --advertise 192.0.2.10');
   if (flags.oracle !== undefined && flags.oracle !== 'data' && flags.oracle !== 'reply') throw new UsageError(`--oracle ${flags.oracle} is not data or reply`, 'use --oracle data or --oracle reply');
   return {
     options: {
@@ -126,7 +146,11 @@ export function toSweepJob(flags: SweepFlags, env: NodeJS.ProcessEnv, where = 'g
       password: secret ?? SWEEP_DEFAULTS.password,
       passwordIsSecret: secret !== undefined,
       oracle: flags.oracle === 'reply' ? 'reply' : 'data',
-      values: parseValueList(String(flags.values ?? FLAG_DEFAULTS.values)),
+      command,
+      fields: parseFields(String(flags.field ?? FLAG_DEFAULTS.field), command),
+      values: parseValueList(String(flags.values ?? defaultValues(flags.field))),
+      variants: parseVariants(String(flags.variant ?? FLAG_DEFAULTS.variant)),
+      split: parseSplit(flags.split),
       highByte: parseHighByte(String(flags['high-byte'] ?? 'auto')),
       advertise,
       concurrency: flags.concurrency ?? FLAG_DEFAULTS.concurrency,

@@ -42,6 +42,9 @@ export interface ControlOptions {
 
 const MASK = '****';
 
+/** The pause between the two segments of a split command: long enough to leave as two segments. */
+const SPLIT_PAUSE_MS = 20;
+
 export class ControlConnection {
   /**
    * Every line sent and received, with PASS masked: what `ftpsweep probe` prints for a ticket.
@@ -158,6 +161,24 @@ export class ControlConnection {
       timer.unref();
       this.waiter = { resolve, reject, timer };
     });
+  }
+
+  /**
+   * Sends bytes exactly as given — a syntax variant, a bare LF, two commands in one segment — in one
+   * write, or in two TCP segments cut at byte `cut` with a short pause between them (Nagle is off,
+   * so each write leaves as its own segment). `shown` is what the transcript records.
+   */
+  async sendRaw(bytes: Buffer, shown: string, cut?: number): Promise<void> {
+    if (this.reason) throw this.reason;
+    this.record('>', cut === undefined ? this.redact(shown) : `${this.redact(shown)}   [in two segments, cut after byte ${cut}]`);
+    if (cut === undefined || cut <= 0 || cut >= bytes.length) {
+      this.socket.write(bytes);
+      return;
+    }
+    this.socket.write(bytes.subarray(0, cut));
+    await new Promise((resolve) => setTimeout(resolve, SPLIT_PAUSE_MS).unref());
+    if (this.reason) throw this.reason;
+    this.socket.write(bytes.subarray(cut));
   }
 
   /** Sends a command and waits for its reply. */

@@ -26,18 +26,20 @@ export function portCommand(host: string, p1: number, p2: number): string {
   return `PORT ${formatPortArgument(host, p1, p2)}`;
 }
 
-const DECIMAL_BYTE = /^\d{1,3}$/;
+const DECIMAL = /^\d+$/;
 
 /**
  * Strict PORT argument parser: exactly six comma-separated decimal numbers 0..255, nothing else.
- * Unlike the atoi/sscanf parsers of vsftpd or ProFTPD, `22_` is an error here, not 22.
+ * Unlike the atoi/sscanf parsers of vsftpd or ProFTPD, `22_` is an error here, not 22. Leading
+ * zeros (decimal all the same) and spaces around the whole argument are accepted, so that syntax
+ * variants test the firewall rather than this parser.
  */
 export function parsePortArgument(argument: string): ParseResult {
-  const fields = argument.split(',');
+  const fields = argument.trim().split(',');
   if (fields.length !== 6) return { ok: false, reason: `expected 6 comma-separated numbers, got ${fields.length}` };
   const bytes: number[] = [];
   for (const [i, field] of fields.entries()) {
-    if (!DECIMAL_BYTE.test(field)) return { ok: false, reason: `field ${i + 1} is not a decimal number: ${JSON.stringify(field)}` };
+    if (!DECIMAL.test(field)) return { ok: false, reason: `field ${i + 1} is not a decimal number: ${JSON.stringify(field)}` };
     const value = Number(field);
     if (value > 255) return { ok: false, reason: `field ${i + 1} is out of range 0..255: ${value}` };
     bytes.push(value);
@@ -50,7 +52,8 @@ export function parsePortArgument(argument: string): ParseResult {
  * Strict EPRT argument parser (RFC 2428 §2): `<d>proto<d>address<d>port<d>`, where the delimiter d
  * is any printable ASCII character 33..126 (usually `|`), proto 1 = IPv4, 2 = IPv6.
  */
-export function parseEprtArgument(argument: string): ParseResult {
+export function parseEprtArgument(rawArgument: string): ParseResult {
+  const argument = rawArgument.trim();
   const d = argument[0];
   if (d === undefined || d.charCodeAt(0) < 33 || d.charCodeAt(0) > 126) {
     return { ok: false, reason: 'missing delimiter (RFC 2428: a printable character such as |)' };
@@ -64,7 +67,7 @@ export function parseEprtArgument(argument: string): ParseResult {
   if (proto !== '1' && proto !== '2') return { ok: false, reason: `unknown network protocol ${JSON.stringify(proto)} (1 = IPv4, 2 = IPv6)` };
   const family = proto === '1' ? 4 : 6;
   if (isIP(host) !== family) return { ok: false, reason: `not an IPv${family} address: ${JSON.stringify(host)}` };
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+  if (!DECIMAL.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
     return { ok: false, reason: `port out of range 1..65535: ${JSON.stringify(portText)}` };
   }
   return { ok: true, address: { family, host, port: Number(portText) } };

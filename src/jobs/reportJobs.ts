@@ -11,7 +11,8 @@ import { markdownReport } from '../report/markdownReport.js';
 import { readReport, readResults, writeOutput, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { makeSummary, type Summary } from '../report/summary.js';
 import type { ResultRow } from '../sweep/valueResult.js';
-import { formatValueList } from '../sweep/values.js';
+import { VARIANTS } from '../sweep/variants.js';
+import { rowLabel } from '../report/rowLabel.js';
 import { isFailure } from '../sweep/verdict.js';
 
 /** Re-renders report.html and report.md in `dir`; returns their paths. */
@@ -38,17 +39,19 @@ function sameTarget(a: Summary, b: Summary): string | undefined {
 /** Checks the reports fit together: one target, one oracle, one shard count, no value twice. */
 function checkMergeable(reports: readonly StoredReport[]): void {
   const [first] = reports;
-  const owner = new Map<number, string>();
+  const owner = new Map<string, string>();
   for (const report of reports) {
     const mismatch = sameTarget(first!.summary, report.summary);
     if (mismatch) throw new UsageError(`${first!.dir} and ${report.dir} swept different targets: ${mismatch}`, 'merge only the shards of one sweep');
     if ((first!.summary.shard?.count ?? null) !== (report.summary.shard?.count ?? null)) {
       throw new UsageError(`${first!.dir} and ${report.dir} come from different shardings`, 'merge only the shards of one sweep (same --shard K/N count)');
     }
+    const twoFields = report.summary.options.fields.length === 2;
     for (const row of report.rows) {
-      const other = owner.get(row.value);
-      if (other !== undefined) throw new UsageError(`value ${row.value} is in both ${other} and ${report.dir}`, 'merge each shard once; shards of one sweep never overlap');
-      owner.set(row.value, report.dir);
+      const label = rowLabel(row, twoFields);
+      const other = owner.get(label);
+      if (other !== undefined) throw new UsageError(`value ${label} is in both ${other} and ${report.dir}`, 'merge each shard once; shards of one sweep never overlap');
+      owner.set(label, report.dir);
     }
   }
 }
@@ -59,13 +62,17 @@ export async function mergeReports(job: MergeJob): Promise<{ readonly summary: S
   checkMergeable(reports);
   const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
 
-  const rows = reports.flatMap((r) => r.rows).sort((a, b) => a.value - b.value);
+  const variantOrder = (r: ResultRow): number => VARIANTS.indexOf(r.variant);
+  const rows = reports.flatMap((r) => r.rows).sort((a, b) => variantOrder(a) - variantOrder(b) || a.value - b.value);
   const first = reports[0]!.summary;
-  const withDialogue = reports.find((r) => r.dialogue !== undefined && r.summary.dialogueValue !== null && rows.some((row) => row.value === r.summary.dialogueValue && isFailure(row.verdict)));
-  const comparison = baseline ? compareWithBaseline(rows, baseline.rows, job.baseline!) : null;
+  const twoFields = first.options.fields.length === 2;
+  const failingLabels = new Set(rows.filter((row) => isFailure(row.verdict)).map((row) => rowLabel(row, twoFields)));
+  const withDialogue = reports.find((r) => r.dialogue !== undefined && r.summary.dialogueValue !== null && failingLabels.has(r.summary.dialogueValue));
+  const comparison = baseline ? compareWithBaseline(rows, baseline.rows, job.baseline!, first.options.fields.length === 2) : null;
   const summary = makeSummary({
     target: first.target,
-    options: { ...first.options, values: formatValueList(rows.map((r) => r.value)) },
+    // Shards split the probes, not the options: every shard carries the whole sweep's options.
+    options: first.options,
     startedAt: new Date(Math.min(...reports.map((r) => Date.parse(r.summary.startedAt)))),
     endedAt: new Date(Math.max(...reports.map((r) => Date.parse(r.summary.endedAt)))),
     reflector: reports.some((r) => r.summary.reflector),

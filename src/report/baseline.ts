@@ -5,18 +5,20 @@
  */
 import type { ResultRow } from '../sweep/valueResult.js';
 import { isFailure, type Verdict } from '../sweep/verdict.js';
+import { rowLabel } from './rowLabel.js';
 
+/** Values are named by rowLabel: `227`, `124,227`, `227 trailing-space`. */
 export interface Comparison {
   /** Where the baseline came from, as given. */
   readonly source: string;
   /** Values that got worse: passing (or absent) before and failing now, or a local error before. */
-  readonly newFailures: readonly number[];
+  readonly newFailures: readonly string[];
   /** Values that failed before and pass now. */
-  readonly fixed: readonly number[];
+  readonly fixed: readonly string[];
   /** Values that fail now as they did before, with the same verdict. */
-  readonly unchanged: readonly number[];
+  readonly unchanged: readonly string[];
   /** Values that fail now and failed before, with another verdict (not worse: both are failures). */
-  readonly changed: readonly { readonly value: number; readonly from: Verdict; readonly to: Verdict }[];
+  readonly changed: readonly { readonly value: string; readonly from: Verdict; readonly to: Verdict }[];
 }
 
 /**
@@ -28,24 +30,25 @@ function rank(verdict: Verdict | undefined): number {
   return verdict === 'error' ? 1 : 2;
 }
 
-export function compareWithBaseline(rows: readonly ResultRow[], baseline: readonly ResultRow[], source: string): Comparison {
-  const before = new Map(baseline.map((r) => [r.value, r.verdict]));
-  const newFailures: number[] = [];
-  const fixed: number[] = [];
-  const unchanged: number[] = [];
-  const changed: { value: number; from: Verdict; to: Verdict }[] = [];
+export function compareWithBaseline(rows: readonly ResultRow[], baseline: readonly ResultRow[], source: string, twoFields = false): Comparison {
+  const before = new Map(baseline.map((r) => [rowLabel(r, twoFields), r.verdict]));
+  const newFailures: string[] = [];
+  const fixed: string[] = [];
+  const unchanged: string[] = [];
+  const changed: { value: string; from: Verdict; to: Verdict }[] = [];
   for (const row of rows) {
-    const was = before.get(row.value);
+    const label = rowLabel(row, twoFields);
+    const was = before.get(label);
     const [then, now] = [rank(was), rank(row.verdict)];
-    if (now > then) newFailures.push(row.value);
-    else if (then > 0 && now === 0) fixed.push(row.value);
-    else if (now > 0 && was === row.verdict) unchanged.push(row.value);
-    else if (now > 0 && was !== undefined) changed.push({ value: row.value, from: was, to: row.verdict });
+    if (now > then) newFailures.push(label);
+    else if (then > 0 && now === 0) fixed.push(label);
+    else if (now > 0 && was === row.verdict) unchanged.push(label);
+    else if (now > 0 && was !== undefined) changed.push({ value: label, from: was, to: row.verdict });
   }
   return { source, newFailures, fixed, unchanged, changed };
 }
 
-/** Whether a failing value is already known from the baseline (not a regression). */
-export function isKnownFailure(comparison: Comparison | undefined, value: number): boolean {
-  return comparison !== undefined && (comparison.unchanged.includes(value) || comparison.changed.some((c) => c.value === value));
+/** Whether a failing value (by rowLabel) is already known from the baseline (not a regression). */
+export function isKnownFailure(comparison: Comparison | undefined, label: string): boolean {
+  return comparison !== undefined && (comparison.unchanged.includes(label) || comparison.changed.some((c) => c.value === label));
 }

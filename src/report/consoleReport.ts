@@ -5,6 +5,7 @@
 import type { ResultRow } from '../sweep/valueResult.js';
 import { VERDICTS, isFailure } from '../sweep/verdict.js';
 import { matrixText } from './matrix.js';
+import { rowLabel } from './rowLabel.js';
 import type { Summary } from './summary.js';
 
 /** At most this many failing values are listed; the CSV has them all. */
@@ -12,9 +13,10 @@ const LISTED_FAILURES = 20;
 
 export function consoleReport(summary: Summary, results: readonly ResultRow[], reportDir: string): string {
   const { target, options } = summary;
+  const twoFields = options.fields.length === 2;
   const out: string[] = [];
   out.push(
-    `ftpsweep ${summary.tool.version}: ${target.host}:${target.port}, ${options.oracle} oracle, ${summary.total} values, ` +
+    `ftpsweep ${summary.tool.version}: ${target.host}:${target.port}, ${options.command} ${options.fields.join(',')}, ${options.oracle} oracle, ${summary.total} probes, ` +
       `${(summary.durationMs / 1000).toFixed(2)} s${summary.reflector ? ' (reflector: byte-exact echoes)' : ''}`,
   );
   out.push(`  ${VERDICTS.filter((v) => summary.counts[v] > 0).map((v) => `${v} ${summary.counts[v]}`).join('   ')}`);
@@ -23,17 +25,18 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
   if (failing.length > 0) {
     out.push('', 'Failing values:');
     for (const r of failing.slice(0, LISTED_FAILURES)) {
-      out.push(`  ${String(r.value).padStart(3)} ${r.verdict.padEnd(9)} ${r.failures}/${r.attempts}  sent ${r.sent || '-'}  seen ${r.seen || '-'}  data ${r.data}`);
+      out.push(`  ${rowLabel(r, twoFields).padStart(3)} ${r.verdict.padEnd(9)} ${r.failures}/${r.attempts}  sent ${r.sent || '-'}  seen ${r.seen || '-'}  data ${r.data}`);
       out.push(`      ${r.detail}`);
     }
     if (failing.length > LISTED_FAILURES) out.push(`  … and ${failing.length - LISTED_FAILURES} more (see results.csv)`);
   }
   const b = summary.baseline;
   if (b) {
-    const list = (values: readonly number[]): string => (values.length === 0 ? 'none' : values.join(', '));
+    const list = (values: readonly string[]): string =>
+      values.length === 0 ? 'none' : values.length > 40 ? `${values.slice(0, 40).join(', ')} … and ${values.length - 40} more (summary.json)` : values.join(', ');
     out.push('', `Compared with the baseline ${b.source}:`, `  new failures (got worse): ${list(b.newFailures)}`, `  fixed: ${list(b.fixed)}`, `  unchanged failures: ${list(b.unchanged)}`);
     if (b.changed.length > 0) out.push(`  failing differently: ${b.changed.map((c) => `${c.value} ${c.from} → ${c.to}`).join(', ')}`);
   }
-  out.push('', matrixText(results), '', `Report: ${reportDir}${summary.dialogueValue !== null ? ` (report.html, report.md; dialogue of value ${summary.dialogueValue} in dialogue.txt)` : ' (report.html, report.md)'}`);
+  out.push('', matrixText(results, twoFields), '', `Report: ${reportDir}${summary.dialogueValue !== null ? ` (report.html, report.md; dialogue of value ${summary.dialogueValue} in dialogue.txt)` : ' (report.html, report.md)'}`);
   return out.join('\n');
 }

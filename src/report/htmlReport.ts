@@ -4,6 +4,7 @@
  * a hostile server's reply must not become markup.
  */
 import type { ResultRow } from '../sweep/valueResult.js';
+import { VARIANT_MEANING, type Variant } from '../sweep/variants.js';
 import { VERDICTS, type Verdict } from '../sweep/verdict.js';
 import { verdictGrid } from './matrix.js';
 import type { Summary } from './summary.js';
@@ -34,6 +35,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;co
 h1{font-size:20px}h2{font-size:16px;margin-top:28px;border-bottom:1px solid #ddd}
 table{border-collapse:collapse}td,th{padding:3px 7px;vertical-align:top;text-align:left}
 .facts th{color:#555;font-weight:normal;padding-right:16px}
+.grid{margin-bottom:12px}.grid caption{text-align:left;font-weight:bold;padding:4px 0}
 .grid td,.grid th{width:34px;height:26px;text-align:center;font:12px monospace;border:1px solid #fff}
 .grid td{cursor:pointer}.grid td:focus,.grid td.selected{outline:3px solid #111;outline-offset:-3px}
 .grid td.failing{color:#fff;font-weight:bold}
@@ -42,68 +44,103 @@ table{border-collapse:collapse}td,th{padding:3px 7px;vertical-align:top;text-ali
 code,pre{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}pre{background:#f6f6f6;padding:10px;overflow:auto}
 mark{background:#ffd54f;color:#000;outline:1px solid #c49000}
 .failures td{border-bottom:1px solid #eee}.failures code{white-space:pre}
+#plane{image-rendering:pixelated;border:1px solid #ccc;cursor:crosshair}
 #row{min-height:3em;background:#fafafa;border:1px solid #ddd;padding:8px;margin-top:8px}
 #row dt{float:left;width:6em;color:#555}#row dd{margin-left:7em}
 .new{color:#c62828;font-weight:bold}.known{color:#666}
 `;
 
-/** Click (or Enter on) a cell: its row appears below the grid. Data comes from the JSON block. */
+/**
+ * Click (or Enter on) a cell: its row appears below the grid. Data comes from the JSON block. A 2-D
+ * sweep is drawn on a canvas from one letter per value (the verdict's index), 2 px per value.
+ */
 const SCRIPT = `
-const rows=new Map(JSON.parse(document.getElementById('rows').textContent).map(r=>[r.value,r]));
+const rows=new Map(JSON.parse(document.getElementById('rows').textContent).map(r=>[r.variant+' '+r.value,r]));
 const panel=document.getElementById('row');
-function show(td){
-  document.querySelectorAll('.grid td.selected').forEach(c=>c.classList.remove('selected'));
-  td.classList.add('selected');
-  const r=rows.get(Number(td.dataset.value));
+function showRow(r){
   panel.replaceChildren();
   const dl=document.createElement('dl');
-  for(const [k,v] of [['value',r.value],['verdict',r.verdict],['repeat',r.failures+'/'+r.attempts],['sent',r.sent],['seen',r.seen],['reply',r.reply],['data',r.data],['detail',r.detail],['ms',r.ms]]){
+  for(const [k,v] of [['value',r.label??r.value],['variant',r.variant],['verdict',r.verdict],['repeat',r.failures+'/'+r.attempts],['sent',r.sent],['seen',r.seen],['reply',r.reply],['data',r.data],['detail',r.detail],['ms',r.ms]]){
+    if(v===undefined||Number.isNaN(v))continue;
     const dt=document.createElement('dt');dt.textContent=k;const dd=document.createElement('dd');dd.textContent=String(v??'');dl.append(dt,dd);
   }
   panel.append(dl);
+}
+function show(td){
+  document.querySelectorAll('.grid td.selected').forEach(c=>c.classList.remove('selected'));
+  td.classList.add('selected');
+  showRow(rows.get(td.dataset.variant+' '+td.dataset.value));
 }
 document.querySelectorAll('.grid td[data-value]').forEach(td=>{
   td.addEventListener('click',()=>show(td));
   td.addEventListener('keydown',e=>{if(e.key==='Enter'||e.key===' '){e.preventDefault();show(td);}});
 });
+const canvas=document.getElementById('plane');
+if(canvas){
+  const codes=canvas.dataset.codes, colours=JSON.parse(canvas.dataset.colours), names=JSON.parse(canvas.dataset.verdicts);
+  const g=canvas.getContext('2d');
+  for(let i=0;i<codes.length;i++){const c=codes.charCodeAt(i)-97;if(c<0||c>=colours.length)continue;g.fillStyle=colours[c];g.fillRect((i&255)*2,(i>>8)*2,2,2);}
+  canvas.addEventListener('click',e=>{
+    const b=canvas.getBoundingClientRect();const x=Math.floor((e.clientX-b.left)/2),y=Math.floor((e.clientY-b.top)/2);
+    const v=y*256+x;const r=rows.get('plain '+v);const c=codes.charCodeAt(v)-97;
+    showRow(r??{label:y+','+x,verdict:names[c]??'not probed'});
+  });
+}
 `;
 
 /** Exactly the report columns, in a fixed order, whatever else the row object carries. */
 function rowData(r: ResultRow): ResultRow {
-  const { value, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms } = r;
-  return { value, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms };
+  const { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms } = r;
+  return { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms };
+}
+
+/** One letter per value 0..65535 (a = the first verdict, …), `-` where nothing was probed. */
+function planeCodes(rows: readonly ResultRow[]): string {
+  const codes = new Array<string>(65536).fill('-');
+  for (const r of rows) if (r.variant === 'plain') codes[r.value] = String.fromCharCode(97 + VERDICTS.indexOf(r.verdict));
+  return codes.join('');
 }
 
 export function htmlReport(summary: Summary, rows: readonly ResultRow[], dialogue?: string): string {
   const m = ticketModel(summary, rows, dialogue);
-  const byValue = new Map(rows.map((r) => [r.value, r]));
-  const grid = verdictGrid(rows)
-    .map((line, r) => {
-      if (line.every((v) => v === undefined)) return '';
-      const cells = line
-        .map((v, c) => {
-          const value = r * 16 + c;
-          if (v === undefined) return '<td></td>';
-          const row = byValue.get(value)!;
-          const failing = v !== 'pass' && v !== 'translated';
-          return `<td class="v-${v}${failing ? ' failing' : ''}" data-value="${value}" data-verdict="${v}" tabindex="0" title="${escapeHtml(`${value}: ${v} — ${row.detail}`)}">${value}</td>`;
-        })
-        .join('');
-      return `<tr><th>${r * 16}</th>${cells}</tr>`;
-    })
-    .join('\n');
+  const byKey = new Map(rows.map((r) => [`${r.variant} ${r.value}`, r]));
+  const gridTable = (variant: Variant, id: string): string => {
+    const body = verdictGrid(rows, variant)
+      .map((line, r) => {
+        if (line.every((v) => v === undefined)) return '';
+        const cells = line
+          .map((v, c) => {
+            const value = r * 16 + c;
+            if (v === undefined) return '<td></td>';
+            const row = byKey.get(`${variant} ${value}`)!;
+            const failing = v !== 'pass' && v !== 'translated';
+            return `<td class="v-${v}${failing ? ' failing' : ''}" data-value="${value}" data-variant="${variant}" data-verdict="${v}" tabindex="0" title="${escapeHtml(`${value}: ${v} — ${row.detail}`)}">${value}</td>`;
+          })
+          .join('');
+        return `<tr><th>${r * 16}</th>${cells}</tr>`;
+      })
+      .join('\n');
+    const caption = m.variants.length > 1 ? `<caption>${escapeHtml(`${variant}: ${VARIANT_MEANING[variant]}`)}</caption>` : '';
+    return `<table class="grid" id="${id}">${caption}<tr><th></th>${Array.from({ length: 16 }, (_, c) => `<th>+${c}</th>`).join('')}</tr>\n${body}\n</table>`;
+  };
+  const matrix = m.twoFields
+    ? `<p>Two fields swept: row = the first field's value (0 at the top), column = the second's; 2 px per value. Click a point for its row.</p>
+<canvas id="plane" width="512" height="512" data-codes="${planeCodes(rows)}" data-colours="${escapeHtml(JSON.stringify(VERDICTS.map((v) => COLOURS[v])))}" data-verdicts="${escapeHtml(JSON.stringify(VERDICTS))}"></canvas>`
+    : `<p>Row = value rounded down to a multiple of 16, column = +0..+15. Hover a cell for its verdict, click it for its row.</p>\n${m.variants.map((v, i) => gridTable(v, i === 0 ? 'grid' : `grid-${v}`)).join('\n')}`;
   const css = STYLE + VERDICTS.map((v) => `.v-${v}{background:${COLOURS[v]}}`).join('');
   const chips = m.counts.map(([v, n]) => `<span class="chip v-${v}">${v} ${n}</span>`).join('');
   const failing = m.failing
-    .map(({ row: r, diff, baseline }) => {
+    .map(({ row: r, label, diff, baseline }) => {
       const sent = diff ? marked(diff.sent) : escapeHtml(r.sent);
       const seen = diff ? marked(diff.seen) : escapeHtml(r.seen);
       const tag = baseline ? ` <span class="${baseline}">${baseline}</span>` : '';
-      return `<tr><td>${r.value}${tag}</td><td><span class="chip v-${r.verdict}">${r.verdict}</span></td><td>${r.failures}/${r.attempts}</td><td><code>${sent}</code><br><code>${seen}</code></td><td><code>${escapeHtml(r.data)}</code></td><td>${escapeHtml(r.detail)}</td></tr>`;
+      return `<tr><td>${escapeHtml(label)}${tag}</td><td><span class="chip v-${r.verdict}">${r.verdict}</span></td><td>${r.failures}/${r.attempts}</td><td><code>${sent}</code><br><code>${seen}</code></td><td><code>${escapeHtml(r.data)}</code></td><td>${escapeHtml(r.detail)}</td></tr>`;
     })
     .join('\n');
   // JSON inside <script>: "<" escaped so no text can close the element.
-  const json = JSON.stringify(rows.map(rowData)).replace(/</g, '\\u003c');
+  // A 2-D sweep embeds only its failing rows (the canvas carries every verdict).
+  const embedded = m.twoFields ? m.failing.map((f) => ({ ...rowData(f.row), label: f.label })) : rows.map(rowData);
+  const json = JSON.stringify(embedded).replace(/</g, '\\u003c');
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -114,15 +151,12 @@ export function htmlReport(summary: Summary, rows: readonly ResultRow[], dialogu
 <h2>Result</h2>
 <p id="headline"><strong>${escapeHtml(m.headline)}</strong></p><p>${chips}</p>
 <h2>Matrix</h2>
-<p>Row = value rounded down to a multiple of 16, column = +0..+15. Hover a cell for its verdict, click it for its row.</p>
-<table class="grid" id="grid"><tr><th></th>${Array.from({ length: 16 }, (_, c) => `<th>+${c}</th>`).join('')}</tr>
-${grid}
-</table>
+${matrix}
 <p>${VERDICTS.map((v) => `<span class="chip v-${v}">${v}</span>`).join('')}</p>
 <div id="row" aria-live="polite">Click a cell to see its row.</div>
 ${m.baselineLines.length > 0 ? `<h2>Baseline</h2><ul>${m.baselineLines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}
-${m.failing.length > 0 ? `<h2>Failing values</h2><p>sent above seen; the bytes that differ are <mark>marked</mark>.</p><table class="failures" id="failing"><tr><th>value</th><th>verdict</th><th>repeat</th><th>sent / seen</th><th>data</th><th>detail</th></tr>\n${failing}\n</table>` : ''}
-${m.dialogue ? `<h2>Dialogue of one failing probe (value ${m.dialogue.value})</h2><p>As <code>ftpsweep probe</code> prints it: <code>&gt;</code> sent, <code>&lt;</code> received, <code>*</code> events.</p><pre id="dialogue">${escapeHtml(m.dialogue.text)}</pre>` : ''}
+${m.failing.length > 0 ? `<h2>Failing values</h2><p>sent above seen; the bytes that differ are <mark>marked</mark>.${m.failingTotal > m.failing.length ? ` The first ${m.failing.length} of ${m.failingTotal}; all are in results.csv.` : ''}</p><table class="failures" id="failing"><tr><th>value</th><th>verdict</th><th>repeat</th><th>sent / seen</th><th>data</th><th>detail</th></tr>\n${failing}\n</table>` : ''}
+${m.dialogue ? `<h2>Dialogue of one failing probe (value ${escapeHtml(m.dialogue.label)})</h2><p>As <code>ftpsweep probe</code> prints it: <code>&gt;</code> sent, <code>&lt;</code> received, <code>*</code> events.</p><pre id="dialogue">${escapeHtml(m.dialogue.text)}</pre>` : ''}
 <h2>What this means</h2>
 ${m.meanings.map(([v, text]) => `<p><span class="chip v-${v}">${v}</span> ${escapeHtml(text)}</p>`).join('\n')}
 <script type="application/json" id="rows">${json}</script>

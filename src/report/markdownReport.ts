@@ -2,6 +2,7 @@
  * report.md: the ticket report as Markdown, for a ticket system or a pull request.
  */
 import type { ResultRow } from '../sweep/valueResult.js';
+import { VARIANT_MEANING } from '../sweep/variants.js';
 import { VERDICT_MARK, verdictGrid } from './matrix.js';
 import type { Summary } from './summary.js';
 import { ticketModel, type FailingEntry } from './ticketModel.js';
@@ -30,13 +31,21 @@ export function markdownReport(summary: Summary, rows: readonly ResultRow[], dia
   const out: string[] = [`# ${m.title}`, '', '| | |', '|---|---|', ...m.facts.map(([k, v]) => `| ${k} | ${cell(v)} |`), ''];
   out.push('## Result', '', `**${m.headline}** ${m.counts.map(([v, n]) => `${v} ${n}`).join(' · ')}`, '');
 
-  out.push('## Matrix', '', `Row = value rounded down to a multiple of 16, column = +0..+15. ${Object.entries(VERDICT_MARK).map(([v, k]) => `\`${k}\` ${v}`).join(', ')}.`, '');
-  out.push(`| | ${Array.from({ length: 16 }, (_, c) => `+${c}`).join(' | ')} |`, `|---${'|---'.repeat(16)}|`);
-  verdictGrid(rows).forEach((line, r) => {
-    if (line.every((v) => v === undefined)) return;
-    out.push(`| **${r * 16}** | ${line.map((v) => (v === undefined ? ' ' : v === 'pass' || v === 'translated' ? VERDICT_MARK[v] : `**${VERDICT_MARK[v]}**`)).join(' | ')} |`);
-  });
-  out.push('');
+  out.push('## Matrix', '');
+  if (m.twoFields) {
+    out.push(`Two fields swept (value = first,second): the 256 × 256 picture is in matrix.csv.`, '');
+  } else {
+    out.push(`Row = value rounded down to a multiple of 16, column = +0..+15. ${Object.entries(VERDICT_MARK).map(([v, k]) => `\`${k}\` ${v}`).join(', ')}.`, '');
+    for (const variant of m.variants) {
+      if (m.variants.length > 1) out.push(`**${variant}**: ${VARIANT_MEANING[variant]}`, '');
+      out.push(`| | ${Array.from({ length: 16 }, (_, c) => `+${c}`).join(' | ')} |`, `|---${'|---'.repeat(16)}|`);
+      verdictGrid(rows, variant).forEach((line, r) => {
+        if (line.every((v) => v === undefined)) return;
+        out.push(`| **${r * 16}** | ${line.map((v) => (v === undefined ? ' ' : v === 'pass' || v === 'translated' ? VERDICT_MARK[v] : `**${VERDICT_MARK[v]}**`)).join(' | ')} |`);
+      });
+      out.push('');
+    }
+  }
 
   if (m.baselineLines.length > 0) out.push('## Baseline', '', ...m.baselineLines.map((l) => `- ${cell(l)}`), '');
 
@@ -44,17 +53,18 @@ export function markdownReport(summary: Summary, rows: readonly ResultRow[], dia
     out.push('## Failing values', '', '| value | verdict | repeat | sent | seen | data | detail |', '|---|---|---|---|---|---|---|');
     for (const f of m.failing) {
       const r = f.row;
-      out.push(`| ${r.value}${f.baseline ? ` (${f.baseline})` : ''} | ${r.verdict} | ${r.failures}/${r.attempts} | ${code(r.sent)} | ${code(r.seen)} | ${code(r.data)} | ${cell(r.detail)} |`);
+      out.push(`| ${f.label}${f.baseline ? ` (${f.baseline})` : ''} | ${r.verdict} | ${r.failures}/${r.attempts} | ${code(r.sent)} | ${code(r.seen)} | ${code(r.data)} | ${cell(r.detail)} |`);
     }
+    if (m.failingTotal > m.failing.length) out.push('', `… and ${m.failingTotal - m.failing.length} more failing values in results.csv.`);
     out.push('');
     for (const f of m.failing.slice(0, 16)) {
-      out.push(`### ${f.row.value}: ${f.row.verdict} (${f.row.failures}/${f.row.attempts})`, '', ...diffBlock(f), '', `reply: ${code(f.row.reply) || '-'}`, '', cell(f.row.detail), '');
+      out.push(`### ${f.label}: ${f.row.verdict} (${f.row.failures}/${f.row.attempts})`, '', ...diffBlock(f), '', `reply: ${code(f.row.reply) || '-'}`, '', cell(f.row.detail), '');
     }
-    if (m.failing.length > 16) out.push(`… ${m.failing.length - 16} more failing values in the table above and in results.csv.`, '');
+    if (m.failingTotal > 16) out.push(`… ${m.failingTotal - 16} more failing values in the table above and in results.csv.`, '');
   }
 
   if (m.dialogue) {
-    out.push(`## Dialogue of one failing probe (value ${m.dialogue.value})`, '', 'As `ftpsweep probe` prints it; `>` sent, `<` received, `*` events. Reproduce it by hand with the same commands.', '');
+    out.push(`## Dialogue of one failing probe (value ${m.dialogue.label})`, '', 'As `ftpsweep probe` prints it; `>` sent, `<` received, `*` events. Reproduce it by hand with the same commands.', '');
     out.push('```', m.dialogue.text.replaceAll('```', "'''"), '```', '');
   }
 

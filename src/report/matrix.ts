@@ -1,22 +1,39 @@
 /**
- * The 16×16 picture a firewall engineer reads first: row = value rounded down to a multiple of 16,
- * column = +0..+15, cell = that value's verdict.
+ * The picture a firewall engineer reads first. One field: 16×16, row = value rounded down to a
+ * multiple of 16, column = +0..+15 (one grid per syntax variant swept). Two fields: 256×256, row =
+ * the first field's value, column = the second's.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { ResultRow } from '../sweep/valueResult.js';
+import { VARIANTS, type Variant } from '../sweep/variants.js';
 import type { Verdict } from '../sweep/verdict.js';
 
-/** grid[row][col] is the verdict of value row·16 + col, or undefined if it was not probed. */
-export function verdictGrid(results: readonly ResultRow[]): (Verdict | undefined)[][] {
+/** The variants present in `rows`, in the order variants are listed. */
+export function variantsIn(rows: readonly ResultRow[]): Variant[] {
+  const present = new Set(rows.map((r) => r.variant));
+  return VARIANTS.filter((v) => present.has(v));
+}
+
+/** grid[row][col]: the verdict of value row·16 + col written as `variant`, or undefined. */
+export function verdictGrid(rows: readonly ResultRow[], variant: Variant = variantsIn(rows)[0] ?? 'plain'): (Verdict | undefined)[][] {
   const grid = Array.from({ length: 16 }, () => Array<Verdict | undefined>(16).fill(undefined));
-  for (const r of results) grid[r.value >> 4]![r.value & 15] = r.verdict;
+  for (const r of rows) if (r.variant === variant && r.value < 256) grid[r.value >> 4]![r.value & 15] = r.verdict;
   return grid;
 }
 
-export function matrixCsv(results: readonly ResultRow[]): string {
+/** matrix.csv. With several variants, one 16×16 block per variant, each under a `variant,<name>` line. */
+export function matrixCsv(rows: readonly ResultRow[], twoFields = false): string {
+  if (twoFields) {
+    const cells = new Map(rows.map((r) => [r.value, r.verdict]));
+    const header = ['', ...Array.from({ length: 256 }, (_, c) => String(c))];
+    const lines = Array.from({ length: 256 }, (_, r) => [String(r), ...Array.from({ length: 256 }, (_, c) => cells.get(r * 256 + c) ?? '')]);
+    return stringify([header, ...lines]);
+  }
   const header = ['', ...Array.from({ length: 16 }, (_, c) => `+${c}`)];
-  const rows = verdictGrid(results).map((row, r) => [String(r * 16), ...row.map((v) => v ?? '')]);
-  return stringify([header, ...rows]);
+  const block = (variant: Variant): string[][] => [header, ...verdictGrid(rows, variant).map((row, r) => [String(r * 16), ...row.map((v) => v ?? '')])];
+  const variants = variantsIn(rows);
+  if (variants.length <= 1) return stringify(block(variants[0] ?? 'plain'));
+  return variants.map((v) => stringify([['variant', v], ...block(v)])).join('\n');
 }
 
 /** One character per verdict for the console matrix; failures are letters, a pass is a dot. */
@@ -31,13 +48,28 @@ export const VERDICT_MARK: Readonly<Record<Verdict, string>> = {
   error: 'E',
 };
 
-/** The console matrix: `.` pass, letters mark the failures, blank = not probed. */
-export function matrixText(results: readonly ResultRow[]): string {
+function grid16Text(rows: readonly ResultRow[], variant: Variant): string[] {
   const lines = [`     ${Array.from({ length: 16 }, (_, c) => `+${c}`.padStart(4)).join('')}`];
-  verdictGrid(results).forEach((row, r) => {
+  verdictGrid(rows, variant).forEach((row, r) => {
     if (row.every((v) => v === undefined)) return;
     lines.push(`${String(r * 16).padStart(5)}${row.map((v) => (v === undefined ? ' ' : VERDICT_MARK[v]).padStart(4)).join('')}`);
   });
+  return lines;
+}
+
+/**
+ * The console matrix: `.` pass, letters mark the failures, blank = not probed. For a 2-D sweep,
+ * one line per first-field value that has failures (the full picture is matrix.csv).
+ */
+export function matrixText(rows: readonly ResultRow[], twoFields = false): string {
   const legend = Object.entries(VERDICT_MARK).map(([verdict, mark]) => `${mark} ${verdict}`).join('  ');
-  return `${lines.join('\n')}\n      ${legend}`;
+  if (twoFields) {
+    const failing = new Map<number, number>();
+    for (const r of rows) if (r.verdict !== 'pass' && r.verdict !== 'translated') failing.set(r.value >> 8, (failing.get(r.value >> 8) ?? 0) + 1);
+    const lines = [...failing].slice(0, 32).map(([first, n]) => `  ${String(first).padStart(3)}: ${n} failing`);
+    return [`2-D sweep: ${failing.size} of 256 first-field values have failures (the 256×256 picture is matrix.csv)`, ...lines].join('\n');
+  }
+  const variants = variantsIn(rows);
+  const blocks = variants.map((v) => [...(variants.length > 1 ? [`  ${v}:`] : []), ...grid16Text(rows, v)].join('\n'));
+  return `${blocks.join('\n\n')}\n      ${legend}`;
 }

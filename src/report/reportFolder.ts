@@ -32,18 +32,21 @@ export async function writeOutput(file: string, text: string, flag = '--out'): P
   }
 }
 
-/** Writes every report file into `dir` (created if missing) and returns their paths. */
-export async function writeReport(dir: string, summary: Summary, rows: readonly ResultRow[], dialogue?: string): Promise<string[]> {
+/**
+ * Writes every report file into `dir` (created if missing) and returns their paths. `resultsWritten`:
+ * results.csv was streamed during the sweep (ResultsStream) and is left as it is.
+ */
+export async function writeReport(dir: string, summary: Summary, rows: readonly ResultRow[], dialogue?: string, options: { resultsWritten?: boolean } = {}): Promise<string[]> {
   const files: [string, string][] = [
-    ['results.csv', resultsCsv(rows)],
-    ['matrix.csv', matrixCsv(rows)],
+    ...(options.resultsWritten ? [] : [['results.csv', resultsCsv(rows)] as [string, string]]),
+    ['matrix.csv', matrixCsv(rows, summary.options.fields?.length === 2)],
     ['summary.json', `${JSON.stringify(summary, null, 2)}\n`],
     ['report.html', htmlReport(summary, rows, dialogue)],
     ['report.md', markdownReport(summary, rows, dialogue)],
   ];
   if (dialogue !== undefined) files.push([DIALOGUE_FILE, `${dialogue}\n`]);
   for (const [name, text] of files) await writeOutput(path.join(dir, name), text);
-  return files.map(([name]) => path.join(dir, name));
+  return [...(options.resultsWritten ? ['results.csv'] : []), ...files.map(([name]) => name)].map((name) => path.join(dir, name));
 }
 
 export interface StoredReport {

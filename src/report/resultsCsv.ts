@@ -6,9 +6,11 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { UsageError } from '../ftp/errors.js';
 import type { ResultRow } from '../sweep/valueResult.js';
+import { VARIANTS, type Variant } from '../sweep/variants.js';
 import { VERDICTS, type Verdict } from '../sweep/verdict.js';
 
-export const RESULT_COLUMNS = ['value', 'sent', 'seen', 'reply_code', 'reply', 'data', 'verdict', 'repeat', 'detail', 'ms'] as const;
+/** The ten columns every report has, in this order, then `variant` (how the command was written). */
+export const RESULT_COLUMNS = ['value', 'sent', 'seen', 'reply_code', 'reply', 'data', 'verdict', 'repeat', 'detail', 'ms', 'variant'] as const;
 export type ResultColumn = (typeof RESULT_COLUMNS)[number];
 
 /** `repeat` is failures/attempts: `3/3` failed every time, `1/3` intermittently, `0/1` passed. */
@@ -24,11 +26,22 @@ export function csvRecord(r: ResultRow): Record<ResultColumn, string | number> {
     repeat: `${r.failures}/${r.attempts}`,
     detail: r.detail,
     ms: r.ms,
+    variant: r.variant,
   };
 }
 
+/** results.csv's header line. */
+export function resultsHeader(): string {
+  return stringify([[...RESULT_COLUMNS]]);
+}
+
+/** Rows as CSV lines, without a header: for appending to a results.csv as they complete. */
+export function resultsLines(rows: readonly ResultRow[]): string {
+  return rows.length === 0 ? '' : stringify(rows.map(csvRecord), { columns: [...RESULT_COLUMNS] });
+}
+
 export function resultsCsv(results: readonly ResultRow[]): string {
-  return stringify(results.map(csvRecord), { header: true, columns: [...RESULT_COLUMNS] });
+  return resultsHeader() + resultsLines(results);
 }
 
 /**
@@ -47,18 +60,20 @@ export function parseResultsCsv(text: string, source: string): ResultRow[] {
   }
   const [header, ...rows] = records;
   if (!header || header.join(',') !== RESULT_COLUMNS.join(',')) throw bad(`the header is not ${RESULT_COLUMNS.join(',')}`); // e.g. quoted
-  const seen = new Set<number>();
+  const seen = new Set<string>();
   return rows.map((row, i) => {
     const line = i + 2;
-    const [value, sent, seenCol, replyCode, reply, data, verdict, repeat, detail, ms] = row as [string, string, string, string, string, string, string, string, string, string];
+    const [value, sent, seenCol, replyCode, reply, data, verdict, repeat, detail, ms, variant] = row as [string, string, string, string, string, string, string, string, string, string, string];
     const repeatMatch = /^(\d+)\/(\d+)$/.exec(repeat);
-    if (!/^\d+$/.test(value)) throw bad(`line ${line}: value ${JSON.stringify(value)} is not a number`);
-    if (seen.has(Number(value))) throw bad(`line ${line}: value ${value} appears twice`);
-    seen.add(Number(value));
+    if (!/^\d+$/.test(value) || Number(value) > 65535) throw bad(`line ${line}: value ${JSON.stringify(value)} is not a number 0..65535`);
+    if (!(VARIANTS as readonly string[]).includes(variant)) throw bad(`line ${line}: unknown variant ${JSON.stringify(variant)}`);
+    if (seen.has(`${variant} ${value}`)) throw bad(`line ${line}: value ${value} (${variant}) appears twice`);
+    seen.add(`${variant} ${value}`);
     if (!(VERDICTS as readonly string[]).includes(verdict)) throw bad(`line ${line}: unknown verdict ${JSON.stringify(verdict)}`);
     if (!repeatMatch) throw bad(`line ${line}: repeat ${JSON.stringify(repeat)} is not failures/attempts`);
     return {
       value: Number(value),
+      variant: variant as Variant,
       sent,
       seen: seenCol,
       replyCode: replyCode === '' ? undefined : Number(replyCode),

@@ -12,7 +12,14 @@ import type { Comparison } from './baseline.js';
 
 export interface SummaryOptions {
   readonly oracle: string;
+  readonly command: string;
+  /** The swept field, or two (a 2-D sweep: value = first × 256 + second). */
+  readonly fields: readonly string[];
+  /** The values of each swept field. */
   readonly values: string;
+  readonly variants: readonly string[];
+  /** `none`, `auto`, or the byte after which each command is cut. */
+  readonly split: string;
   readonly highByte: string | number;
   readonly advertise: string | null;
   readonly concurrency: number;
@@ -38,8 +45,8 @@ export interface Summary {
   readonly failing: readonly { readonly value: number; readonly verdict: Verdict; readonly sent: string; readonly seen: string; readonly data: string; readonly detail: string }[];
   /** The comparison with `--baseline`, or null. */
   readonly baseline: Comparison | null;
-  /** The value whose probe dialogue is in dialogue.txt, or null. */
-  readonly dialogueValue: number | null;
+  /** The value (as rowLabel names it) whose probe dialogue is in dialogue.txt, or null. */
+  readonly dialogueValue: string | null;
   /** 0: every value passed (or, with a baseline, none got worse); 1: otherwise. */
   readonly exitCode: 0 | 1;
 }
@@ -62,7 +69,11 @@ export function sweepExitCode(rows: readonly ResultRow[], baseline?: Comparison 
 export function summaryOptions(options: SweepOptions): SummaryOptions {
   return {
     oracle: options.oracle,
+    command: options.command,
+    fields: [...options.fields],
     values: formatValueList(options.values),
+    variants: [...options.variants],
+    split: options.split.kind === 'at' ? String(options.split.byte) : options.split.kind,
     highByte: options.highByte,
     advertise: options.advertise ?? null,
     concurrency: options.concurrency,
@@ -81,7 +92,7 @@ export interface SummaryParts {
   readonly shard?: Shard | null;
   readonly mergedFrom?: readonly string[] | null;
   readonly baseline?: Comparison | null;
-  readonly dialogueValue?: number | null;
+  readonly dialogueValue?: string | null;
 }
 
 export function makeSummary(parts: SummaryParts): Summary {

@@ -7,9 +7,14 @@ import { VERDICT_MEANING } from './meanings.js';
 import type { Summary } from './summary.js';
 import { splitDifference, type Split } from './textDiff.js';
 import { isKnownFailure } from './baseline.js';
+import { rowLabel } from './rowLabel.js';
+import { variantsIn } from './matrix.js';
+import type { Variant } from '../sweep/variants.js';
 
 export interface FailingEntry {
   readonly row: ResultRow;
+  /** How people name the row: `227`, `124,227`, `227 trailing-space`. */
+  readonly label: string;
   /** `sent` and `seen` split around what differs; undefined when nothing was seen. */
   readonly diff: { readonly sent: Split; readonly seen: Split } | undefined;
   /** With a baseline: `new` (got worse) or `known` (failed before too). */
@@ -23,23 +28,34 @@ export interface TicketModel {
   readonly headline: string;
   readonly counts: readonly (readonly [Verdict, number])[];
   readonly rows: readonly ResultRow[];
+  /** Two fields swept: the picture is 256×256 (matrix.csv), not 16×16. */
+  readonly twoFields: boolean;
+  /** The syntax variants present: one 16×16 grid each. */
+  readonly variants: readonly Variant[];
+  /** The first FAILING_LISTED failing rows. */
   readonly failing: readonly FailingEntry[];
+  readonly failingTotal: number;
   readonly baselineLines: readonly string[];
-  readonly dialogue: { readonly value: number; readonly text: string } | undefined;
+  readonly dialogue: { readonly label: string; readonly text: string } | undefined;
   readonly meanings: readonly (readonly [Verdict, string])[];
 }
 
-const list = (values: readonly number[]): string => (values.length === 0 ? 'none' : values.join(', '));
+/** How many failing rows the reports list; all of them are in results.csv. */
+export const FAILING_LISTED = 500;
+
+const list = (values: readonly string[]): string => (values.length === 0 ? 'none' : values.join(', '));
 
 export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialogue?: string): TicketModel {
   const { target, options } = summary;
+  const twoFields = options.fields.length === 2;
   const facts: [string, string][] = [
     ['target', `${target.host}:${target.port}, user ${target.user}`],
     ['time', `${summary.startedAt} → ${summary.endedAt} (${(summary.durationMs / 1000).toFixed(2)} s)`],
     ['tool', `ftpsweep ${summary.tool.version}`],
     [
       'options',
-      `${options.oracle} oracle, values ${options.values}, concurrency ${options.concurrency}, timeout ${options.timeoutMs} ms, ` +
+      `${options.command} ${options.fields.join(',')}, ${options.oracle} oracle, values ${options.values}${options.variants.length > 1 || options.variants[0] !== 'plain' ? `, variants ${options.variants.join(', ')}` : ''}` +
+        `${options.split !== 'none' ? `, split ${options.split}` : ''}, concurrency ${options.concurrency}, timeout ${options.timeoutMs} ms, ` +
         `confirm ${options.confirm}, high byte ${options.highByte}${options.advertise ? `, advertise ${options.advertise}` : ''}`,
     ],
     ['far side', summary.reflector ? 'ftpsweep reflector (byte-exact echoes)' : 'an FTP server (no reflector echo)'],
@@ -49,10 +65,11 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
 
   const failingRows = rows.filter((r) => isFailure(r.verdict));
   const comparison = summary.baseline ?? undefined;
-  const failing = failingRows.map((row) => ({
+  const failing = failingRows.slice(0, FAILING_LISTED).map((row) => ({
     row,
+    label: rowLabel(row, twoFields),
     diff: row.seen && row.sent ? (({ a, b }) => ({ sent: a, seen: b }))(splitDifference(row.sent, row.seen)) : undefined,
-    baseline: comparison ? (isKnownFailure(comparison, row.value) ? 'known' : 'new') : undefined,
+    baseline: comparison ? (isKnownFailure(comparison, rowLabel(row, twoFields)) ? 'known' : 'new') : undefined,
   })) satisfies FailingEntry[];
 
   const baselineLines = comparison
@@ -75,9 +92,12 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
         : `${failingRows.length} of ${rows.length} values failed${comparison ? `; ${comparison.newFailures.length} got worse than the baseline` : ''}.`,
     counts: present.map((v) => [v, summary.counts[v]] as const),
     rows,
+    twoFields,
+    variants: variantsIn(rows),
     failing,
+    failingTotal: failingRows.length,
     baselineLines,
-    dialogue: dialogue && summary.dialogueValue !== null ? { value: summary.dialogueValue, text: dialogue } : undefined,
+    dialogue: dialogue && summary.dialogueValue !== null ? { label: summary.dialogueValue, text: dialogue } : undefined,
     meanings: present.map((v) => [v, VERDICT_MEANING[v]] as const),
   };
 }

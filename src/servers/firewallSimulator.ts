@@ -1,7 +1,7 @@
 /**
  * A TCP proxy that behaves like the seed's broken DMZ firewall: its "FTP inspection" turns
  * `PORT 10,225,1,89,124,227` into `PORT 10,225,1,89,124,22_` for the last-octet values it is told
- * to corrupt, and passes everything else through. `delayMs` adds latency to each direction (a long
+ * to corrupt (and an EPRT whose port ends in such a byte likewise), and passes everything else. `delayMs` adds latency to each direction (a long
  * link, for benchmarks). Only the control connection is proxied; data connections go direct.
  */
 import net from 'node:net';
@@ -22,11 +22,16 @@ export interface SimulatorOptions {
 /** Like an inspecting firewall, hold a partial line until its LF, but never more than this. */
 const MAX_HELD_BYTES = 4096;
 
-/** Rewrites one client→server line (terminator included) the way the broken firewall does. */
+/**
+ * Rewrites one client→server line (terminator included) the way the broken firewall does: a PORT
+ * whose last octet, or an EPRT whose port's low byte, is in `corrupt` loses its last digit to `_`.
+ */
 export function corruptLine(line: string, corrupt: ReadonlySet<number>): string {
-  const match = /^(PORT [^\r\n]*,)(\d+)(\r?\n)$/i.exec(line);
-  if (!match || !corrupt.has(Number(match[2]))) return line;
-  return `${match[1]}${match[2]!.slice(0, -1)}_${match[3]}`;
+  const port = /^(PORT [^\r\n]*,)(\d+)(\r?\n)$/i.exec(line);
+  if (port && corrupt.has(Number(port[2]) & 255)) return `${port[1]}${port[2]!.slice(0, -1)}_${port[3]}`;
+  const eprt = /^(EPRT (.)[12]\2[^\r\n]*\2)(\d+)(\2\r?\n)$/i.exec(line);
+  if (eprt && corrupt.has(Number(eprt[3]) & 255)) return `${eprt[1]}${eprt[3]!.slice(0, -1)}_${eprt[4]}`;
+  return line;
 }
 
 export async function startSimulator(options: SimulatorOptions): Promise<RunningServer> {

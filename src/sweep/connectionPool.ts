@@ -17,14 +17,16 @@ export interface Target {
   /** Whether the password is a secret to keep out of every output (false for anonymous). */
   readonly passwordIsSecret: boolean;
   readonly timeoutMs: number;
-  /** The IPv4 address PORT carries; default: the control connection's local address. */
+  /** The address the data-port command carries; default: the control connection's local address. */
   readonly advertise: string | undefined;
+  /** PORT carries IPv4 only; EPRT either family. */
+  readonly command: 'PORT' | 'EPRT';
 }
 
-/** A logged-in connection and the high byte it owns. */
+/** A logged-in connection and the port byte it owns (see plan.ts). */
 export interface Lease {
   readonly connection: ControlConnection;
-  readonly highByte: number;
+  readonly ownByte: number;
   /** What PORT carries. */
   readonly advertise: string;
   /** Where data listeners bind: the address the server reaches us on. */
@@ -38,13 +40,19 @@ export class ConnectionPool {
 
   constructor(
     private readonly target: Target,
-    private readonly highBytes: HighBytePool,
-    /** Keep each connection's transcript (for `ftpsweep probe`). */
-    private readonly transcript = false,
+    private readonly owned: HighBytePool,
+    private readonly settings: {
+      /** Keep each connection's transcript (for `ftpsweep probe`). */
+      readonly transcript?: boolean;
+      /** Idle connections are closed to make room beyond this many (--concurrency). */
+      readonly maxConnections?: number;
+    } = {},
   ) {}
 
   /** Opens a fresh connection (connect, greeting, login). Throws the typed error if it cannot. */
   open(): Promise<Lease> {
+    // Each caller holds at most one lease at a time, so closing idle ones keeps the total bounded.
+    while (this.settings.maxConnections !== undefined && this.live.size >= this.settings.maxConnections && this.idle.length > 0) this.discard(this.idle.pop()!);
     const opening = this.openLease();
     this.first ??= opening.then(
       () => true,
@@ -62,27 +70,27 @@ export class ConnectionPool {
   }
 
   private async openLease(): Promise<Lease> {
-    const highByte = this.highBytes.take();
-    if (highByte === undefined) throw new LocalError('no free high byte left for another connection', { hint: 'lower --concurrency' });
+    const ownByte = this.owned.take();
+    if (ownByte === undefined) throw new LocalError('no free port byte left for another connection', { hint: 'lower --concurrency' });
     let connection: ControlConnection | undefined;
     try {
       const { host, port, timeoutMs, password, passwordIsSecret } = this.target;
-      connection = await ControlConnection.open({ host, port, timeoutMs, transcript: this.transcript, ...(passwordIsSecret && password ? { secret: password } : {}) });
+      connection = await ControlConnection.open({ host, port, timeoutMs, transcript: this.settings.transcript === true, ...(passwordIsSecret && password ? { secret: password } : {}) });
       await connection.login(this.target.user, password);
       const listenAddress = unmapIPv4(connection.localAddress);
       const advertise = this.target.advertise ?? listenAddress;
-      if (isIP(advertise) !== 4) {
+      if (this.target.command === 'PORT' && isIP(advertise) !== 4) {
         throw new UsageError(
           `the control connection to ${connection.label} uses IPv6 (${listenAddress}), and PORT carries IPv4 addresses only`,
-          'connect to the server over IPv4 (an IPv4 --host), or give --advertise with the IPv4 address the server should connect to',
+          'use --command EPRT (RFC 2428), connect over IPv4, or give --advertise with an IPv4 address',
         );
       }
-      const lease: Lease = { connection, highByte, advertise, listenAddress };
+      const lease: Lease = { connection, ownByte, advertise, listenAddress };
       this.live.add(lease);
       return lease;
     } catch (error) {
       connection?.close();
-      this.highBytes.release(highByte);
+      this.owned.release(ownByte);
       throw error;
     }
   }
@@ -113,7 +121,7 @@ export class ConnectionPool {
   }
 
   private forget(lease: Lease): void {
-    if (this.live.delete(lease)) this.highBytes.release(lease.highByte);
+    if (this.live.delete(lease)) this.owned.release(lease.ownByte);
     const i = this.idle.indexOf(lease);
     if (i !== -1) this.idle.splice(i, 1);
   }

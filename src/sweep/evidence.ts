@@ -4,6 +4,8 @@
  */
 import type { Phase } from '../ftp/errors.js';
 import type { Reply } from '../ftp/replyParser.js';
+import type { DataCommand } from './plan.js';
+import type { Variant } from './variants.js';
 
 /**
  * `data`: PORT, then a listing (NLST), and the data connection must reach the exact port we asked
@@ -30,11 +32,18 @@ export type Failure =
 
 export interface Attempt {
   readonly value: number;
-  readonly highByte: number;
   readonly oracle: Oracle;
-  /** The command line as sent, without CRLF. */
+  readonly command: DataCommand;
+  readonly variant: Variant;
+  /** The command line as sent, without its terminator (shown as `sent`). */
   readonly sent: string;
+  /** Exactly the bytes of the command, terminator included (latin1): what an echo should equal. */
+  readonly sentBytes: string;
+  /** Where the command was cut into two TCP segments (`--split`), if it was. */
+  readonly cut: number | undefined;
   readonly expectedPort: number;
+  /** False when a swept address field names another host: no data can come to us then. */
+  readonly dataExpected: boolean;
   /** Every reply of this attempt in order: the PORT reply first. */
   readonly replies: readonly Reply[];
   readonly portReply: Reply | undefined;

@@ -1,73 +1,134 @@
 /**
- * Running an attempt on a leased connection: the glue between the pool, the high bytes and the
- * probe, and the evidence recorded when an attempt could not even start.
+ * Running an attempt on a leased connection: the glue between the pool, the owned port bytes and
+ * the probe, and the evidence recorded when an attempt could not even start.
  */
 import { ConnectError, ConnectionClosedError, LocalError, LoginError, TimeoutError, UsageError } from '../ftp/errors.js';
 import type { ConnectionPool, Lease } from './connectionPool.js';
 import { BindConflictError } from './dataListeners.js';
 import type { Attempt, Failure } from './evidence.js';
-import type { HighBytePool } from './highBytes.js';
-import { runAttempt, toFailure, type AttemptSpec } from './probe.js';
+import { highByteCandidates, type HighBytePool, type HighByteSpec } from './highBytes.js';
+import { ownedByte, probeTarget, type Plan } from './plan.js';
+import { runAttempt, toFailure } from './probe.js';
 import type { SweepOptions } from './sweep.js';
+import { applyVariant, cutPoint, type Variant } from './variants.js';
 
-/** How many times a taken local port makes a probe move to another high byte before giving up. */
+/** How many times a taken local port makes a probe move to another owned byte before giving up. */
 const BIND_RETRIES = 8;
+
+/** One probe of the sweep: a value, written as a variant; `index` orders cut points (`--split auto`). */
+export interface Probe {
+  readonly value: number;
+  readonly variant: Variant;
+  readonly index: number;
+}
+
+export interface SweepContext {
+  readonly options: SweepOptions;
+  readonly plan: Plan;
+  readonly pool: ConnectionPool;
+  /** The port bytes connections own (high bytes, or low bytes when p1 is swept). */
+  readonly owned: HighBytePool;
+}
+
+/** The port bytes connections may own, in the order they are handed out. */
+export function ownCandidates(plan: Plan, highByte: HighByteSpec): number[] {
+  if (ownedByte(plan) === 'p2') return Array.from({ length: 255 }, (_, i) => i + 1);
+  return highByteCandidates(ownedByte(plan) === 'p1' ? highByte : 'auto');
+}
+
+/**
+ * The other ports a confirmation listens on to see where a corrupted command led: the ports that
+ * differ from the expected one only in the swept byte. None for a 2-D sweep (no byte is owned, and
+ * the other ports belong to other probes).
+ */
+export function widePorts(plan: Plan, own: number, expected: number): number[] {
+  const ports: number[] = [];
+  const owned = ownedByte(plan);
+  for (let v = 0; v < 256 && owned !== undefined; v++) {
+    const port = owned === 'p1' ? own * 256 + v : v * 256 + own;
+    if (port !== expected && port >= 1024) ports.push(port);
+  }
+  return ports;
+}
 
 /**
  * One attempt on a pooled connection, or (`fresh`, for confirmations) on a connection opened for it
  * alone and closed afterwards.
  */
-export async function attemptOn(pool: ConnectionPool, fresh: boolean, highBytes: HighBytePool, options: SweepOptions, value: number, wide: boolean): Promise<Attempt> {
+export async function attemptOn(ctx: SweepContext, fresh: boolean, probe: Probe, wide: boolean): Promise<Attempt> {
   let lease: Lease;
   try {
-    lease = fresh ? await pool.open() : await pool.acquire();
+    lease = fresh ? await ctx.pool.open() : await ctx.pool.acquire();
   } catch (error) {
-    if (!(await pool.firstSucceeded())) throw error; // the target is unusable: the sweep ends (exit 2)
-    return failedAttempt(options, value, connectFailure(error));
+    if (!(await ctx.pool.firstSucceeded())) throw error; // the target is unusable: the sweep ends (exit 2)
+    return failedAttempt(ctx, probe, connectFailure(error));
   }
   try {
-    return await attemptOnLease(lease, highBytes, options, value, wide);
+    return await attemptOnLease(ctx, lease, probe, wide);
   } finally {
-    if (fresh) pool.discard(lease);
-    else pool.release(lease);
+    if (fresh) ctx.pool.discard(lease);
+    else ctx.pool.release(lease);
   }
 }
 
-/** Runs the attempt, moving to another free high byte while the port is taken locally. */
-export async function attemptOnLease(lease: Lease, highBytes: HighBytePool, options: SweepOptions, value: number, wide: boolean): Promise<Attempt> {
+/** Runs the attempt, moving to another free owned byte while the port is taken locally. */
+export async function attemptOnLease(ctx: SweepContext, lease: Lease, probe: Probe, wide: boolean): Promise<Attempt> {
+  const { options, plan } = ctx;
   const borrowed: number[] = [];
   const notes: string[] = [];
-  let highByte = lease.highByte;
-  const spec = (): AttemptSpec => ({ value, highByte, oracle: options.oracle, timeoutMs: options.timeoutMs, wide, advertise: lease.advertise, listenAddress: lease.listenAddress });
+  // With nothing owned (a 2-D sweep) the value is the port: a taken one cannot be moved.
+  const movable = ownedByte(plan) !== undefined;
+  let own = lease.ownByte;
   try {
     for (let tries = 0; tries <= BIND_RETRIES; tries++) {
+      const target = probeTarget(plan, probe.value, own, lease.advertise);
+      const wire = applyVariant(target.line, probe.variant);
       try {
-        const attempt = await runAttempt(lease.connection, spec());
+        const attempt = await runAttempt(lease.connection, {
+          value: probe.value,
+          command: plan.command,
+          target,
+          variant: probe.variant,
+          wire,
+          cut: cutPoint(options.split, wire.line.length + wire.terminator.length, probe.index),
+          oracle: options.oracle,
+          timeoutMs: options.timeoutMs,
+          widePorts: wide ? widePorts(plan, own, target.port) : [],
+          listenAddress: lease.listenAddress,
+          bindRequired: options.oracle === 'data' || movable,
+        });
         return notes.length === 0 ? attempt : { ...attempt, notes: [...notes, ...attempt.notes] };
       } catch (error) {
-        if (!(error instanceof BindConflictError)) return failedAttempt(options, value, toFailure(error), highByte);
-        const next = highBytes.take();
-        if (next === undefined) break;
-        notes.push(`local port ${error.port} was taken, used high byte ${next} instead`);
+        if (!(error instanceof BindConflictError)) return failedAttempt(ctx, probe, toFailure(error));
+        const next = movable ? ctx.owned.take() : undefined;
+        if (next === undefined) {
+          notes.push(`local port ${error.port} is taken`);
+          break;
+        }
+        notes.push(`local port ${error.port} was taken, moved to ${ownedByte(plan)} ${next}`);
         lease.connection.note(notes.at(-1)!);
         borrowed.push(next);
-        highByte = next;
+        own = next;
       }
     }
-    return failedAttempt(options, value, { kind: 'local', message: `no free local port for value ${value} (${notes.join('; ')})` }, highByte);
+    return failedAttempt(ctx, probe, { kind: 'local', message: `no free local port for value ${probe.value} (${notes.join('; ')})` });
   } finally {
-    for (const p1 of borrowed) highBytes.release(p1);
+    for (const b of borrowed) ctx.owned.release(b);
   }
 }
 
-/** Evidence for an attempt that never got to send PORT. */
-function failedAttempt(options: SweepOptions, value: number, failure: Failure, highByte = 0): Attempt {
+/** Evidence for an attempt that never got to send its command. */
+function failedAttempt(ctx: SweepContext, probe: Probe, failure: Failure): Attempt {
   return {
-    value,
-    highByte,
-    oracle: options.oracle,
+    value: probe.value,
+    oracle: ctx.options.oracle,
+    command: ctx.plan.command,
+    variant: probe.variant,
     sent: '',
-    expectedPort: highByte * 256 + value,
+    sentBytes: '',
+    cut: undefined,
+    expectedPort: 0,
+    dataExpected: false,
     replies: [],
     portReply: undefined,
     finalReply: undefined,
@@ -91,4 +152,3 @@ function connectFailure(error: unknown): Failure {
   if (error instanceof LocalError || error instanceof UsageError) return { kind: 'local', message };
   return toFailure(error);
 }
-

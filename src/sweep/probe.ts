@@ -1,27 +1,36 @@
 /**
- * One probe attempt on an open, logged-in control connection: listen, PORT, (NLST, data), record.
- * Everything observed goes into an Attempt; nothing is judged here.
+ * One probe attempt on an open, logged-in control connection: listen, PORT/EPRT, (NLST, data),
+ * record. Everything observed goes into an Attempt; nothing is judged here.
  */
 import type { ControlConnection } from '../ftp/controlConnection.js';
-import { echoedCommandInReply, findEcho } from '../ftp/echo.js';
+import { displayBytes, echoedCommandInReply, findEcho } from '../ftp/echo.js';
 import { ConnectionClosedError, LocalError, ProtocolError, TimeoutError } from '../ftp/errors.js';
-import { portCommand } from '../ftp/portCommand.js';
 import { replyKind, type Reply } from '../ftp/replyParser.js';
 import { BindConflictError, DataListeners } from './dataListeners.js';
 import type { Attempt, DataOutcome, Failure, Oracle } from './evidence.js';
+import type { DataCommand, ProbeTarget } from './plan.js';
+import type { Variant, Wire } from './variants.js';
 
 export interface AttemptSpec {
   readonly value: number;
-  readonly highByte: number;
+  readonly command: DataCommand;
+  readonly target: ProbeTarget;
+  readonly variant: Variant;
+  readonly wire: Wire;
+  /** Cut the command into two TCP segments after this byte (`--split`). */
+  readonly cut: number | undefined;
   readonly oracle: Oracle;
   /** Deadline for each reply and for the data connection, in milliseconds. */
   readonly timeoutMs: number;
-  /** Also listen on the other ports of the high byte, to learn where a corrupted PORT led. */
-  readonly wide: boolean;
-  /** The IPv4 address PORT carries. */
-  readonly advertise: string;
+  /** Other ports to listen on, to learn where a corrupted command led (confirmations). */
+  readonly widePorts: readonly number[];
   /** The local address the data listeners bind to. */
   readonly listenAddress: string;
+  /**
+   * When the expected port cannot be bound: throw BindConflictError (the caller can move to another
+   * owned byte), or, with the reply oracle, go on without a listener.
+   */
+  readonly bindRequired: boolean;
 }
 
 /**
@@ -31,37 +40,49 @@ export interface AttemptSpec {
  */
 const ACCEPT_GRACE_MS = 100;
 
+async function openListeners(spec: AttemptSpec, notes: string[]): Promise<DataListeners | undefined> {
+  if (!spec.target.dataExpected) return undefined;
+  try {
+    return await DataListeners.open(spec.listenAddress, spec.target.port, spec.widePorts);
+  } catch (error) {
+    if (spec.bindRequired || !(error instanceof BindConflictError)) throw error;
+    // Reply oracle: a listener only matters for servers that connect at PORT time (pyftpdlib).
+    notes.push(`local port ${error.port} was taken; probed without a listener`);
+    return undefined;
+  }
+}
+
 /**
  * Runs one attempt. Throws BindConflictError before anything is sent when the expected port is
- * taken locally, so the caller can retry with another high byte; every other problem is recorded.
+ * taken locally and `bindRequired`; every other problem is recorded.
  */
 export async function runAttempt(connection: ControlConnection, spec: AttemptSpec): Promise<Attempt> {
   const started = performance.now();
-  const expectedPort = spec.highByte * 256 + spec.value;
-  const extra: number[] = [];
-  if (spec.wide) {
-    for (let v = 0; v < 256; v++) if (v !== spec.value && spec.highByte * 256 + v >= 1024) extra.push(spec.highByte * 256 + v);
-  }
-  const listeners = await DataListeners.open(spec.listenAddress, expectedPort, extra);
   const notes: string[] = [];
-  if (listeners.skipped > 0) notes.push(`${listeners.skipped} of the other ports of high byte ${spec.highByte} could not be listened on`);
+  const listeners = await openListeners(spec, notes);
+  if (listeners && listeners.skipped > 0) notes.push(`${listeners.skipped} of the ${spec.widePorts.length} other ports could not be listened on`);
   if (connection.recording) {
     connection.note(
-      `listening on ${spec.listenAddress}:${expectedPort}` +
-        (spec.wide ? ` and ${extra.length - listeners.skipped} other ports of high byte ${spec.highByte}` : ''),
+      !listeners
+        ? `not listening: ${spec.target.dataExpected ? 'the port is taken' : 'the command names another host'}`
+        : `listening on ${spec.listenAddress}:${spec.target.port}${spec.widePorts.length > 0 ? ` and ${spec.widePorts.length - listeners.skipped} other ports` : ''}`,
     );
   }
 
-  const sent = portCommand(spec.advertise, spec.highByte, spec.value);
+  const { wire } = spec;
+  const sentBytes = wire.line + wire.terminator;
   const replies: Reply[] = [];
   let portReply: Reply | undefined;
   let finalReply: Reply | undefined;
   let failure: Failure | undefined;
   let triedData = false;
   try {
-    portReply = await connection.command(sent, 'port-reply');
+    await connection.sendRaw(Buffer.from(sentBytes + wire.trailer, 'latin1'), displayBytes(sentBytes + wire.trailer), spec.cut);
+    portReply = await connection.nextReply('port-reply');
     replies.push(portReply);
-    if (spec.oracle === 'data' && replyKind(portReply.code) === 'positive') {
+    // Pipelined commands answer after the data-port command: read those replies before going on.
+    for (let i = 0; i < wire.trailerReplies; i++) replies.push(await connection.nextReply('port-reply'));
+    if (spec.oracle === 'data' && listeners && replyKind(portReply.code) === 'positive') {
       triedData = true;
       // RFC 959 §4.1.3: NLST sends a name list over the data connection; the mark-up free listing.
       let reply = await connection.command('NLST', 'list-reply');
@@ -78,11 +99,11 @@ export async function runAttempt(connection: ControlConnection, spec: AttemptSpe
   } catch (error) {
     failure = toFailure(error);
   } finally {
-    listeners.close();
+    listeners?.close();
   }
 
-  const data = dataOutcome(listeners, triedData);
-  if (connection.recording) {
+  const data = dataOutcome(listeners, spec.target.port, triedData);
+  if (connection.recording && listeners) {
     for (const c of listeners.connections) {
       connection.note(`data connection from ${c.remote} to port ${c.port}: ${c.bytes} bytes${c.ended ? ', closed by the server' : ', still open'}: ${JSON.stringify(c.head)}`);
     }
@@ -91,27 +112,31 @@ export async function runAttempt(connection: ControlConnection, spec: AttemptSpe
   const echoBytes = portReply && findEcho(portReply);
   return {
     value: spec.value,
-    highByte: spec.highByte,
     oracle: spec.oracle,
-    sent,
-    expectedPort,
+    command: spec.command,
+    variant: spec.variant,
+    sent: displayBytes(wire.line),
+    sentBytes,
+    cut: spec.cut,
+    expectedPort: spec.target.port,
+    dataExpected: spec.target.dataExpected,
     replies,
     portReply,
     finalReply,
     echo: echoBytes?.toString('latin1'),
-    echoedInReply: portReply && !echoBytes ? echoedCommandInReply(portReply, 'PORT') : undefined,
+    echoedInReply: portReply && !echoBytes ? echoedCommandInReply(portReply, spec.command) : undefined,
     data,
     failure,
-    wide: spec.wide,
+    wide: spec.widePorts.length > 0,
     notes,
     ms: Math.round(performance.now() - started),
   };
 }
 
-function dataOutcome(listeners: DataListeners, triedData: boolean): DataOutcome {
-  const first = listeners.first;
+function dataOutcome(listeners: DataListeners | undefined, expectedPort: number, triedData: boolean): DataOutcome {
+  const first = listeners?.first;
   if (!first) return triedData ? { kind: 'none' } : { kind: 'not-tried' };
-  if (first.port !== listeners.expectedPort) return { kind: 'wrong-port', port: first.port, bytes: first.bytes };
+  if (first.port !== expectedPort) return { kind: 'wrong-port', port: first.port, bytes: first.bytes };
   return first.ended ? { kind: 'arrived', port: first.port, bytes: first.bytes } : { kind: 'open', port: first.port, bytes: first.bytes };
 }
 

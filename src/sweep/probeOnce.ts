@@ -4,28 +4,31 @@
  */
 import type { TranscriptEntry } from '../ftp/controlConnection.js';
 import { ConnectionPool } from './connectionPool.js';
-import { HighBytePool, highByteCandidates } from './highBytes.js';
-import { attemptOnLease } from './leaseAttempt.js';
+import { HighBytePool } from './highBytes.js';
+import { attemptOnLease, ownCandidates, type SweepContext } from './leaseAttempt.js';
 import { validateSweepOptions, type SweepOptions } from './sweep.js';
 import { valueResult, type ValueResult } from './valueResult.js';
 
 export interface ProbeOutcome {
   readonly result: ValueResult;
-  /** Greeting, login (PASS masked), PORT, NLST, data-connection events, QUIT. */
+  /** Greeting, login (PASS masked), the command, NLST, data-connection events, QUIT. */
   readonly transcript: readonly TranscriptEntry[];
 }
 
 /**
- * Probes `value` once. With the data oracle it listens on all ports of the high byte at once, so a
- * corrupted PORT shows where the server connected instead. Throws on connection or login errors.
+ * Probes `value` once (written as the first of `options.variants`). With the data oracle it also
+ * listens on the ports a corrupted command could lead to, so the dialogue shows where the server
+ * connected instead. Throws on connection or login errors.
  */
 export async function probeOnce(options: SweepOptions, value: number): Promise<ProbeOutcome> {
-  validateSweepOptions({ ...options, values: [value] });
-  const highBytes = new HighBytePool(highByteCandidates(options.highByte));
-  const pool = new ConnectionPool(options, highBytes, true);
+  validateSweepOptions({ ...options, values: [value & 255] });
+  const plan = { command: options.command, fields: options.fields };
+  const owned = new HighBytePool(ownCandidates(plan, options.highByte));
+  const pool = new ConnectionPool(options, owned, { transcript: true });
+  const ctx: SweepContext = { options, plan, pool, owned };
   const lease = await pool.open();
   try {
-    const attempt = await attemptOnLease(lease, highBytes, options, value, options.oracle === 'data');
+    const attempt = await attemptOnLease(ctx, lease, { value, variant: options.variants[0] ?? 'plain', index: 0 }, options.oracle === 'data');
     return { result: valueResult([attempt]), transcript: lease.connection.transcript };
   } finally {
     pool.discard(lease);

@@ -1,5 +1,5 @@
 /**
- * Sharding: `--shard K/N` gives runner K of N every N-th value, so a CI matrix can fan a large sweep
+ * Sharding: `--shard K/N` gives runner K of N every N-th probe, so a CI matrix can fan a large sweep
  * out and `ftpsweep merge` can join the reports. Interleaving (not blocks) spreads values that a
  * firewall treats alike across shards, so the shards take about the same time.
  */
@@ -21,7 +21,7 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-/** The values of shard K/N: positions K-1, K-1+N, … of the sorted list. */
-export function shardValues(values: readonly number[], shard: Shard): number[] {
-  return values.filter((_, i) => i % shard.count === shard.index - 1);
+/** Shard K/N of a list: positions K-1, K-1+N, … */
+export function shardItems<T>(items: readonly T[], shard: Shard): T[] {
+  return items.filter((_, i) => i % shard.count === shard.index - 1);
 }

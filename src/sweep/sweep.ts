@@ -1,16 +1,20 @@
 /**
- * The sweep engine: every value probed once over a bounded set of control connections, then every
- * value that did not pass probed again on fresh connections to confirm it and to learn more.
+ * The sweep engine: every probe (a value, written as a syntax variant) once over a bounded set of
+ * control connections; a probe that did not pass is confirmed at once, on fresh connections, so each
+ * value's row is final as soon as it is reported (and can be streamed to disk).
  */
 import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { UsageError } from '../ftp/errors.js';
 import { ConnectionPool } from './connectionPool.js';
 import type { Attempt, Oracle } from './evidence.js';
-import { HighBytePool, highByteCandidates, type HighByteSpec } from './highBytes.js';
-import { attemptOn } from './leaseAttempt.js';
+import { HighBytePool, type HighByteSpec } from './highBytes.js';
+import { attemptOn, ownCandidates, type Probe, type SweepContext } from './leaseAttempt.js';
+import { ownedByte, planValues, type DataCommand, type Field, type Plan } from './plan.js';
 import { valueResult, type ValueResult } from './valueResult.js';
-import { classify, isFailure, type Verdict } from './verdict.js';
+import { shardItems, type Shard } from './shard.js';
+import type { Split, Variant } from './variants.js';
+import { classify, isFailure } from './verdict.js';
 
 export interface SweepOptions {
   readonly host: string;
@@ -21,9 +25,18 @@ export interface SweepOptions {
   /** True when the password came from the environment: it is then masked wherever it could show. */
   readonly passwordIsSecret: boolean;
   readonly oracle: Oracle;
-  /** Last-octet values to probe, 0..255. */
+  /** PORT (default) or EPRT. */
+  readonly command: DataCommand;
+  /** The field swept (default p2), or two for a 2-D sweep. */
+  readonly fields: readonly Field[];
+  /** The values of each swept field, 0..255. */
   readonly values: readonly number[];
+  /** How each command is written (default plain only). */
+  readonly variants: readonly Variant[];
+  /** Whether each data-port command goes out in two TCP segments. */
+  readonly split: Split;
   readonly highByte: HighByteSpec;
+  /** The address the command carries; default the control connection's local address. */
   readonly advertise: string | undefined;
   /** Control connections at once. Default 4. */
   readonly concurrency: number;
@@ -31,6 +44,8 @@ export interface SweepOptions {
   readonly timeoutMs: number;
   /** Extra attempts for each value that did not pass. Default 2. */
   readonly confirm: number;
+  /** Probe only this shard's share of the probes (`--shard K/N`). */
+  readonly shard?: Shard | undefined;
 }
 
 export const SWEEP_DEFAULTS = {
@@ -39,14 +54,17 @@ export const SWEEP_DEFAULTS = {
   // RFC 1635: anonymous FTP asks for an e-mail-like identification as password; not a secret.
   password: 'ftpsweep@',
   oracle: 'data',
+  command: 'PORT',
+  fields: ['p2'],
+  variants: ['plain'],
+  split: { kind: 'none' },
   highByte: 'auto',
   concurrency: 4,
   timeoutMs: 5000,
   confirm: 2,
-} as const;
+} as const satisfies Partial<SweepOptions>;
 
 export interface SweepProgress {
-  readonly stage: 'sweep' | 'confirm';
   readonly done: number;
   readonly total: number;
   readonly failing: number;
@@ -55,27 +73,86 @@ export interface SweepProgress {
 export interface SweepOutcome {
   readonly startedAt: Date;
   readonly endedAt: Date;
-  /** One row per value, in value order. */
+  /**
+   * One row per probe, ordered by variant, then value. Evidence (`judged`) is kept for failing rows
+   * only; above 4096 probes a passing row keeps only its value, variant and verdict (all of it went
+   * to `onRow`, i.e. results.csv).
+   */
   readonly results: readonly ValueResult[];
   /** Whether the far side was an ftpsweep reflector (its echo was seen). */
   readonly reflector: boolean;
+}
+
+export interface SweepHooks {
+  readonly onProgress?: (progress: SweepProgress) => void;
+  /** Each row as soon as it is final (in completion order): for streaming it to disk. */
+  readonly onRow?: (row: ValueResult) => void;
+}
+
+/** The probes of a sweep (of its shard, if any), ordered by variant, then value. */
+export function sweepProbes(options: SweepOptions): Probe[] {
+  const values = planValues({ command: options.command, fields: options.fields }, options.values);
+  const probes = options.variants.flatMap((variant, vi) => values.map((value, i) => ({ value, variant, index: vi * values.length + i })));
+  return options.shard ? shardItems(probes, options.shard) : probes;
+}
+
+/** Sweeps with more probes keep passing rows in memory as verdicts only (memory stays flat). */
+const COMPACT_ABOVE = 4096;
+const NO_EVIDENCE: ValueResult['judged'] = [];
+
+/**
+ * A passing row reduced to its verdict. A plain literal on purpose: object spread here gave every
+ * row its own hidden class in V8 (65,536 maps, 27 MB, in a heap snapshot of a 2-D sweep).
+ */
+function passingVerdict(row: ValueResult): ValueResult {
+  return { value: row.value, variant: row.variant, verdict: row.verdict, sent: '', seen: '', replyCode: undefined, reply: '', data: '', failures: 0, attempts: row.attempts, detail: '', ms: 0, judged: NO_EVIDENCE };
+}
+
+/**
+ * Hands tasks 0..count-1 to `start` keeping at most `depth` of them queued or running, until all
+ * are done or `stop()`. Queueing all 65,536 probes of a 2-D sweep at once would keep as many
+ * closures and promises alive (and promoted to the old generation): memory must not grow with the
+ * sweep. `start` wraps the p-limit limiter, which still bounds how many run at once.
+ */
+function feed(count: number, depth: number, start: (i: number) => Promise<void>, stop: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    let next = 0;
+    let active = 0;
+    const pump = (): void => {
+      while (active < depth && next < count && !stop()) {
+        active++;
+        void start(next++).finally(() => {
+          active--;
+          pump();
+        });
+      }
+      if (active === 0 && (next >= count || stop())) resolve();
+    };
+    pump();
+  });
 }
 
 /**
  * Runs a sweep. Throws ConnectError/LoginError/UsageError when the very first connection cannot be
  * opened (nothing would be learnt); after that, every problem becomes some value's verdict.
  */
-export async function runSweep(options: SweepOptions, onProgress?: (progress: SweepProgress) => void): Promise<SweepOutcome> {
+export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): Promise<SweepOutcome> {
   validateSweepOptions(options);
   const startedAt = new Date();
-  const candidates = highByteCandidates(options.highByte);
+  const plan: Plan = { command: options.command, fields: options.fields };
+  const candidates = ownCandidates(plan, options.highByte);
   if (candidates.length < options.concurrency + 1) {
-    throw new UsageError(`--concurrency ${options.concurrency} needs more high bytes than the ${candidates.length} available`, 'lower --concurrency');
+    throw new UsageError(`--concurrency ${options.concurrency} needs more ${ownedByte(plan) === 'p2' ? 'low' : 'high'} bytes than the ${candidates.length} available`, 'lower --concurrency');
   }
-  const highBytes = new HighBytePool(candidates);
-  const pool = new ConnectionPool(options, highBytes);
-  const attempts = new Map<number, Attempt[]>(options.values.map((v) => [v, []]));
-  const record = (attempt: Attempt): void => void attempts.get(attempt.value)!.push(attempt);
+  const owned = new HighBytePool(candidates);
+  const ctx: SweepContext = { options, plan, pool: new ConnectionPool(options, owned, { maxConnections: options.concurrency }), owned };
+  const probes = sweepProbes(options);
+  const results: ValueResult[] = new Array(probes.length);
+  // A 2-D sweep keeps only the verdicts of passing rows in memory: they are in results.csv already.
+  const compact = probes.length > COMPACT_ABOVE;
+  let reflector = false;
+  // Wide confirmations hold 256 listeners each: fewer at once than the open-file limit allows.
+  const wideLimit = pLimit(Math.max(1, Math.min(options.concurrency, wideSlots())));
 
   try {
     // No separate preflight: every connection opens at once. If the first one fails (bad host,
@@ -83,42 +160,34 @@ export async function runSweep(options: SweepOptions, onProgress?: (progress: Sw
     let fatal: unknown;
     let done = 0;
     let failing = 0;
-    const firstVerdict = new Map<number, Verdict>();
     const limit = pLimit(options.concurrency);
-    await limit.map(options.values, async (value) => {
+    const runProbe = async (probe: Probe, i: number): Promise<void> => {
       if (fatal !== undefined) return;
-      let attempt: Attempt;
       try {
-        attempt = await attemptOn(pool, false, highBytes, options, value, false);
+        const attempts: Attempt[] = [await attemptOn(ctx, false, probe, false)];
+        if (isFailure(classify(attempts[0]!).verdict)) {
+          // Confirm on fresh connections; when the data did not arrive, listen on the other ports
+          // the command could have been turned into, to learn where the server connected instead.
+          const wide = options.oracle === 'data' && attempts[0]!.data.kind !== 'arrived';
+          for (let c = 0; c < options.confirm; c++) {
+            attempts.push(await (wide ? wideLimit(() => attemptOn(ctx, true, probe, true)) : attemptOn(ctx, true, probe, false)));
+          }
+        }
+        const row = valueResult(attempts);
+        reflector ||= attempts.some((a) => a.echo !== undefined);
+        if (isFailure(row.verdict)) failing++;
+        hooks.onRow?.(row);
+        results[i] = isFailure(row.verdict) ? row : compact ? passingVerdict(row) : { ...row, judged: [] };
+        hooks.onProgress?.({ done: ++done, total: probes.length, failing });
       } catch (error) {
         fatal ??= error;
-        return;
       }
-      record(attempt);
-      const verdict = classify(attempt).verdict;
-      firstVerdict.set(value, verdict);
-      if (isFailure(verdict)) failing++;
-      onProgress?.({ stage: 'sweep', done: ++done, total: options.values.length, failing });
-    });
+    };
+    await feed(probes.length, options.concurrency * 2, (i) => limit(runProbe, probes[i]!, i), () => fatal !== undefined);
     if (fatal !== undefined) throw fatal;
-
-    // Confirmation: each failing value again, each time on a fresh connection. When its data
-    // connection did not arrive, listen on all 256 ports of the high byte to see where it went.
-    const toConfirm = options.values.filter((v) => isFailure(firstVerdict.get(v)!));
-    const jobs = toConfirm.flatMap((value) => Array.from({ length: options.confirm }, () => value));
-    const wideFor = (value: number): boolean => options.oracle === 'data' && attempts.get(value)![0]!.data.kind !== 'arrived';
-    const confirmLimit = pLimit(Math.max(1, Math.min(options.concurrency, wideSlots())));
-    let confirmed = 0;
-    await confirmLimit.map(jobs, async (value) => {
-      record(await attemptOn(pool, true, highBytes, options, value, wideFor(value)));
-      onProgress?.({ stage: 'confirm', done: ++confirmed, total: jobs.length, failing: toConfirm.length });
-    });
   } finally {
-    pool.closeAll();
+    ctx.pool.closeAll();
   }
-
-  const results = options.values.map((v) => valueResult(attempts.get(v)!));
-  const reflector = [...attempts.values()].some((list) => list.some((a) => a.echo !== undefined));
   return { startedAt, endedAt: new Date(), results, reflector };
 }
 
@@ -133,6 +202,10 @@ export function validateSweepOptions(options: SweepOptions): void {
   int('--confirm', options.confirm, 0, 10);
   if (options.values.length === 0) throw new UsageError('no values to probe', 'give --values, e.g. 0-255');
   for (const v of options.values) int('value', v, 0, 255);
+  if (options.variants.length === 0) throw new UsageError('no variants to probe', 'give --variant plain, or leave it out');
+  if (options.fields.length === 2 && (options.variants.length > 1 || options.variants[0] !== 'plain' || options.split.kind !== 'none')) {
+    throw new UsageError('a 2-D sweep (two fields) takes no --variant or --split', 'sweep variants and split commands over one field');
+  }
 }
 
 /**

@@ -4,11 +4,15 @@
 import { stripEcho } from '../ftp/echo.js';
 import { replyMessage } from '../ftp/replyParser.js';
 import type { Attempt, DataOutcome } from './evidence.js';
+import type { Variant } from './variants.js';
 import { classify, decide, type Judged, type Verdict } from './verdict.js';
 
 /** A report row: what results.csv holds for one value, and all reports are made from. */
 export interface ResultRow {
+  /** The swept value; for a 2-D sweep, first × 256 + second. */
   readonly value: number;
+  /** How the command was written (`plain` unless --variant). */
+  readonly variant: Variant;
   readonly verdict: Verdict;
   /** The command sent (of the attempt shown), without CRLF. */
   readonly sent: string;
@@ -47,6 +51,7 @@ export function valueResult(attempts: readonly Attempt[]): ValueResult {
   ].join('');
   return {
     value: attempt.value,
+    variant: attempt.variant,
     verdict: judgement.verdict,
     sent: attempt.sent,
     seen: judgement.seen,

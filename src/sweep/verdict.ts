@@ -5,6 +5,7 @@
 import { displayBytes, firstDifference, stripEcho } from '../ftp/echo.js';
 import type { Phase } from '../ftp/errors.js';
 import { parseDataPortLine } from '../ftp/portCommand.js';
+import { inferredSeen } from './plan.js';
 import { isNegative, replyKind, replyMessage } from '../ftp/replyParser.js';
 import type { Attempt } from './evidence.js';
 
@@ -42,33 +43,49 @@ const WAITING_FOR: Record<Phase, string> = {
   quit: 'the QUIT reply',
 };
 
+function terminator(bytes: string): string {
+  return bytes.endsWith('\r\n') ? '\r\n' : bytes.endsWith('\n') ? '\n' : '';
+}
+
+/** "(the command went out in two segments, cut after byte 9)" — for the details of split probes. */
+function cutNote(a: Attempt): string {
+  return a.cut === undefined ? '' : ` (the command went out in two TCP segments, cut after byte ${a.cut})`;
+}
+
 /** Judges one attempt. Pure. */
 export function classify(a: Attempt): Judgement {
   if (a.failure?.kind === 'local') return { verdict: 'error', seen: '', detail: `local problem, not the firewall: ${a.failure.message}` };
+  const verb = a.command;
 
   // 1. Evidence of what the far side received: the reflector's exact echo, or a server's echo.
   const seen = a.echo !== undefined ? displayBytes(a.echo) : (a.echoedInReply ?? '');
   let translation = '';
-  const rewritten = a.echo !== undefined ? a.echo !== `${a.sent}\r\n` : seen !== '' && seen !== a.sent;
+  const rewritten = a.echo !== undefined ? a.echo !== a.sentBytes : seen !== '' && seen !== a.sent;
   if (rewritten) {
-    const understood = a.echo === undefined || a.echo.endsWith('\r\n') ? parseDataPortLine(a.echo === undefined ? seen : a.echo.slice(0, -2)) : undefined;
-    const intended = parseDataPortLine(a.sent);
-    if (understood?.ok && intended.ok && understood.address.port === intended.address.port) {
-      translation = `the far side saw ${understood.address.host}:${understood.address.port} instead of ${intended.address.host}:${intended.address.port}`;
+    // Still the same command, framed the same, with the same port? Then it was rewritten, not
+    // broken (NAT's ALG). A changed terminator changes the framing (RFC 959 §4.1: CRLF): broken.
+    const understood = parseDataPortLine(a.echo === undefined ? seen : a.echo.replace(/\r?\n$/, ''));
+    const intended = parseDataPortLine(a.sentBytes.replace(/\r?\n$/, ''));
+    const sameFraming = a.echo === undefined || terminator(a.echo) === terminator(a.sentBytes);
+    if (sameFraming && understood.ok && intended.ok && understood.address.port === intended.address.port) {
+      translation =
+        understood.address.host === intended.address.host
+          ? `the far side received "${seen}": rewritten, but the same address and port`
+          : `the far side saw ${understood.address.host}:${understood.address.port} instead of ${intended.address.host}:${intended.address.port}`;
     } else {
-      const at = firstDifference(a.sent, seen);
-      return { verdict: 'corrupted', seen, detail: `the far side received "${seen}" instead of "${a.sent}" (differs from character ${at + 1})` };
+      const at = firstDifference(displayBytes(a.sentBytes), seen);
+      return { verdict: 'corrupted', seen, detail: `the far side received "${seen}" instead of "${displayBytes(a.sentBytes)}" (differs from character ${at + 1})${cutNote(a)}` };
     }
   }
 
   // 2. The data connection reached another port: the server understood another value.
   if (a.data.kind === 'wrong-port') {
-    const p1 = a.data.port >> 8;
-    const p2 = a.data.port & 255;
+    const [got, want] = [a.data.port, a.expectedPort];
+    const understood = got >> 8 === want >> 8 ? `: it understood ${got & 255}, not ${want & 255}` : got % 256 === want % 256 ? `: it understood ${got >> 8}, not ${want >> 8}` : '';
     return {
       verdict: 'corrupted',
-      seen: seen !== '' ? seen : `PORT ...,${p1},${p2}`,
-      detail: `the server connected to port ${a.data.port} (${p1},${p2}) instead of ${a.expectedPort} (${a.highByte},${a.value}): it understood ${p2}, not ${a.value}`,
+      seen: seen !== '' ? seen : inferredSeen(verb, got),
+      detail: `the server connected to port ${got} (${got >> 8},${got & 255}) instead of ${want} (${want >> 8},${want & 255})${understood}${cutNote(a)}`,
     };
   }
 
@@ -82,28 +99,36 @@ export function classify(a: Attempt): Judgement {
       return {
         verdict: 'no-data',
         seen,
-        detail: `PORT accepted and ${stage}, but no data connection reached port ${a.expectedPort} within ${f.timeoutMs} ms: something between may block the server's connection back`,
+        detail: `${verb} accepted and ${stage}, but no data connection reached port ${a.expectedPort} within ${f.timeoutMs} ms: something between may block the server's connection back`,
       };
     }
-    return { verdict: 'timeout', seen, phase: f.phase, detail: `no reply while waiting for ${WAITING_FOR[f.phase]}: ${f.message}` };
+    return { verdict: 'timeout', seen, phase: f.phase, detail: `no reply while waiting for ${WAITING_FOR[f.phase]}: ${f.message}${cutNote(a)}` };
   }
   if (f?.kind === 'closed') {
-    return { verdict: 'reset', seen, phase: f.phase, detail: `control connection ${f.reset ? 'reset' : 'closed'} while waiting for ${WAITING_FOR[f.phase]}: ${f.message}` };
+    return { verdict: 'reset', seen, phase: f.phase, detail: `control connection ${f.reset ? 'reset' : 'closed'} while waiting for ${WAITING_FOR[f.phase]}: ${f.message}${cutNote(a)}` };
   }
   if (f?.kind === 'protocol') return { verdict: 'reset', seen, phase: undefined, detail: `ftpsweep dropped the connection: ${f.message}` };
 
   // 4. Reply codes are data.
   const portReply = a.portReply;
-  if (!portReply) return { verdict: 'error', seen, detail: 'internal: no PORT reply and no failure recorded' };
+  if (!portReply) return { verdict: 'error', seen, detail: `internal: no ${verb} reply and no failure recorded` };
+  if (!a.dataExpected) {
+    // A swept address field names another host: servers refuse it (RFC 2577), and nothing can come
+    // back to us. The question is only whether the bytes arrived as sent.
+    if (a.echo !== undefined) return { verdict: translation ? 'translated' : 'pass', seen, detail: `${translation || 'arrived unchanged'}; the address is not this machine's, so the far side's ${portReply.code} is beside the point` };
+    if (replyKind(portReply.code) === 'positive') return { verdict: 'pass', seen, detail: `${verb} accepted: ${portReply.code} (the address is not this machine's: no data connection expected)` };
+    return { verdict: 'rejected', seen, code: portReply.code, detail: `${verb} refused: ${summarize(portReply)} — the address is not this machine's, which servers refuse (RFC 2577); sweep address fields against the reflector, which echoes what it received` };
+  }
   if (replyKind(portReply.code) !== 'positive') {
     // RFC 959 §4.2.1: 501 is a syntax error in the parameters. Ours are well-formed, so a 501 to
     // one value while its neighbours pass hints at something rewriting the command on the way.
-    const hint = portReply.code === 501 ? ' (what was sent is well-formed: if other values pass, something on the way may have changed it; the reflector shows the bytes)' : '';
-    return { verdict: 'rejected', seen, code: portReply.code, detail: `PORT refused: ${summarize(portReply)}${hint}${translation ? `; ${translation}` : ''}` };
+    // (Not for a privileged port: servers refuse those whatever the firewall does, RFC 2577.)
+    const hint = portReply.code === 501 && a.variant === 'plain' && a.expectedPort >= 1024 ? ' (what was sent is well-formed: if other values pass, something on the way may have changed it; the reflector shows the bytes)' : '';
+    return { verdict: 'rejected', seen, code: portReply.code, detail: `${verb} refused: ${summarize(portReply)}${hint}${translation ? `; ${translation}` : ''}` };
   }
   const ok = (how: string): Judgement =>
     translation ? { verdict: 'translated', seen, detail: `${translation}; ${how}` } : { verdict: 'pass', seen, detail: how };
-  if (a.oracle === 'reply') return ok(`PORT accepted: ${portReply.code} (reply oracle: the data connection was not tested)`);
+  if (a.oracle === 'reply') return ok(`${verb} accepted: ${portReply.code} (reply oracle: the data connection was not tested)`);
 
   // 5. The data oracle.
   const final = a.finalReply;
@@ -119,7 +144,7 @@ export function classify(a: Attempt): Judgement {
   if (final && isNegative(final.code)) {
     return { verdict: 'rejected', seen, code: final.code, detail: `NLST refused: ${summarize(final)} (the data oracle needs a listing: use a login directory with a file in it, or --oracle reply)` };
   }
-  return { verdict: 'no-data', seen, detail: `PORT and NLST accepted (${final ? final.code : 'no final reply'}) but no data connection reached port ${a.expectedPort}` };
+  return { verdict: 'no-data', seen, detail: `${verb} and NLST accepted (${final ? final.code : 'no final reply'}) but no data connection reached port ${a.expectedPort}` };
 }
 
 function summarize(reply: { readonly code: number; readonly lines: readonly string[] }): string {

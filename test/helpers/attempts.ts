@@ -16,10 +16,14 @@ export function attempt(overrides: Partial<Attempt> = {}): Attempt {
   const replies = overrides.replies ?? [portReply, finalReply].filter((r): r is Reply => r !== undefined);
   return {
     value: 227,
-    highByte: 124,
     oracle: 'data',
-    sent: 'PORT 127,0,0,1,124,227',
+    command: 'PORT',
+    variant: 'plain',
+    sent: overrides.sent ?? 'PORT 127,0,0,1,124,227',
+    sentBytes: `${overrides.sent ?? 'PORT 127,0,0,1,124,227'}\r\n`,
+    cut: undefined,
     expectedPort: 124 * 256 + 227,
+    dataExpected: true,
     echo: undefined,
     echoedInReply: undefined,
     data: { kind: 'arrived', port: 124 * 256 + 227, bytes: 20 },

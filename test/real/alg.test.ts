@@ -39,17 +39,18 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
     stops.push(reflector.stop);
   }
 
-  /** A full sweep from the client namespace; returns its exit code and rows. */
-  async function sweepFromClient(name: string, variant: FirewallVariant): Promise<{ code: number | null; rows: Row[]; stdout: string }> {
+  /** A sweep (full, unless `extra` says otherwise) from the client namespace: exit code and rows. */
+  async function sweepFromClient(name: string, variant: FirewallVariant, extra: string[] = [], expectRows = 256): Promise<{ code: number | null; rows: Row[]; stdout: string }> {
     topology.useFirewall(variant);
     const out = path.join(work, name);
-    const run = await runCli(['sweep', '--host', SERVER_IP, '--port', '21', '--concurrency', '16', '--timeout', '3000', '--out', out], {
+    const timeout = extra.includes('--timeout') ? [] : ['--timeout', '3000'];
+    const run = await runCli(['sweep', '--host', SERVER_IP, '--port', '21', '--concurrency', '16', ...timeout, '--out', out, ...extra], {
       prefix: ['ip', 'netns', 'exec', topology.client],
       timeoutMs: 120_000,
     });
     expect(run.stderr).toBe('');
     const rows = parse(await readFile(path.join(out, 'results.csv'), 'utf8'), { columns: true }) as Row[];
-    expect(rows).toHaveLength(256);
+    expect(rows).toHaveLength(expectRows);
     return { code: run.code, rows, stdout: run.stdout };
   }
 
@@ -104,6 +105,20 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
       expect(row.detail).toMatch(new RegExp(`could not open the data connection to port \\d+: 425 Cannot open data connection to ${CLIENT_IP.replaceAll('.', '\\.')}`));
     }
     expect(stdout).toMatch(/no-data 256/);
+  });
+
+  it('the helper stalls a PORT split over two TCP segments, at every cut point (FIELD-NOTES §2)', async () => {
+    await reflectorBehindFirewall();
+    // Cut points 1..8 in turn; --timeout 1500: the stall lasts far longer (15 s measured).
+    const { code, rows } = await sweepFromClient('helper-split', 'helper-nat', ['--split', 'auto', '--values', '0-7', '--timeout', '1500', '--confirm', '0'], 8);
+    expect(code).toBe(1);
+    rows.forEach((row, i) => {
+      expect(row.verdict).toBe('timeout');
+      expect(row.detail).toContain(`cut after byte ${i + 1}`);
+    });
+    // The same values in one segment each pass (translated) through the same firewall.
+    const whole = await sweepFromClient('helper-whole', 'helper-nat', ['--values', '0-7'], 8);
+    expect(whole.rows.every((r) => r.verdict === 'translated')).toBe(true);
   });
 
   it('the helper on a routed firewall (no NAT): every value passes untouched', async () => {

@@ -17,7 +17,10 @@ describe('PORT (RFC 959 §4.1.2)', () => {
     ['10,225,1,89,124,227', '10.225.1.89', 31971],
     ['127,0,0,1,4,0', '127.0.0.1', 1024],
     ['0,0,0,0,255,255', '0.0.0.0', 65535],
-  ])('parses %s strictly', (arg, host, port) => {
+    ['127,000,000,001,004,000', '127.0.0.1', 1024],
+    [' 127,0,0,1,4,1 ', '127.0.0.1', 1025],
+    [`00000000127,0,0,1,4,1`, '127.0.0.1', 1025],
+  ])('parses %j strictly (leading zeros and surrounding spaces are fine)', (arg, host, port) => {
     expect(parsePortArgument(arg)).toEqual({ ok: true, address: { family: 4, host, port } });
   });
 
@@ -27,7 +30,8 @@ describe('PORT (RFC 959 §4.1.2)', () => {
     ['127,0,0,1,4', 'expected 6'],
     ['127,0,0,1,4,1,2', 'expected 6'],
     ['127,0,0,1,4, 1', 'field 6'],
-    ['127,0,0,1,4,1 ', 'field 6'],
+    ['127,0,0,1,4,1_', 'field 6'],
+    ['127,0,0,1,4,1 2', 'field 6'],
     ['', 'expected 6'],
   ])('rejects %j (%s)', (arg, reason) => {
     const result = parsePortArgument(arg);

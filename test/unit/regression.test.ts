@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { compareWithBaseline } from '../../src/report/baseline.js';
 import { junitXml } from '../../src/report/junit.js';
 import { makeSummary, summaryOptions } from '../../src/report/summary.js';
-import { parseShard, shardValues } from '../../src/sweep/shard.js';
+import { parseShard, shardItems } from '../../src/sweep/shard.js';
 import { SWEEP_DEFAULTS } from '../../src/sweep/sweep.js';
 import type { ResultRow } from '../../src/sweep/valueResult.js';
 import type { Verdict } from '../../src/sweep/verdict.js';
 import { UsageError } from '../../src/ftp/errors.js';
 
 function row(value: number, verdict: Verdict, detail = ''): ResultRow {
-  return { value, verdict, sent: `PORT 127,0,0,1,64,${value}`, seen: '', replyCode: 200, reply: '200 ok', data: 'arrived', failures: verdict === 'pass' ? 0 : 1, attempts: 1, detail, ms: 3 };
+  return { value, variant: 'plain', verdict, sent: `PORT 127,0,0,1,64,${value}`, seen: '', replyCode: 200, reply: '200 ok', data: 'arrived', failures: verdict === 'pass' ? 0 : 1, attempts: 1, detail, ms: 3 };
 }
 
 describe('baseline comparison', () => {
@@ -18,19 +18,19 @@ describe('baseline comparison', () => {
   const c = compareWithBaseline(now, before, 'old/results.csv');
 
   it.each([
-    ['pass → corrupted is a new failure', 'newFailures', [1, 5, 7]],
-    ['failing → pass is fixed', 'fixed', [3]],
-    ['the same failure is unchanged', 'unchanged', [2]],
+    ['pass → corrupted is a new failure', 'newFailures', ['1', '5', '7']],
+    ['failing → pass is fixed', 'fixed', ['3']],
+    ['the same failure is unchanged', 'unchanged', ['2']],
   ] as const)('%s', (_, key, values) => {
     expect(c[key]).toEqual(values);
   });
 
   it('a different failure is listed but is not worse (both fail)', () => {
-    expect(c.changed).toEqual([{ value: 4, from: 'timeout', to: 'reset' }]);
+    expect(c.changed).toEqual([{ value: '4', from: 'timeout', to: 'reset' }]);
   });
 
   it('translated → pass changes nothing', () => {
-    expect([...c.newFailures, ...c.fixed, ...c.unchanged, ...c.changed.map((x) => x.value)]).not.toContain(6);
+    expect([...c.newFailures, ...c.fixed, ...c.unchanged, ...c.changed.map((x) => x.value)]).not.toContain('6');
   });
 });
 
@@ -66,7 +66,7 @@ describe('JUnit XML', () => {
 describe('shards', () => {
   it('K/N takes every N-th value from the K-th; the shards cover all values once', () => {
     const values = Array.from({ length: 256 }, (_, v) => v);
-    const shards = [1, 2, 3].map((k) => shardValues(values, parseShard(`${k}/3`)));
+    const shards = [1, 2, 3].map((k) => shardItems(values, parseShard(`${k}/3`)));
     expect(shards[0]!.slice(0, 3)).toEqual([0, 3, 6]);
     expect(shards.flat().sort((a, b) => a - b)).toEqual(values);
     expect(shards.map((s) => s.length)).toEqual([86, 85, 85]);

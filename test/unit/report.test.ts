@@ -26,7 +26,7 @@ const OPTIONS: SweepOptions = { ...SWEEP_DEFAULTS, host: '127.0.0.1', port: 2100
 describe('results.csv', () => {
   it('has the columns in the documented order and one row per value', () => {
     const rows = parse(resultsCsv(results()), { columns: false }) as string[][];
-    expect(rows[0]).toEqual(['value', 'sent', 'seen', 'reply_code', 'reply', 'data', 'verdict', 'repeat', 'detail', 'ms']);
+    expect(rows[0]).toEqual(['value', 'sent', 'seen', 'reply_code', 'reply', 'data', 'verdict', 'repeat', 'detail', 'ms', 'variant']);
     expect(rows[0]).toEqual([...RESULT_COLUMNS]);
     expect(rows).toHaveLength(257);
   });
@@ -91,7 +91,7 @@ describe('summary.json and the report folder', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ftpsweep-report-'));
     try {
       const rows = results();
-      const summary = buildSummary(OPTIONS, { startedAt: new Date(0), endedAt: new Date(1), results: rows, reflector: true }, { dialogueValue: 227 });
+      const summary = buildSummary(OPTIONS, { startedAt: new Date(0), endedAt: new Date(1), results: rows, reflector: true }, { dialogueValue: '227' });
       const files = await writeReport(path.join(dir, 'out'), summary, rows, '  +1 ms > PORT 127,0,0,1,124,227');
       expect(files.map((f) => path.basename(f))).toEqual(['results.csv', 'matrix.csv', 'summary.json', 'report.html', 'report.md', 'dialogue.txt']);
       const json = JSON.parse(await readFile(files[2]!, 'utf8'));

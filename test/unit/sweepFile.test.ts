@@ -43,7 +43,7 @@ describe('sweep files', () => {
     ['hots: a\n', /x\.yaml: unknown key "hots"/],
     ['port: "21"\n', /x\.yaml: key "port" is "21", but must be a whole number/],
     ['values: {a: 1}\n', /x\.yaml: key "values" .* must be a value list/],
-    ['field: h1\n', /x\.yaml: key "field" is "h1", but must be one of p2/],
+    ['command: FTP\n', /x\.yaml: key "command" is "FTP", but must be one of PORT, EPRT/],
     ['- a\n- b\n', /x\.yaml: expected a mapping/],
     ['host: [unclosed\n', /x\.yaml: not valid YAML/],
   ])('rejects %j with a one-line error naming the file and the key', (text, message) => {

@@ -11,6 +11,7 @@ const HOSTILE = '<script>alert(1)</script>|`x`';
 function rows(): ResultRow[] {
   return Array.from({ length: 256 }, (_, value) => ({
     value,
+    variant: 'plain' as const,
     verdict: value === 227 ? 'corrupted' : 'pass',
     sent: `PORT 127,0,0,1,64,${value}`,
     seen: value === 227 ? 'PORT 127,0,0,1,64,22_' : `PORT 127,0,0,1,64,${value}`,
@@ -31,7 +32,7 @@ const summary = makeSummary({
   endedAt: new Date(2000),
   reflector: true,
   rows: rows(),
-  dialogueValue: 227,
+  dialogueValue: '227',
 });
 const DIALOGUE = '   +1 ms > PORT 127,0,0,1,64,227\n   +2 ms < 501 nope';
 
@@ -69,7 +70,7 @@ describe('report.html', () => {
 
   it('has 256 cells, 227 marked failing, and the differing bytes marked', () => {
     expect(html.match(/<td class="v-[^"]*" data-value=/g)).toHaveLength(256);
-    expect(html).toMatch(/<td class="v-corrupted failing" data-value="227" data-verdict="corrupted"/);
+    expect(html).toMatch(/<td class="v-corrupted failing" data-value="227" data-variant="plain" data-verdict="corrupted"/);
     expect(html).toContain('<code>PORT 127,0,0,1,64,22<mark>7</mark></code><br><code>PORT 127,0,0,1,64,22<mark>_</mark></code>');
   });
 

@@ -83,6 +83,24 @@ describe('classify: evidence → verdict', () => {
       verdict: 'pass',
     },
     { name: 'data arrived but 426 at the end', a: attempt({ finalReply: reply('426 Aborted') }), verdict: 'rejected' },
+    {
+      name: 'an address field naming another host, echoed unchanged, refused by the reflector: pass',
+      a: attempt({ sent: 'PORT 127,0,0,9,124,9', echo: 'PORT 127,0,0,9,124,9\r\n', dataExpected: false, portReply: reply('501 Refusing to connect to 127.0.0.9'), finalReply: undefined, data: { kind: 'not-tried' } }),
+      verdict: 'pass',
+      detail: /arrived unchanged; the address is not this machine's/,
+    },
+    {
+      name: 'an address field naming another host, no echo, refused: rejected, saying why',
+      a: attempt({ sent: 'PORT 127,0,0,9,124,9', dataExpected: false, portReply: reply('500 Illegal PORT command.'), finalReply: undefined, data: { kind: 'not-tried' } }),
+      verdict: 'rejected',
+      detail: /RFC 2577.*reflector/,
+    },
+    {
+      name: 'a split command that stalls: timeout naming the cut point',
+      a: attempt({ cut: 9, portReply: undefined, finalReply: undefined, data: { kind: 'not-tried' }, failure: { kind: 'timeout', phase: 'port-reply', timeoutMs: 2000, message: 'x' } }),
+      verdict: 'timeout',
+      detail: /cut after byte 9/,
+    },
     { name: 'data arrived and never closed', a: attempt({ data: { kind: 'open', port: 31971, bytes: 0 } }), verdict: 'pass', detail: /left it open/ },
   ])('$name → $verdict', ({ a, verdict, seen, detail }) => {
     const judgement = classify(a);
