@@ -6,6 +6,7 @@ import type { ResultRow } from '../sweep/valueResult.js';
 import { VERDICTS, isFailure } from '../sweep/verdict.js';
 import { matrixText } from './matrix.js';
 import { rowLabel } from './rowLabel.js';
+import { inspectionLine } from './ticketModel.js';
 import type { Summary } from './summary.js';
 
 /** At most this many failing values are listed; the CSV has them all. */
@@ -19,6 +20,7 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
     `ftpsweep ${summary.tool.version}: ${target.host}:${target.port}, ${options.command} ${options.fields.join(',')}, ${options.oracle} oracle, ${summary.total} probes, ` +
       `${(summary.durationMs / 1000).toFixed(2)} s${summary.reflector ? ' (reflector: byte-exact echoes)' : ''}`,
   );
+  if (summary.inspection) out.push(`  control channel: ${inspectionLine(summary.inspection)}`);
   out.push(`  ${VERDICTS.filter((v) => summary.counts[v] > 0).map((v) => `${v} ${summary.counts[v]}`).join('   ')}`);
 
   const failing = results.filter((r) => isFailure(r.verdict));

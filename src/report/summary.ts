@@ -43,6 +43,8 @@ export interface Summary {
   readonly total: number;
   readonly counts: Readonly<Record<Verdict, number>>;
   readonly failing: readonly { readonly value: number; readonly verdict: Verdict; readonly sent: string; readonly seen: string; readonly data: string; readonly detail: string }[];
+  /** The control-channel check before the sweep, or null (a merged report). */
+  readonly inspection: { readonly checked: readonly string[]; readonly findings: readonly string[] } | null;
   /** The comparison with `--baseline`, or null. */
   readonly baseline: Comparison | null;
   /** The value (as rowLabel names it) whose probe dialogue is in dialogue.txt, or null. */
@@ -93,6 +95,7 @@ export interface SummaryParts {
   readonly mergedFrom?: readonly string[] | null;
   readonly baseline?: Comparison | null;
   readonly dialogueValue?: string | null;
+  readonly inspection?: Summary['inspection'];
 }
 
 export function makeSummary(parts: SummaryParts): Summary {
@@ -110,6 +113,7 @@ export function makeSummary(parts: SummaryParts): Summary {
     total: rows.length,
     counts: countVerdicts(rows),
     failing: rows.filter((r) => isFailure(r.verdict)).map((r) => ({ value: r.value, verdict: r.verdict, sent: r.sent, seen: r.seen, data: r.data, detail: r.detail })),
+    inspection: parts.inspection ?? null,
     baseline: parts.baseline ?? null,
     dialogueValue: parts.dialogueValue ?? null,
     exitCode: sweepExitCode(rows, parts.baseline),
@@ -125,6 +129,7 @@ export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra
     endedAt: outcome.endedAt,
     reflector: outcome.reflector,
     rows: outcome.results,
+    inspection: outcome.inspection ?? null,
     ...extra,
   });
 }

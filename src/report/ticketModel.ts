@@ -40,6 +40,12 @@ export interface TicketModel {
   readonly meanings: readonly (readonly [Verdict, string])[];
 }
 
+/** One line on the control-channel check: what it found, or that it found nothing. */
+export function inspectionLine(inspection: NonNullable<Summary['inspection']>): string {
+  if (inspection.findings.length > 0) return `rewritten: ${inspection.findings.join('; ')}`;
+  return `no sign of inspection (checked: ${inspection.checked.join(', ') || 'nothing'}${inspection.checked.includes('echo') ? '' : '; without the reflector only SYST can be checked'})`;
+}
+
 /** How many failing rows the reports list; all of them are in results.csv. */
 export const FAILING_LISTED = 500;
 
@@ -60,6 +66,7 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
     ],
     ['far side', summary.reflector ? 'ftpsweep reflector (byte-exact echoes)' : 'an FTP server (no reflector echo)'],
   ];
+  if (summary.inspection) facts.push(['control channel', inspectionLine(summary.inspection)]);
   if (summary.shard) facts.push(['shard', `${summary.shard.index} of ${summary.shard.count}`]);
   if (summary.mergedFrom) facts.push(['merged from', summary.mergedFrom.join(', ')]);
 

@@ -9,6 +9,7 @@ import { UsageError } from '../ftp/errors.js';
 import { ConnectionPool } from './connectionPool.js';
 import type { Attempt, Oracle } from './evidence.js';
 import { HighBytePool, type HighByteSpec } from './highBytes.js';
+import { inspectControlChannel, type InspectionReport } from './inspection.js';
 import { attemptOn, ownCandidates, type Probe, type SweepContext } from './leaseAttempt.js';
 import { ownedByte, planValues, type DataCommand, type Field, type Plan } from './plan.js';
 import { valueResult, type ValueResult } from './valueResult.js';
@@ -81,6 +82,8 @@ export interface SweepOutcome {
   readonly results: readonly ValueResult[];
   /** Whether the far side was an ftpsweep reflector (its echo was seen). */
   readonly reflector: boolean;
+  /** What the control-channel check before the sweep found (inspection.ts). */
+  readonly inspection: InspectionReport | undefined;
 }
 
 export interface SweepHooks {
@@ -151,6 +154,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   // A 2-D sweep keeps only the verdicts of passing rows in memory: they are in results.csv already.
   const compact = probes.length > COMPACT_ABOVE;
   let reflector = false;
+  let inspection: InspectionReport | undefined;
   // Wide confirmations hold 256 listeners each: fewer at once than the open-file limit allows.
   const wideLimit = pLimit(Math.max(1, Math.min(options.concurrency, wideSlots())));
 
@@ -161,6 +165,19 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     let done = 0;
     let failing = 0;
     const limit = pLimit(options.concurrency);
+    // The control-channel check takes one slot like a probe, on a pooled connection.
+    const checking = limit(async () => {
+      try {
+        const lease = await ctx.pool.acquire();
+        try {
+          inspection = await inspectControlChannel(lease, plan);
+        } finally {
+          ctx.pool.release(lease);
+        }
+      } catch (error) {
+        if (!(await ctx.pool.firstSucceeded())) fatal ??= error;
+      }
+    });
     const runProbe = async (probe: Probe, i: number): Promise<void> => {
       if (fatal !== undefined) return;
       try {
@@ -184,11 +201,12 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
       }
     };
     await feed(probes.length, options.concurrency * 2, (i) => limit(runProbe, probes[i]!, i), () => fatal !== undefined);
+    await checking;
     if (fatal !== undefined) throw fatal;
   } finally {
     ctx.pool.closeAll();
   }
-  return { startedAt, endedAt: new Date(), results, reflector };
+  return { startedAt, endedAt: new Date(), results, reflector, inspection };
 }
 
 /** Checks option ranges; throws UsageError naming the flag. */

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/servers/firewallSimulator.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
+import { startFtpServer } from '../../src/servers/ftpServer.js';
+import { reflectorVerbs } from '../../src/servers/reflectorVerbs.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 import { parseVariants, VARIANTS } from '../../src/sweep/variants.js';
 import { runCli } from '../helpers/cli.js';
@@ -130,5 +132,29 @@ describe('syntax variants and split segments', () => {
     const outcome = await runSweep(loopbackOptions(reflector.port, { split: { kind: 'auto' }, values: Array.from({ length: 30 }, (_, i) => i) }));
     expect(valuesNot(outcome.results, 'pass')).toEqual([]);
     expect(outcome.results.every((r) => r.seen === r.sent)).toBe(true);
+  });
+});
+
+describe('the control-channel check before the sweep', () => {
+  it('against the reflector: SYST, echo and address checked, nothing found', async () => {
+    const outcome = await runSweep(loopbackOptions(reflector.port, { values: [1] }));
+    expect(outcome.inspection).toEqual({ checked: ['SYST', 'echo', 'address'], findings: [] });
+  });
+
+  it('a masked SYST reply (Cisco ASA style) is reported', async () => {
+    const masking = await startFtpServer({
+      host: '127.0.0.1',
+      port: 0,
+      greeting: 'masking peer',
+      echo: false,
+      verbs: [...reflectorVerbs({ allowForeign: false, dataTimeoutMs: 2000 }).filter((v) => v.directive !== 'SYST'), { directive: 'SYST', needsLogin: false, syntax: 'SYST', description: 'masked', handler: (s) => s.reply(215, 'XXXXXXXXXXXXXXXX') }],
+    });
+    try {
+      const outcome = await runSweep(loopbackOptions(masking.port, { values: [1] }));
+      expect(outcome.inspection!.findings).toEqual([expect.stringMatching(/SYST reply is masked \("215 XXXXXXXXXXXXXXXX"\)/)]);
+      expect(outcome.inspection!.checked).toEqual(['SYST']);
+    } finally {
+      await masking.close();
+    }
   });
 });

@@ -67,6 +67,9 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
       // Same port bytes, the firewall's server-side address.
       expect(row.seen).toBe(`PORT ${FIREWALL_SERVER_SIDE.replaceAll('.', ',')},${portBytes(row.sent)}`);
     }
+    // The check before the sweep saw it too.
+    const summary = JSON.parse(await readFile(path.join(work, 'helper-nat', 'summary.json'), 'utf8'));
+    expect(summary.inspection.findings).toEqual([expect.stringMatching(/saw 203\.0\.113\.1:\d+ .* sent with 198\.51\.100\.2: the address is translated/)]);
   });
 
   describeWhen('through the helper to vsftpd', peerMissing('vsftpd'), () => {
