@@ -9,7 +9,7 @@ import { expandValue, type SweepFile, type SweepFileKey } from '../config/sweepF
 import { UsageError } from '../ftp/errors.js';
 import type { SweepJob } from '../jobs/sweepJob.js';
 import type { HighByteSpec } from '../sweep/highBytes.js';
-import { parseFields } from '../sweep/plan.js';
+import { parseFields, type DataCommand } from '../sweep/plan.js';
 import { parseShard } from '../sweep/shard.js';
 import { parseSplit, parseVariants, VARIANTS } from '../sweep/variants.js';
 import { SWEEP_DEFAULTS } from '../sweep/sweep.js';
@@ -66,16 +66,16 @@ export function targetOptions<T>(y: Argv<T>, hostRequired: boolean): Argv<T> {
     .option('advertise', { type: 'string', describe: 'IPv4 address PORT carries (default: this side of the control connection)' })
     .option('concurrency', { type: 'number', describe: `control connections at once [default: ${FLAG_DEFAULTS.concurrency}]` })
     .option('timeout', { type: 'number', describe: `deadline of each wait, in ms [default: ${FLAG_DEFAULTS.timeout}]` })
-    .option('confirm', { type: 'number', describe: `extra attempts, each on a fresh connection, for values that did not pass [default: ${FLAG_DEFAULTS.confirm}]` }) as Argv<T>;
+    .option('confirm', { type: 'number', describe: `extra attempts, each on a fresh connection, for values that did not pass [default: ${FLAG_DEFAULTS.confirm}]` })
+    .option('command', { type: 'string', describe: 'PORT (RFC 959), EPRT (RFC 2428, IPv4 or IPv6), or the server-to-client PASV / EPSV [default: PORT]' })
+    .option('variant', { type: 'string', describe: `how the command is written: all, or some of ${VARIANTS.join(', ')} [default: plain]` })
+    .option('split', { type: 'string', describe: 'send the command in two TCP segments: after byte N, or auto (every cut point in turn)' }) as Argv<T>;
 }
 
 /** --field … --shard: what to sweep and where the reports go. */
 export function sweepOptions<T>(y: Argv<T>): Argv<T> {
   return targetOptions(y, false)
-    .option('command', { type: 'string', describe: 'PORT (RFC 959) or EPRT (RFC 2428; IPv4 or IPv6) [default: PORT]' })
     .option('field', { type: 'string', describe: 'the field swept: p2 (last octet), p1, h1..h4, or two of them (p1,p2: the whole port space) [default: p2]' })
-    .option('variant', { type: 'string', describe: `how the command is written: all, or some of ${VARIANTS.join(', ')} [default: plain]` })
-    .option('split', { type: 'string', describe: 'send the command in two TCP segments: after byte N, or auto (every cut point in turn)' })
     .option('values', { type: 'string', describe: 'values of the swept field(s): lists and ranges, e.g. 220-230,0 [default: 0-255; 4-255 for p1]' })
     .option('out', { type: 'string', describe: 'report folder [default: reports/<host>-<port>-<YYYYMMDD-HHMMSS>]' })
     .option('baseline', { type: 'string', describe: 'a previous results.csv (or its folder): exit 1 only for values that got worse' })
@@ -132,7 +132,7 @@ export function toSweepJob(flags: SweepFlags, env: NodeJS.ProcessEnv, where = 'g
   const host = flags.host?.trim() ?? '';
   if (host === '') throw new UsageError('no host to sweep', `${where}, the FTP server (or the firewall in front of it)`);
   const command = String(flags.command ?? 'PORT').toUpperCase();
-  if (command !== 'PORT' && command !== 'EPRT') throw new UsageError(`--command ${flags.command} is not PORT or EPRT`, 'use --command PORT or --command EPRT');
+  if (!['PORT', 'EPRT', 'PASV', 'EPSV'].includes(command)) throw new UsageError(`--command ${flags.command} is not PORT, EPRT, PASV or EPSV`, 'use --command PORT, EPRT, PASV or EPSV');
   const secret = passwordFromEnv(flags['password-env'], env);
   const advertise = flags.advertise;
   if (advertise !== undefined && command === 'PORT' && isIP(advertise) !== 4) throw new UsageError(`--advertise ${advertise} is not an IPv4 address`, 'PORT carries IPv4 addresses only, e.g. --advertise 192.0.2.10 (or use --command EPRT)');
@@ -146,8 +146,8 @@ export function toSweepJob(flags: SweepFlags, env: NodeJS.ProcessEnv, where = 'g
       password: secret ?? SWEEP_DEFAULTS.password,
       passwordIsSecret: secret !== undefined,
       oracle: flags.oracle === 'reply' ? 'reply' : 'data',
-      command,
-      fields: parseFields(String(flags.field ?? FLAG_DEFAULTS.field), command),
+      command: command as DataCommand,
+      fields: parseFields(String(flags.field ?? FLAG_DEFAULTS.field), command as DataCommand),
       values: parseValueList(String(flags.values ?? defaultValues(flags.field))),
       variants: parseVariants(String(flags.variant ?? FLAG_DEFAULTS.variant)),
       split: parseSplit(flags.split),

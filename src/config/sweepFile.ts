@@ -15,7 +15,7 @@ export const SWEEP_FILE_KEYS = {
   port: 'number',
   user: 'string',
   'password-env': 'string',
-  command: ['PORT', 'EPRT'],
+  command: ['PORT', 'EPRT', 'PASV', 'EPSV'],
   field: 'string',
   variant: 'string',
   split: 'string-or-number',

@@ -61,6 +61,7 @@ export class ControlConnection {
   private reason: FtpSweepError | undefined;
   private waiter: { resolve: (reply: Reply) => void; reject: (error: FtpSweepError) => void; timer: NodeJS.Timeout } | undefined;
   private phase: Phase = 'connect';
+  private greetedByReflector = false;
 
   private constructor(
     socket: net.Socket,
@@ -83,6 +84,7 @@ export class ControlConnection {
     try {
       let greeting = await connection.nextReply('greeting');
       while (greeting.code === 120) greeting = await connection.nextReply('greeting');
+      connection.greetedByReflector = greeting.lines.some((line) => line.includes('ftpsweep-reflector'));
       if (greeting.code !== 220) {
         throw new ConnectError(
           `${connection.label} refused the session: ${greeting.code} ${replyMessage(greeting)}`,
@@ -106,6 +108,15 @@ export class ControlConnection {
     return `${this.options.host}:${this.options.port}`;
   }
   /** Our address on this connection: what PORT advertises unless told otherwise. */
+  /** The server's address as this connection sees it (EPSV offers a port there). */
+  get remoteAddress(): string {
+    const address = this.socket.remoteAddress ?? '';
+    return address.startsWith('::ffff:') ? address.slice(7) : address;
+  }
+  /** Whether the greeting came from an ftpsweep reflector (it then echoes and takes SITE OFFER). */
+  get isReflector(): boolean {
+    return this.greetedByReflector;
+  }
   get localAddress(): string {
     return this.socket.localAddress ?? '';
   }

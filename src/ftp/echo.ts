@@ -10,6 +10,7 @@
 import type { Reply } from './replyParser.js';
 
 const ECHO_TAG = /\s*\[ftpsweep-echo ([0-9a-f]*)\]/;
+const SENT_TAG = /\s*\[ftpsweep-sent ([0-9a-f]*)\]/;
 
 /** The tag the reflector appends to a reply for the command bytes `raw`. */
 export function echoTag(raw: Buffer): string {
@@ -25,9 +26,26 @@ export function findEcho(reply: Reply): Buffer | undefined {
   return undefined;
 }
 
-/** Reply text for people: the echo tag removed (it is shown decoded in `seen`). */
+/** Reply text for people: the echo and sent tags removed (they are shown decoded elsewhere). */
 export function stripEcho(text: string): string {
-  return text.replace(ECHO_TAG, '');
+  return text.replace(ECHO_TAG, '').replace(SENT_TAG, '');
+}
+
+/**
+ * For passive offers (PASV/EPSV) the reflector also says what it sent: `[ftpsweep-sent HEX]` of
+ * the reply line before its tags, so the sweep can compare it with the line it received.
+ */
+export function sentTag(line: string): string {
+  return `[ftpsweep-sent ${Buffer.from(line, 'latin1').toString('hex')}]`;
+}
+
+/** The reply line the reflector says it sent, if this reply carries its sent tag. */
+export function findSent(reply: Reply): string | undefined {
+  for (const line of reply.lines) {
+    const match = SENT_TAG.exec(line);
+    if (match && match[1]!.length % 2 === 0) return Buffer.from(match[1]!, 'hex').toString('latin1');
+  }
+  return undefined;
 }
 
 /**

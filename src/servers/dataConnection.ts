@@ -3,7 +3,8 @@
  */
 import net from 'node:net';
 import { errnoCode } from '../ftp/errors.js';
-import type { DataAddress } from '../ftp/portCommand.js';
+import { unmapIPv4, type DataAddress } from '../ftp/portCommand.js';
+import type { PassiveListener } from './ftpServer.js';
 
 /**
  * Connects to `target`, rejecting with a short reason after `timeoutMs` or when refused. The source
@@ -48,4 +49,48 @@ export function sendAndClose(socket: net.Socket, payload: string | Buffer): Prom
     });
     socket.end(payload, () => resolve());
   });
+}
+
+/**
+ * Listens for a passive-mode data connection on `host:port` (0: any free port). Only the control
+ * connection's peer may connect (RFC 2577 §4: no data connection theft); others are closed at once.
+ * Rejects when the port cannot be listened on.
+ */
+export async function listenPassive(host: string, port: number, peer: string): Promise<PassiveListener> {
+  const waiting: ((socket: net.Socket) => void)[] = [];
+  let accepted: net.Socket | undefined;
+  const server = net.createServer((socket) => {
+    if (unmapIPv4(socket.remoteAddress ?? '') !== peer || accepted) {
+      socket.destroy();
+      return;
+    }
+    accepted = socket;
+    socket.on('error', () => undefined);
+    server.close(); // one data connection per offer
+    for (const resolve of waiting.splice(0)) resolve(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(new Error(errnoCode(error) ?? error.message)));
+    server.listen({ host, port, exclusive: true }, () => resolve());
+  });
+  server.on('error', () => undefined);
+  const bound = server.address() as net.AddressInfo;
+  return {
+    address: { family: net.isIP(host) === 6 ? 6 : 4, host, port: bound.port },
+    connection(timeoutMs) {
+      if (accepted) return Promise.resolve(accepted);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no data connection within ${timeoutMs} ms`)), timeoutMs);
+        timer.unref();
+        waiting.push((socket) => {
+          clearTimeout(timer);
+          resolve(socket);
+        });
+      });
+    },
+    close() {
+      server.close();
+      accepted?.destroy();
+    },
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * A TCP proxy that behaves like the seed's broken DMZ firewall: its "FTP inspection" turns
  * `PORT 10,225,1,89,124,227` into `PORT 10,225,1,89,124,22_` for the last-octet values it is told
- * to corrupt (and an EPRT whose port ends in such a byte likewise), and passes everything else. `delayMs` adds latency to each direction (a long
+ * to corrupt (likewise an EPRT whose port ends in such a byte, and the server's 227/229 passive
+ * offers), and passes everything else. `delayMs` adds latency to each direction (a long
  * link, for benchmarks). Only the control connection is proxied; data connections go direct.
  */
 import net from 'node:net';
@@ -34,6 +35,42 @@ export function corruptLine(line: string, corrupt: ReadonlySet<number>): string 
   return line;
 }
 
+/**
+ * Rewrites one server→client line the same way: a 227 reply whose last number (PASV, RFC 959), or
+ * a 229 reply whose port's low byte (EPSV, RFC 2428), is in `corrupt`.
+ */
+export function corruptReply(line: string, corrupt: ReadonlySet<number>): string {
+  const pasv = /^(227 [^\r\n]*?\d+,\d+,\d+,\d+,\d+,)(\d+)([^\d\r\n][^\r\n]*|)(\r?\n)$/.exec(line);
+  if (pasv && corrupt.has(Number(pasv[2]) & 255)) return `${pasv[1]}${pasv[2]!.slice(0, -1)}_${pasv[3]}${pasv[4]}`;
+  const epsv = /^(229 [^\r\n]*\((.)\2\2)(\d+)(\2\)[^\r\n]*\r?\n)$/.exec(line);
+  if (epsv && corrupt.has(Number(epsv[3]) & 255)) return `${epsv[1]}${epsv[3]!.slice(0, -1)}_${epsv[4]}`;
+  return line;
+}
+
+/** Line-wise rewriting of one direction: partial lines are held until their LF (or 4 KiB). */
+function lineRewriter(rewrite: (line: string) => string, out: (chunk: Buffer) => void): { data(chunk: Buffer): void; end(): void } {
+  let held = '';
+  return {
+    data(chunk) {
+      held += chunk.toString('latin1');
+      let text = '';
+      for (let lf = held.indexOf('\n'); lf !== -1; lf = held.indexOf('\n')) {
+        text += rewrite(held.slice(0, lf + 1));
+        held = held.slice(lf + 1);
+      }
+      if (held.length > MAX_HELD_BYTES) {
+        text += held;
+        held = '';
+      }
+      if (text) out(Buffer.from(text, 'latin1'));
+    },
+    end() {
+      if (held) out(Buffer.from(held, 'latin1'));
+      held = '';
+    },
+  };
+}
+
 export async function startSimulator(options: SimulatorOptions): Promise<RunningServer> {
   const corrupt = new Set(options.corrupt);
   let nextId = 1;
@@ -55,28 +92,20 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 
     const toServer = delayed(upstream, options.delayMs);
     const toClient = delayed(client, options.delayMs);
-    let held = '';
-    client.on('data', (chunk: Buffer) => {
-      // Nothing to corrupt: a plain (delaying) proxy, like a firewall without FTP inspection.
-      if (corrupt.size === 0) return toServer.write(chunk);
-      held += chunk.toString('latin1');
-      let out = '';
-      for (let lf = held.indexOf('\n'); lf !== -1; lf = held.indexOf('\n')) {
-        out += corruptLine(held.slice(0, lf + 1), corrupt);
-        held = held.slice(lf + 1);
-      }
-      if (held.length > MAX_HELD_BYTES) {
-        out += held;
-        held = '';
-      }
-      if (out) toServer.write(Buffer.from(out, 'latin1'));
-    });
+    // Nothing to corrupt: a plain (delaying) proxy, like a firewall without FTP inspection.
+    const inspect = corrupt.size > 0;
+    const up = lineRewriter((line) => corruptLine(line, corrupt), (chunk) => toServer.write(chunk));
+    const down = lineRewriter((line) => corruptReply(line, corrupt), (chunk) => toClient.write(chunk));
+    client.on('data', (chunk: Buffer) => (inspect ? up.data(chunk) : toServer.write(chunk)));
     client.on('end', () => {
-      if (held) toServer.write(Buffer.from(held, 'latin1'));
+      up.end();
       toServer.end();
     });
-    upstream.on('data', (chunk: Buffer) => toClient.write(chunk));
-    upstream.on('end', () => toClient.end());
+    upstream.on('data', (chunk: Buffer) => (inspect ? down.data(chunk) : toClient.write(chunk)));
+    upstream.on('end', () => {
+      down.end();
+      toClient.end();
+    });
   });
 
   return listen(server, options.host, options.port);

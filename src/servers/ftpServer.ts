@@ -21,6 +21,10 @@ export interface Session {
   loggedIn: boolean;
   /** Where the next data connection goes (set by PORT/EPRT), and the command line that set it. */
   dataTarget: { readonly address: DataAddress; readonly line: string } | undefined;
+  /** A passive listener waiting for the client's data connection (set by PASV/EPSV). */
+  passive: PassiveListener | undefined;
+  /** The port the next PASV/EPSV offers (the reflector's `SITE OFFER`). */
+  offer: number | undefined;
   /** The exact bytes of the command being handled, terminator included. */
   readonly raw: Buffer;
   /** Sends a reply; `text` with '\n' becomes a multi-line reply (RFC 959 §4.2). */
@@ -29,6 +33,13 @@ export interface Session {
   end(): void;
   /** Resets the control connection (TCP RST), as a firewall that kills a session would. */
   abort(): void;
+}
+
+export interface PassiveListener {
+  readonly address: DataAddress;
+  /** The first data connection from the client, or a rejection after the deadline. */
+  connection(timeoutMs: number): Promise<net.Socket>;
+  close(): void;
 }
 
 export interface Verb {
@@ -66,7 +77,10 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
   options.log?.(`#${id} connection from ${peer}`);
   socket.setNoDelay(true);
   socket.on('error', () => undefined);
-  socket.on('close', () => options.log?.(`#${id} closed`));
+  socket.on('close', () => {
+    session.passive?.close();
+    options.log?.(`#${id} closed`);
+  });
 
   let raw: Buffer = Buffer.alloc(0);
   const session: Session = {
@@ -76,6 +90,8 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
     user: undefined,
     loggedIn: false,
     dataTarget: undefined,
+    passive: undefined,
+    offer: undefined,
     get raw() {
       return raw;
     },

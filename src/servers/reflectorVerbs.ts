@@ -4,7 +4,10 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { parseEprtArgument, parsePortArgument, type DataAddress, type ParseResult } from '../ftp/portCommand.js';
-import { connectBack, sendAndClose } from './dataConnection.js';
+import type net from 'node:net';
+import { sentTag } from '../ftp/echo.js';
+import { passiveReplyText } from '../ftp/passiveReply.js';
+import { connectBack, listenPassive, sendAndClose } from './dataConnection.js';
 import type { Session, Verb } from './ftpServer.js';
 
 export interface Credentials {
@@ -72,6 +75,8 @@ function acceptTarget(s: Session, parsed: ParseResult, line: string, policy: Ref
   if (!policy.allowForeign && address.host !== s.peerAddress) {
     return s.reply(501, `Refusing to connect to ${address.host}: only to this connection's peer ${s.peerAddress} (RFC 2577; see --allow-foreign)`);
   }
+  s.passive?.close(); // a data-port command replaces a pending passive offer
+  s.passive = undefined;
   s.dataTarget = { address, line };
   s.reply(200, `${line.split(' ')[0]} understood: data connection will go to ${formatTarget(address)}`);
 }
@@ -84,29 +89,81 @@ function familyOf(address: string): 4 | 6 | undefined {
   return address.includes(':') ? 6 : address.includes('.') ? 4 : undefined;
 }
 
-/** Active-mode listing: 150, connect back, send a line naming the probe, 226 (RFC 959 §4.1.3). */
-function listing(policy: ReflectorPolicy): Verb['handler'] {
-  return async (s, _arg) => {
-    const target = s.dataTarget;
-    s.dataTarget = undefined;
-    if (!target) return s.reply(503, 'Send PORT or EPRT first');
-    s.reply(150, `Connecting to ${formatTarget(target.address)}`);
-    let socket;
+/** The listing's data connection: active (connect to PORT/EPRT's target) or passive (the client's). */
+async function openData(s: Session, policy: ReflectorPolicy): Promise<{ socket: net.Socket; label: string } | string> {
+  const passive = s.passive;
+  if (passive) {
+    s.passive = undefined;
+    s.reply(150, `Waiting for the data connection on ${formatTarget(passive.address)}`);
     try {
-      socket = await connectBack(target.address, policy.dataTimeoutMs);
+      return { socket: await passive.connection(policy.dataTimeoutMs), label: `passive ${formatTarget(passive.address)}` };
     } catch (error) {
-      return s.reply(425, `Cannot open data connection to ${formatTarget(target.address)}: ${(error as Error).message}`);
+      passive.close();
+      return `No data connection to ${formatTarget(passive.address)}: ${(error as Error).message}`;
     }
-    await sendAndClose(socket, `ftpsweep-reflector: data for "${target.line}" reached ${formatTarget(target.address)}\r\n`);
+  }
+  const target = s.dataTarget;
+  s.dataTarget = undefined;
+  if (!target) return '';
+  s.reply(150, `Connecting to ${formatTarget(target.address)}`);
+  try {
+    return { socket: await connectBack(target.address, policy.dataTimeoutMs), label: `"${target.line}" reached ${formatTarget(target.address)}` };
+  } catch (error) {
+    return `Cannot open data connection to ${formatTarget(target.address)}: ${(error as Error).message}`;
+  }
+}
+
+/** A listing: 150, the data connection, one line naming the probe, 226 (RFC 959 §4.1.3). */
+function listing(policy: ReflectorPolicy): Verb['handler'] {
+  return async (s) => {
+    if (!s.passive && !s.dataTarget) return s.reply(503, 'Send PORT, EPRT, PASV or EPSV first');
+    const data = await openData(s, policy);
+    if (typeof data === 'string') return s.reply(425, data);
+    await sendAndClose(data.socket, `ftpsweep-reflector: data for ${data.label}\r\n`);
     s.reply(226, 'Transfer complete');
   };
+}
+
+/**
+ * PASV/EPSV: listen on the offered port (`SITE OFFER`, else any free one) at our address, and say
+ * both the offer and, in `[ftpsweep-sent HEX]`, the exact line sent — so a sweep can tell whether
+ * something between rewrote the 227/229 reply (RFC 2428; CERT VU#328867 for why firewalls care).
+ */
+function passiveOffer(command: 'PASV' | 'EPSV'): Verb['handler'] {
+  return async (s) => {
+    const family = s.localAddress.includes(':') ? 6 : 4;
+    if (command === 'PASV' && family === 6) return s.reply(425, 'PASV is for IPv4; use EPSV on IPv6 (RFC 2428)');
+    const port = s.offer ?? 0;
+    s.offer = undefined;
+    s.dataTarget = undefined; // passive replaces a pending PORT/EPRT
+    s.passive?.close();
+    s.passive = undefined;
+    try {
+      s.passive = await listenPassive(s.localAddress, port, s.peerAddress);
+    } catch (error) {
+      return s.reply(425, `Cannot listen on port ${port}: ${(error as Error).message}`);
+    }
+    const code = command === 'PASV' ? 227 : 229;
+    const text = passiveReplyText(command, s.passive.address);
+    s.reply(code, `${text} ${sentTag(`${code} ${text}`)}`);
+  };
+}
+
+/** `SITE OFFER <port>`: which port the next PASV/EPSV offers (1024..65535). */
+function site(s: Session, argument: string): void {
+  const match = /^OFFER\s+(\d{1,5})$/i.exec(argument.trim());
+  if (!match) return s.reply(501, 'Syntax: SITE OFFER <port 1024..65535>');
+  const port = Number(match[1]);
+  if (port < 1024 || port > 65535) return s.reply(501, `Port ${port} is not in 1024..65535`);
+  s.offer = port;
+  s.reply(200, `The next PASV or EPSV offers port ${port}`);
 }
 
 /** The reflector: session verbs plus strict PORT/EPRT and listings that connect back. */
 export function reflectorVerbs(policy: ReflectorPolicy, credentials?: Credentials): Verb[] {
   return [
     ...sessionVerbs(credentials),
-    verb('FEAT', false, 'FEAT', 'extensions', (s) => s.reply(211, 'Extensions supported:\nEPRT\nEnd')),
+    verb('FEAT', false, 'FEAT', 'extensions', (s) => s.reply(211, 'Extensions supported:\nEPRT\nEPSV\nEnd')),
     verb('PORT', true, 'PORT h1,h2,h3,h4,p1,p2', 'where to connect for data (RFC 959)', (s, arg) =>
       acceptTarget(s, parsePortArgument(arg), `PORT ${arg}`, policy, undefined),
     ),
@@ -115,5 +172,8 @@ export function reflectorVerbs(policy: ReflectorPolicy, credentials?: Credential
     ),
     verb('NLST', true, 'NLST', 'name list over the data connection', listing(policy)),
     verb('LIST', true, 'LIST', 'listing over the data connection', listing(policy)),
+    verb('PASV', true, 'PASV', 'listen for the data connection (RFC 959)', passiveOffer('PASV')),
+    verb('EPSV', true, 'EPSV', 'listen for the data connection (RFC 2428)', passiveOffer('EPSV')),
+    verb('SITE', true, 'SITE OFFER <port>', 'the port the next PASV/EPSV offers', site),
   ];
 }

@@ -8,6 +8,7 @@ import { ControlConnection } from '../ftp/controlConnection.js';
 import { LocalError, UsageError } from '../ftp/errors.js';
 import { unmapIPv4 } from '../ftp/portCommand.js';
 import type { HighBytePool } from './highBytes.js';
+import type { DataCommand } from './plan.js';
 
 export interface Target {
   readonly host: string;
@@ -19,8 +20,8 @@ export interface Target {
   readonly timeoutMs: number;
   /** The address the data-port command carries; default: the control connection's local address. */
   readonly advertise: string | undefined;
-  /** PORT carries IPv4 only; EPRT either family. */
-  readonly command: 'PORT' | 'EPRT';
+  /** PORT (and PASV) are IPv4 only; EPRT and EPSV either family. */
+  readonly command: DataCommand;
 }
 
 /** A logged-in connection and the port byte it owns (see plan.ts). */
@@ -79,10 +80,11 @@ export class ConnectionPool {
       await connection.login(this.target.user, password);
       const listenAddress = unmapIPv4(connection.localAddress);
       const advertise = this.target.advertise ?? listenAddress;
-      if (this.target.command === 'PORT' && isIP(advertise) !== 4) {
+      const { command } = this.target;
+      if ((command === 'PORT' || command === 'PASV') && isIP(advertise) !== 4) {
         throw new UsageError(
-          `the control connection to ${connection.label} uses IPv6 (${listenAddress}), and PORT carries IPv4 addresses only`,
-          'use --command EPRT (RFC 2428), connect over IPv4, or give --advertise with an IPv4 address',
+          `the control connection to ${connection.label} uses IPv6 (${listenAddress}), and ${command} carries IPv4 addresses only`,
+          `use --command ${command === 'PORT' ? 'EPRT' : 'EPSV'} (RFC 2428), connect over IPv4, or give --advertise with an IPv4 address`,
         );
       }
       const lease: Lease = { connection, ownByte, advertise, listenAddress };

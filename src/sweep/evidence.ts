@@ -3,6 +3,7 @@
  * function of this record, so it can be tested by tables without sockets.
  */
 import type { Phase } from '../ftp/errors.js';
+import type { ParseResult } from '../ftp/portCommand.js';
 import type { Reply } from '../ftp/replyParser.js';
 import type { DataCommand } from './plan.js';
 import type { Variant } from './variants.js';
@@ -30,6 +31,18 @@ export type Failure =
   | { readonly kind: 'protocol'; readonly message: string }
   | { readonly kind: 'local'; readonly message: string };
 
+/** For PASV/EPSV: the server's offer, as it left (the reflector says) and as it arrived. */
+export interface PassiveOffer {
+  /** The 227/229 reply line as received, tags removed. */
+  readonly received: string;
+  /** The line the reflector says it sent; undefined for other servers. */
+  readonly reported: string | undefined;
+  /** The address read from what was received, or why it could not be read. */
+  readonly parsed: ParseResult;
+  /** Why connecting to the offer failed, if it did. */
+  readonly connectError: string | undefined;
+}
+
 export interface Attempt {
   readonly value: number;
   readonly oracle: Oracle;
@@ -53,6 +66,8 @@ export interface Attempt {
   readonly echo: string | undefined;
   /** A PORT command echoed in a reply's text by a server (BSD ftpd style). */
   readonly echoedInReply: string | undefined;
+  /** PASV/EPSV only: the offer. */
+  readonly offer: PassiveOffer | undefined;
   readonly data: DataOutcome;
   readonly failure: Failure | undefined;
   /** Whether the other ports of the high byte were listened on too. */

@@ -7,7 +7,8 @@ import type { ConnectionPool, Lease } from './connectionPool.js';
 import { BindConflictError } from './dataListeners.js';
 import type { Attempt, Failure } from './evidence.js';
 import { highByteCandidates, type HighBytePool, type HighByteSpec } from './highBytes.js';
-import { ownedByte, probeTarget, type Plan } from './plan.js';
+import { isPassive, ownedByte, probeTarget, type Plan } from './plan.js';
+import { runPassiveAttempt } from './passiveProbe.js';
 import { runAttempt, toFailure } from './probe.js';
 import type { SweepOptions } from './sweep.js';
 import { applyVariant, cutPoint, type Variant } from './variants.js';
@@ -79,6 +80,22 @@ export async function attemptOnLease(ctx: SweepContext, lease: Lease, probe: Pro
   // With nothing owned (a 2-D sweep) the value is the port: a taken one cannot be moved.
   const movable = ownedByte(plan) !== undefined;
   let own = lease.ownByte;
+  if (isPassive(plan.command)) {
+    // The server listens, not us: nothing to bind here. The reflector offers the port we ask for.
+    const target = probeTarget(plan, probe.value, own, lease.advertise);
+    try {
+      return await runPassiveAttempt(lease.connection, {
+        value: probe.value,
+        command: plan.command,
+        offerPort: lease.connection.isReflector ? target.port : undefined,
+        oracle: options.oracle,
+        timeoutMs: options.timeoutMs,
+        peer: lease.connection.remoteAddress,
+      });
+    } catch (error) {
+      return failedAttempt(ctx, probe, toFailure(error));
+    }
+  }
   try {
     for (let tries = 0; tries <= BIND_RETRIES; tries++) {
       const target = probeTarget(plan, probe.value, own, lease.advertise);
@@ -134,6 +151,7 @@ function failedAttempt(ctx: SweepContext, probe: Probe, failure: Failure): Attem
     finalReply: undefined,
     echo: undefined,
     echoedInReply: undefined,
+    offer: undefined,
     data: { kind: 'not-tried' },
     failure,
     wide: false,

@@ -14,8 +14,16 @@ import { eprtCommand, portCommand } from '../ftp/portCommand.js';
 export const FIELDS = ['h1', 'h2', 'h3', 'h4', 'p1', 'p2'] as const;
 export type Field = (typeof FIELDS)[number];
 
-/** The data-port command: PORT (IPv4 only) or EPRT (IPv4 or IPv6). */
-export type DataCommand = 'PORT' | 'EPRT';
+/**
+ * The command probed: a data-port command, PORT (IPv4 only) or EPRT (IPv4 or IPv6), where the
+ * client names the address; or a passive one, PASV or EPSV, where the server does (the value is
+ * then the port the reflector is asked to offer).
+ */
+export type DataCommand = 'PORT' | 'EPRT' | 'PASV' | 'EPSV';
+
+export function isPassive(command: DataCommand): command is 'PASV' | 'EPSV' {
+  return command === 'PASV' || command === 'EPSV';
+}
 
 export interface Plan {
   readonly command: DataCommand;
@@ -29,8 +37,8 @@ export function parseFields(text: string, command: DataCommand = 'PORT'): Field[
   const hint = 'use one of h1, h2, h3, h4, p1, p2, or two of them separated by a comma (e.g. p1,p2)';
   for (const f of fields) if (!(FIELDS as readonly string[]).includes(f)) throw new UsageError(`--field ${f} is not a PORT field`, hint);
   if (fields.length > 2 || (fields.length === 2 && fields[0] === fields[1])) throw new UsageError(`--field ${text}: one field or two different ones`, hint);
-  if (command === 'EPRT' && fields.some((f) => f.startsWith('h'))) {
-    throw new UsageError(`--field ${text} with EPRT: EPRT's address is text, only its port bytes (p1, p2) are swept`, 'use --field p2, p1 or p1,p2 with --command EPRT');
+  if (command !== 'PORT' && fields.some((f) => f.startsWith('h'))) {
+    throw new UsageError(`--field ${text} with ${command}: only its port bytes (p1, p2) are swept`, `use --field p2, p1 or p1,p2 with --command ${command}`);
   }
   return fields as Field[];
 }
@@ -72,6 +80,7 @@ export function probeTarget(plan: Plan, value: number, own: number, advertise: s
   }
   plan.fields.forEach((f, i) => (bytes[f] = swept[i]!));
   const port = bytes.p1 * 256 + bytes.p2;
+  if (isPassive(plan.command)) return { line: plan.command, port, dataExpected: true };
   if (plan.command === 'EPRT') return { line: eprtCommand(advertise, port), port, dataExpected: true };
   const host = `${bytes.h1}.${bytes.h2}.${bytes.h3}.${bytes.h4}`;
   return { line: portCommand(host, bytes.p1, bytes.p2), port, dataExpected: host === advertise };
@@ -79,7 +88,7 @@ export function probeTarget(plan: Plan, value: number, own: number, advertise: s
 
 /** What the far side must have seen, given only the port its data connection reached. */
 export function inferredSeen(command: DataCommand, port: number): string {
-  return command === 'PORT' ? `PORT ...,${port >> 8},${port & 255}` : `EPRT |.|...|${port}|`;
+  return command === 'PORT' ? `PORT ...,${port >> 8},${port & 255}` : command === 'EPRT' ? `EPRT |.|...|${port}|` : `${command} ...${port}`;
 }
 
 /** A value as people read it: `227`, or `124,227` for a 2-D sweep. */

@@ -8,7 +8,7 @@ import { ConnectionClosedError, LocalError, ProtocolError, TimeoutError } from '
 import { replyKind, type Reply } from '../ftp/replyParser.js';
 import { BindConflictError, DataListeners } from './dataListeners.js';
 import type { Attempt, DataOutcome, Failure, Oracle } from './evidence.js';
-import type { DataCommand, ProbeTarget } from './plan.js';
+import { isPassive, type DataCommand, type ProbeTarget } from './plan.js';
 import type { Variant, Wire } from './variants.js';
 
 export interface AttemptSpec {
@@ -124,7 +124,8 @@ export async function runAttempt(connection: ControlConnection, spec: AttemptSpe
     portReply,
     finalReply,
     echo: echoBytes?.toString('latin1'),
-    echoedInReply: portReply && !echoBytes ? echoedCommandInReply(portReply, spec.command) : undefined,
+    echoedInReply: portReply && !echoBytes && !isPassive(spec.command) ? echoedCommandInReply(portReply, spec.command) : undefined,
+    offer: undefined,
     data,
     failure,
     wide: spec.widePorts.length > 0,

@@ -191,7 +191,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
           }
         }
         const row = valueResult(attempts);
-        reflector ||= attempts.some((a) => a.echo !== undefined);
+        reflector ||= attempts.some((a) => a.echo !== undefined || a.offer?.reported !== undefined);
         if (isFailure(row.verdict)) failing++;
         hooks.onRow?.(row);
         results[i] = isFailure(row.verdict) ? row : compact ? passingVerdict(row) : { ...row, judged: [] };

@@ -5,7 +5,8 @@
 import { displayBytes, firstDifference, stripEcho } from '../ftp/echo.js';
 import type { Phase } from '../ftp/errors.js';
 import { parseDataPortLine } from '../ftp/portCommand.js';
-import { inferredSeen } from './plan.js';
+import { inferredSeen, isPassive } from './plan.js';
+import { classifyPassive } from './passiveVerdict.js';
 import { isNegative, replyKind, replyMessage } from '../ftp/replyParser.js';
 import type { Attempt } from './evidence.js';
 
@@ -54,6 +55,7 @@ function cutNote(a: Attempt): string {
 
 /** Judges one attempt. Pure. */
 export function classify(a: Attempt): Judgement {
+  if (isPassive(a.command)) return classifyPassive(a);
   if (a.failure?.kind === 'local') return { verdict: 'error', seen: '', detail: `local problem, not the firewall: ${a.failure.message}` };
   const verb = a.command;
 

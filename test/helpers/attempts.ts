@@ -26,6 +26,7 @@ export function attempt(overrides: Partial<Attempt> = {}): Attempt {
     dataExpected: true,
     echo: undefined,
     echoedInReply: undefined,
+    offer: undefined,
     data: { kind: 'arrived', port: 124 * 256 + 227, bytes: 20 },
     failure: undefined,
     wide: false,

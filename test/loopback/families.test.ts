@@ -158,3 +158,30 @@ describe('the control-channel check before the sweep', () => {
     }
   });
 });
+
+describe('the server-to-client direction: PASV and EPSV', () => {
+  it.each(['PASV', 'EPSV'] as const)('%s against the reflector: every offered port arrives intact and connects', async (command) => {
+    const outcome = await runSweep(loopbackOptions(reflector.port, { command, values: [0, 1, 226, 227, 255] }));
+    expect(valuesNot(outcome.results, 'pass')).toEqual([]);
+    expect(outcome.reflector).toBe(true);
+    for (const r of outcome.results) {
+      expect(r.seen).toBe(r.sent); // what the reflector sent is what arrived
+      expect(r.data).toBe('arrived');
+      expect(r.sent).toMatch(command === 'PASV' ? new RegExp(`^227 Entering Passive Mode \\(127,0,0,1,\\d+,${r.value}\\)\\.$`) : /^229 Entering Extended Passive Mode \(\|\|\|\d+\|\)$/);
+    }
+  });
+
+  it.each(['PASV', 'EPSV'] as const)('%s through the firewall corrupting 227: the reply it mangled is caught', async (command) => {
+    const outcome = await runSweep(loopbackOptions(firewall.port, { command, values: [226, 227, 228] }));
+    expect(valuesNot(outcome.results, 'pass')).toEqual([227]);
+    const bad = outcome.results[1]!;
+    expect(bad.verdict).toBe('corrupted');
+    expect(bad.seen).toMatch(command === 'PASV' ? /,22_\)\.$/ : /\d+_\|\)$/);
+    expect(bad.detail).toMatch(/the reflector sent ".*" and ftpsweep received/);
+  });
+
+  it('EPSV over IPv6 on ::1', async () => {
+    const outcome = await runSweep({ ...loopbackOptions(reflector6.port, { command: 'EPSV', values: [5, 227] }), host: '::1' });
+    expect(valuesNot(outcome.results, 'pass')).toEqual([]);
+  });
+});

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { corruptLine } from '../../src/servers/firewallSimulator.js';
+import { corruptLine, corruptReply } from '../../src/servers/firewallSimulator.js';
+import { parseEpsvReply, parsePasvReply } from '../../src/ftp/passiveReply.js';
 import { ResultsStream } from '../../src/report/resultsStream.js';
 import { UsageError } from '../../src/ftp/errors.js';
 import { inferredSeen, ownedByte, parseFields, planValues, probeTarget, type Plan } from '../../src/sweep/plan.js';
@@ -44,7 +45,7 @@ describe('which command each value becomes', () => {
   });
 
   it('EPRT sweeps port bytes only', () => {
-    expect(() => parseFields('h4', 'EPRT')).toThrow(/EPRT's address is text/);
+    expect(() => parseFields('h4', 'EPRT')).toThrow(/--field h4 with EPRT: only its port bytes/);
     expect(parseFields('p1,p2', 'EPRT')).toEqual(['p1', 'p2']);
   });
 
@@ -127,5 +128,30 @@ describe('results.csv while the sweep runs', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('passive offers (RFC 959 227, RFC 1123 §4.1.2.6, RFC 2428 229)', () => {
+  it.each([
+    ['Entering Passive Mode (127,0,0,1,124,227).', '127.0.0.1', 31971],
+    ['Entering Passive Mode 10,0,0,5,4,1', '10.0.0.5', 1025],
+    ['=192,0,2,9,200,10', '192.0.2.9', 51210],
+  ])('227 %j', (text, host, port) => {
+    expect(parsePasvReply(text)).toEqual({ ok: true, address: { family: 4, host, port } });
+  });
+
+  it.each(['Entering Passive Mode (127,0,0,1,124,22_)', 'Entering Passive Mode (127,0,0,1,124)', 'Passive', '(127,0,0,1,124,256)'])('227 %j is not a valid offer', (text) => {
+    expect(parsePasvReply(text).ok).toBe(false);
+  });
+
+  it('229 offers a port at the control peer', () => {
+    expect(parseEpsvReply('Entering Extended Passive Mode (|||31971|)', '::1')).toEqual({ ok: true, address: { family: 6, host: '::1', port: 31971 } });
+    expect(parseEpsvReply('Entering Extended Passive Mode (|||3197_|)', '127.0.0.1').ok).toBe(false);
+  });
+
+  it('the simulated firewall mangles 227 and 229 offers ending in a corrupted byte', () => {
+    expect(corruptReply('227 Entering Passive Mode (127,0,0,1,124,227). [ftpsweep-sent 3232]\r\n', new Set([227]))).toBe('227 Entering Passive Mode (127,0,0,1,124,22_). [ftpsweep-sent 3232]\r\n');
+    expect(corruptReply('229 Entering Extended Passive Mode (|||31971|)\r\n', new Set([227]))).toBe('229 Entering Extended Passive Mode (|||3197_|)\r\n');
+    expect(corruptReply('226 Transfer complete\r\n', new Set([227]))).toBe('226 Transfer complete\r\n');
   });
 });

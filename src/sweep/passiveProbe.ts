@@ -1,0 +1,127 @@
+/**
+ * The server-to-client direction: PASV (RFC 959) and EPSV (RFC 2428). Inspecting firewalls parse
+ * the server's `227 (…)` and `229 (|||port|)` replies to open a pinhole, and NAT helpers rewrite the
+ * 227 address (FIELD-NOTES §2). Against the reflector the swept value picks the port it offers
+ * (`SITE OFFER`), and it reports the exact line it sent; against other servers the offer is
+ * whatever they choose, checked for syntax and for whether it can be connected to.
+ */
+import net from 'node:net';
+import type { ControlConnection } from '../ftp/controlConnection.js';
+import { findSent, stripEcho } from '../ftp/echo.js';
+import { errnoCode } from '../ftp/errors.js';
+import { parseEpsvReply, parsePasvReply } from '../ftp/passiveReply.js';
+import type { DataAddress } from '../ftp/portCommand.js';
+import { replyKind, type Reply } from '../ftp/replyParser.js';
+import type { Attempt, DataOutcome, Failure, Oracle, PassiveOffer } from './evidence.js';
+import { toFailure } from './probe.js';
+
+export interface PassiveSpec {
+  readonly value: number;
+  readonly command: 'PASV' | 'EPSV';
+  /** The port to ask the reflector to offer; undefined for other servers. */
+  readonly offerPort: number | undefined;
+  readonly oracle: Oracle;
+  readonly timeoutMs: number;
+  /** The control connection's peer: EPSV's offer is a port at this address. */
+  readonly peer: string;
+}
+
+/** Connects to the offer and reads it to its end; resolves how far it got. */
+async function readOffer(address: DataAddress, timeoutMs: number, onConnected: () => Promise<Reply | undefined>): Promise<{ data: DataOutcome; connectError?: string; final?: Reply }> {
+  const socket = net.connect({ host: address.host, port: address.port });
+  socket.setTimeout(timeoutMs);
+  let bytes = 0;
+  let ended = false;
+  socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  const finished = new Promise<void>((resolve) => {
+    socket.once('end', () => {
+      ended = true;
+      resolve();
+    });
+    socket.once('close', () => resolve());
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve();
+    });
+  });
+  const connected = await new Promise<string | undefined>((resolve) => {
+    socket.once('connect', () => resolve(undefined));
+    socket.once('error', (error) => resolve(errnoCode(error) ?? error.message));
+    socket.once('timeout', () => resolve(`no answer within ${timeoutMs} ms`));
+  });
+  if (connected !== undefined) {
+    socket.destroy();
+    return { data: { kind: 'none' }, connectError: connected };
+  }
+  try {
+    const final = await onConnected();
+    await finished;
+    return { data: ended ? { kind: 'arrived', port: address.port, bytes } : { kind: 'open', port: address.port, bytes }, ...(final ? { final } : {}) };
+  } finally {
+    socket.destroy();
+  }
+}
+
+export async function runPassiveAttempt(connection: ControlConnection, spec: PassiveSpec): Promise<Attempt> {
+  const started = performance.now();
+  const replies: Reply[] = [];
+  const notes: string[] = [];
+  let portReply: Reply | undefined;
+  let finalReply: Reply | undefined;
+  let offer: PassiveOffer | undefined;
+  let data: DataOutcome = { kind: 'not-tried' };
+  let failure: Failure | undefined;
+  try {
+    if (spec.offerPort !== undefined) {
+      const asked = await connection.command(`SITE OFFER ${spec.offerPort}`, 'port-reply');
+      if (replyKind(asked.code) !== 'positive') notes.push(`the reflector refused SITE OFFER: ${asked.code}`);
+    }
+    portReply = await connection.command(spec.command, 'port-reply');
+    replies.push(portReply);
+    if (replyKind(portReply.code) === 'positive') {
+      const received = stripEcho(portReply.lines.at(-1)!);
+      const text = received.slice(4);
+      const parsed = spec.command === 'PASV' ? parsePasvReply(text) : parseEpsvReply(text, spec.peer);
+      offer = { received, reported: findSent(portReply), parsed, connectError: undefined };
+      if (spec.oracle === 'data' && parsed.ok) {
+        const result = await readOffer(parsed.address, spec.timeoutMs, async () => {
+          let reply = await connection.command('NLST', 'list-reply');
+          replies.push(reply);
+          if (replyKind(reply.code) === 'preliminary') {
+            reply = await connection.nextReply('transfer');
+            replies.push(reply);
+          }
+          finalReply = reply;
+          return reply;
+        });
+        data = result.data;
+        offer = { ...offer, connectError: result.connectError };
+      }
+    }
+  } catch (error) {
+    failure = toFailure(error);
+  }
+  const sent = offer?.reported ?? spec.command;
+  return {
+    value: spec.value,
+    oracle: spec.oracle,
+    command: spec.command,
+    variant: 'plain',
+    sent,
+    sentBytes: `${spec.command}\r\n`,
+    cut: undefined,
+    expectedPort: spec.offerPort ?? (offer?.parsed.ok ? offer.parsed.address.port : 0),
+    dataExpected: true,
+    replies,
+    portReply,
+    finalReply,
+    echo: undefined,
+    echoedInReply: undefined,
+    offer,
+    data,
+    failure,
+    wide: false,
+    notes,
+    ms: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Verdicts for PASV/EPSV probes: the offer as the reflector sent it against the offer as it
+ * arrived, then whether the offered address could be connected to and delivered the listing.
+ */
+import { firstDifference } from '../ftp/echo.js';
+import { parseEpsvReply, parsePasvReply } from '../ftp/passiveReply.js';
+import { isNegative, replyKind, replyMessage } from '../ftp/replyParser.js';
+import type { Attempt } from './evidence.js';
+import type { Judgement } from './verdict.js';
+
+function first(reply: { readonly code: number; readonly lines: readonly string[] }): string {
+  return `${reply.code} ${replyMessage(reply).split('\n')[0]!.slice(0, 120)}`;
+}
+
+export function classifyPassive(a: Attempt): Judgement {
+  const verb = a.command;
+  const f = a.failure;
+  if (f?.kind === 'local') return { verdict: 'error', seen: '', detail: `local problem, not the firewall: ${f.message}` };
+  const seen = a.offer?.received ?? '';
+  if (f?.kind === 'timeout') return { verdict: 'timeout', seen, phase: f.phase, detail: `no reply within ${f.timeoutMs} ms (${f.phase}): ${f.message}` };
+  if (f?.kind === 'closed') return { verdict: 'reset', seen, phase: f.phase, detail: `control connection ${f.reset ? 'reset' : 'closed'}: ${f.message}` };
+  if (f?.kind === 'protocol') return { verdict: 'reset', seen, phase: undefined, detail: `ftpsweep dropped the connection: ${f.message}` };
+  const reply = a.portReply;
+  if (!reply) return { verdict: 'error', seen, detail: `internal: no ${verb} reply and no failure recorded` };
+  if (replyKind(reply.code) !== 'positive') return { verdict: 'rejected', seen, code: reply.code, detail: `${verb} refused: ${first(reply)}` };
+  const offer = a.offer!;
+
+  // What left the reflector against what arrived here.
+  let translation = '';
+  if (offer.reported !== undefined && offer.reported !== offer.received) {
+    const parse = (line: string) => (verb === 'PASV' ? parsePasvReply(line.slice(4)) : parseEpsvReply(line.slice(4), '0.0.0.0'));
+    const [sent, got] = [parse(offer.reported), offer.parsed];
+    if (sent.ok && got.ok && sent.address.port === got.address.port && offer.received.slice(0, 4) === offer.reported.slice(0, 4)) {
+      translation = `the reflector offered ${sent.address.host}:${sent.address.port}, ftpsweep received ${got.address.host}:${got.address.port}`;
+    } else {
+      const at = firstDifference(offer.reported, offer.received);
+      return { verdict: 'corrupted', seen, detail: `the reflector sent "${offer.reported}" and ftpsweep received "${offer.received}" (differs from character ${at + 1})` };
+    }
+  }
+  if (!offer.parsed.ok) {
+    return { verdict: 'corrupted', seen, detail: `the ${reply.code} reply is not a valid ${verb} offer (${offer.parsed.reason}): the server wrote it so, or something on the way changed it` };
+  }
+  const where = `${offer.parsed.address.host}:${offer.parsed.address.port}`;
+  const ok = (how: string): Judgement => (translation ? { verdict: 'translated', seen, detail: `${translation}; ${how}` } : { verdict: 'pass', seen, detail: how });
+  if (a.oracle === 'reply') return ok(`the offer ${where} arrived intact (reply oracle: not connected to)`);
+  if (offer.connectError !== undefined) return { verdict: 'no-data', seen, detail: `could not connect to the offer ${where}: ${offer.connectError}` };
+  const final = a.finalReply;
+  if (a.data.kind === 'arrived' || a.data.kind === 'open') {
+    if (final && isNegative(final.code)) return { verdict: 'rejected', seen, code: final.code, detail: `connected to ${where} but the listing failed: ${first(final)}` };
+    return ok(`connected to the offer ${where} and the listing arrived`);
+  }
+  return { verdict: 'no-data', seen, detail: `connected to ${where} but no listing arrived${final ? `: ${first(final)}` : ''}` };
+}
