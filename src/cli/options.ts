@@ -3,7 +3,9 @@
  * their normalisation into a SweepJob. Flags carry no yargs defaults, so "given on the command line"
  * is visible and can override a sweep file; the defaults are applied here, once.
  */
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import type { TlsSettings } from '../ftp/controlConnection.js';
 import type { Argv } from 'yargs';
 import { expandValue, type SweepFile, type SweepFileKey } from '../config/sweepFile.js';
 import { UsageError } from '../ftp/errors.js';
@@ -35,6 +37,9 @@ export interface SweepFlags {
   baseline?: string;
   junit?: string;
   shard?: string;
+  tls?: boolean;
+  'tls-ca'?: string;
+  'tls-insecure'?: boolean;
 }
 
 export const FLAG_DEFAULTS = {
@@ -69,7 +74,10 @@ export function targetOptions<T>(y: Argv<T>, hostRequired: boolean): Argv<T> {
     .option('confirm', { type: 'number', describe: `extra attempts, each on a fresh connection, for values that did not pass [default: ${FLAG_DEFAULTS.confirm}]` })
     .option('command', { type: 'string', describe: 'PORT (RFC 959), EPRT (RFC 2428, IPv4 or IPv6), or the server-to-client PASV / EPSV [default: PORT]' })
     .option('variant', { type: 'string', describe: `how the command is written: all, or some of ${VARIANTS.join(', ')} [default: plain]` })
-    .option('split', { type: 'string', describe: 'send the command in two TCP segments: after byte N, or auto (every cut point in turn)' }) as Argv<T>;
+    .option('split', { type: 'string', describe: 'send the command in two TCP segments: after byte N, or auto (every cut point in turn)' })
+    .option('tls', { type: 'boolean', describe: 'explicit FTPS (AUTH TLS) on the control connection: a firewall cannot see or change the commands' })
+    .option('tls-ca', { type: 'string', describe: 'PEM file of certificates to trust for --tls (a self-signed server, a private CA)' })
+    .option('tls-insecure', { type: 'boolean', describe: 'with --tls, do not verify the server\'s certificate (anyone between could read the password)' }) as Argv<T>;
 }
 
 /** --field … --shard: what to sweep and where the reports go. */
@@ -85,7 +93,7 @@ export function sweepOptions<T>(y: Argv<T>): Argv<T> {
 
 /** The flags the user typed, without yargs' camelCase copies and bookkeeping. */
 export function givenFlags(args: Record<string, unknown>): SweepFlags {
-  const keys: (keyof SweepFlags)[] = ['host', 'port', 'user', 'password-env', 'command', 'field', 'variant', 'split', 'values', 'oracle', 'high-byte', 'advertise', 'concurrency', 'timeout', 'confirm', 'out', 'baseline', 'junit', 'shard'];
+  const keys: (keyof SweepFlags)[] = ['host', 'port', 'user', 'password-env', 'command', 'field', 'variant', 'split', 'tls', 'tls-ca', 'tls-insecure', 'values', 'oracle', 'high-byte', 'advertise', 'concurrency', 'timeout', 'confirm', 'out', 'baseline', 'junit', 'shard'];
   const flags: Record<string, unknown> = {};
   // A flag given twice takes its last value, as in most command-line tools (yargs makes an array).
   for (const key of keys) if (args[key] !== undefined) flags[key] = Array.isArray(args[key]) ? args[key].at(-1) : args[key];
@@ -94,9 +102,9 @@ export function givenFlags(args: Record<string, unknown>): SweepFlags {
 
 /** Command-line flags over the sweep file's values (with `${VAR}` expanded) over the defaults. */
 export function combineFlags(cli: SweepFlags, file: SweepFile | undefined, env: NodeJS.ProcessEnv): SweepFlags {
-  const fromFile: Record<string, string | number> = {};
+  const fromFile: Record<string, string | number | boolean> = {};
   if (file) {
-    for (const [key, value] of Object.entries(file.values) as [SweepFileKey, string | number][]) {
+    for (const [key, value] of Object.entries(file.values) as [SweepFileKey, string | number | boolean][]) {
       if (key === 'description' || (cli as Record<string, unknown>)[key] !== undefined) continue;
       const expanded = expandValue(file.path, key, value, env);
       fromFile[key] = ['port', 'concurrency', 'timeout', 'confirm'].includes(key) ? Number(expanded) : typeof expanded === 'number' ? String(expanded) : expanded;
@@ -127,6 +135,21 @@ function defaultValues(field: string | undefined): string {
   return field?.trim() === 'p1' ? '4-255' : '0-255';
 }
 
+/** --tls, --tls-ca FILE, --tls-insecure (either of the last two implies --tls). */
+function tlsSettings(flags: SweepFlags): TlsSettings | undefined {
+  if (!flags.tls && flags['tls-ca'] === undefined && !flags['tls-insecure']) return undefined;
+  let ca: string | undefined;
+  if (flags['tls-ca'] !== undefined) {
+    try {
+      ca = readFileSync(flags['tls-ca'], 'utf8');
+    } catch (error) {
+      throw new UsageError(`--tls-ca ${flags['tls-ca']}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, 'give a PEM file with the certificates to trust');
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--tls-ca ${flags['tls-ca']} holds no PEM certificate`, 'give a PEM file with the certificates to trust');
+  }
+  return { insecure: flags['tls-insecure'] === true, ...(ca ? { ca } : {}) };
+}
+
 /** Turns complete flags into a SweepJob. The password is read from the environment, never argv. */
 export function toSweepJob(flags: SweepFlags, env: NodeJS.ProcessEnv, where = 'give --host'): SweepJob {
   const host = flags.host?.trim() ?? '';
@@ -151,6 +174,7 @@ export function toSweepJob(flags: SweepFlags, env: NodeJS.ProcessEnv, where = 'g
       values: parseValueList(String(flags.values ?? defaultValues(flags.field))),
       variants: parseVariants(String(flags.variant ?? FLAG_DEFAULTS.variant)),
       split: parseSplit(flags.split),
+      tls: tlsSettings(flags),
       highByte: parseHighByte(String(flags['high-byte'] ?? 'auto')),
       advertise,
       concurrency: flags.concurrency ?? FLAG_DEFAULTS.concurrency,

@@ -1,6 +1,7 @@
 /**
  * `ftpsweep reflect`, `ftpsweep simulate` and `ftpsweep demo`.
  */
+import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { DEMO_CORRUPT_VALUE, runDemo } from '../demo.js';
 import { UsageError } from '../ftp/errors.js';
@@ -16,6 +17,20 @@ import type { Handler } from './program.js';
 type Run = (handler: Handler) => (args: Record<string, unknown>) => Promise<void>;
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/;
+
+/** --tls-cert and --tls-key, read; both or neither. */
+function readTlsFiles(certFile: string | undefined, keyFile: string | undefined): { cert: string; key: string } | undefined {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) throw new UsageError('--tls-cert and --tls-key go together', 'give both PEM files, or neither');
+  const read = (file: string, flag: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`${flag} ${file}: ${(error as Error).message}`, `give a readable PEM file with ${flag}`);
+    }
+  };
+  return { cert: read(certFile, '--tls-cert'), key: read(keyFile, '--tls-key') };
+}
 
 /** Serves until SIGINT/SIGTERM, then closes the server. */
 async function serveUntilStopped(server: RunningServer, what: string, io: Io): Promise<number> {
@@ -35,15 +50,19 @@ export function reflectCommand(run: Run): CommandModule {
         .option('listen', { type: 'string', default: '127.0.0.1:2121', describe: 'address:port to listen on (loopback unless you name another address)' })
         .option('user', { type: 'string', describe: 'require this login name (needs --password-env)' })
         .option('password-env', { type: 'string', describe: 'environment variable holding the required password' })
-        .option('allow-foreign', { type: 'boolean', default: false, describe: 'connect back to addresses other than the client\'s (RFC 2577 bounce risk)' }),
+        .option('allow-foreign', { type: 'boolean', default: false, describe: 'connect back to addresses other than the client\'s (RFC 2577 bounce risk)' })
+        .option('tls-cert', { type: 'string', describe: 'PEM certificate: offer AUTH TLS (explicit FTPS, RFC 4217) with it (needs --tls-key)' })
+        .option('tls-key', { type: 'string', describe: 'PEM private key for --tls-cert' }),
     handler: run(async (raw, io) => {
-      const args = raw as { listen: string; user?: string; 'password-env'?: string; 'allow-foreign': boolean };
+      const args = raw as { listen: string; user?: string; 'password-env'?: string; 'allow-foreign': boolean; 'tls-cert'?: string; 'tls-key'?: string };
       const { host, port } = parseHostPort(args.listen, '--listen', '127.0.0.1');
       if ((args.user === undefined) !== (args['password-env'] === undefined)) {
         throw new UsageError('--user and --password-env go together', 'give both to require a login, or neither to accept any');
       }
       const password = passwordFromEnv(args['password-env'], io.env);
+      const tls = readTlsFiles(args['tls-cert'], args['tls-key']);
       const server = await startReflector({
+        ...(tls ? { tls } : {}),
         host,
         port,
         allowForeign: args['allow-foreign'],

@@ -30,10 +30,13 @@ export const SWEEP_FILE_KEYS = {
   baseline: 'string',
   junit: 'string',
   shard: 'string',
-} as const satisfies Record<string, 'string' | 'number' | 'values' | 'string-or-number' | readonly string[]>;
+  tls: 'boolean',
+  'tls-ca': 'string',
+  'tls-insecure': 'boolean',
+} as const satisfies Record<string, 'string' | 'number' | 'boolean' | 'values' | 'string-or-number' | readonly string[]>;
 
 export type SweepFileKey = keyof typeof SWEEP_FILE_KEYS;
-export type SweepFileValues = Partial<Record<SweepFileKey, string | number>>;
+export type SweepFileValues = Partial<Record<SweepFileKey, string | number | boolean>>;
 
 export interface SweepFile {
   readonly path: string;
@@ -45,11 +48,11 @@ const HINT = (file: string): string => `fix ${file}; allowed keys: ${Object.keys
 
 function describe(kind: (typeof SWEEP_FILE_KEYS)[SweepFileKey]): string {
   if (Array.isArray(kind)) return `one of ${kind.join(', ')}`;
-  return { string: 'a string', number: 'a whole number', values: 'a value list such as 0-255 or [0, 1, 227]', 'string-or-number': 'auto or a number' }[kind as string]!;
+  return { string: 'a string', number: 'a whole number', boolean: 'true or false', values: 'a value list such as 0-255 or [0, 1, 227]', 'string-or-number': 'auto or a number' }[kind as string]!;
 }
 
 /** Checks one key's value; returns it normalised (a values list becomes `0,1,227`). */
-function checkValue(file: string, key: SweepFileKey, value: unknown): string | number {
+function checkValue(file: string, key: SweepFileKey, value: unknown): string | number | boolean {
   const kind = SWEEP_FILE_KEYS[key];
   const fail = (): never => {
     throw new UsageError(`${file}: key "${key}" is ${JSON.stringify(value)}, but must be ${describe(kind)}`, HINT(file));
@@ -60,6 +63,8 @@ function checkValue(file: string, key: SweepFileKey, value: unknown): string | n
       return typeof value === 'string' ? value : fail();
     case 'number':
       return typeof value === 'number' && Number.isInteger(value) ? value : fail();
+    case 'boolean':
+      return typeof value === 'boolean' ? value : fail();
     case 'string-or-number':
       return typeof value === 'string' || typeof value === 'number' ? value : fail();
     case 'values':
@@ -101,7 +106,7 @@ export async function loadSweepFile(file: string): Promise<SweepFile> {
 }
 
 /** Expands `${VAR}` in a string value from `env`; a missing or empty variable is an error naming it. */
-export function expandValue(file: string, key: string, value: string | number, env: NodeJS.ProcessEnv): string | number {
+export function expandValue(file: string, key: string, value: string | number | boolean, env: NodeJS.ProcessEnv): string | number | boolean {
   if (typeof value !== 'string') return value;
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const found = env[name];

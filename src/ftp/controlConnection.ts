@@ -7,12 +7,12 @@
  * connection ended; a timer runs only while a caller waits for a reply, and a timeout closes the
  * connection because its state is then unknown.
  */
-import net from 'node:net';
+import type net from 'node:net';
+import { connectSocket, upgradeToTls, type TlsSettings } from './connect.js';
 import {
   ConnectError,
   ConnectionClosedError,
   FtpSweepError,
-  LoginError,
   ProtocolError,
   TimeoutError,
   UsageError,
@@ -40,6 +40,8 @@ export interface ControlOptions {
   readonly transcript?: boolean;
 }
 
+export type { TlsSettings } from './connect.js';
+
 const MASK = '****';
 
 /** The pause between the two segments of a split command: long enough to leave as two segments. */
@@ -54,7 +56,7 @@ export class ControlConnection {
   /** Received lines that were not part of any reply (garbage, chatter). */
   readonly stray: string[] = [];
 
-  private readonly socket: net.Socket;
+  private socket: net.Socket;
   private readonly startedAt = performance.now();
   private readonly queue: Reply[] = [];
   private rest = '';
@@ -69,12 +71,51 @@ export class ControlConnection {
   ) {
     this.socket = socket;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (error) => {
-      const reset = errnoCode(error) === 'ECONNRESET' || errnoCode(error) === 'EPIPE';
-      this.close(new ConnectionClosedError(this.phase, reset, `control connection to ${this.label}: ${error.message}`, error));
-    });
-    socket.on('close', () => this.close(new ConnectionClosedError(this.phase, false, `control connection to ${this.label} was closed by the server`)));
+    this.attach(socket);
+  }
+
+  private readonly onSocketData = (chunk: Buffer): void => this.onData(chunk);
+  private readonly onSocketError = (error: Error): void => {
+    const reset = errnoCode(error) === 'ECONNRESET' || errnoCode(error) === 'EPIPE';
+    this.close(new ConnectionClosedError(this.phase, reset, `control connection to ${this.label}: ${error.message}`, error));
+  };
+  private readonly onSocketClose = (): void => this.close(new ConnectionClosedError(this.phase, false, `control connection to ${this.label} was closed by the server`));
+
+  private attach(socket: net.Socket): void {
+    socket.on('data', this.onSocketData);
+    socket.on('error', this.onSocketError);
+    socket.on('close', this.onSocketClose);
+  }
+
+  private detach(socket: net.Socket): void {
+    socket.removeListener('data', this.onSocketData);
+    socket.removeListener('error', this.onSocketError);
+    socket.removeListener('close', this.onSocketClose);
+  }
+
+  /**
+   * Explicit FTPS (RFC 4217): AUTH TLS, then the handshake on the same connection. From here on an
+   * inspecting firewall sees only ciphertext — the "TLS control group" of a sweep.
+   */
+  async secure(settings: TlsSettings): Promise<void> {
+    const reply = await this.command('AUTH TLS', 'login');
+    if (reply.code !== 234 && reply.code !== 334) {
+      throw new ConnectError(`${this.label} refused AUTH TLS: ${reply.code} ${replyMessage(reply)}`, 'the server does not offer explicit FTPS; sweep without --tls');
+    }
+    this.record('*', 'TLS handshake');
+    const plain = this.socket;
+    this.detach(plain);
+    plain.on('error', () => undefined); // the TLS socket reports for it from now on
+    let secured;
+    try {
+      secured = await upgradeToTls(plain, this.options.host, settings, this.options.timeoutMs);
+    } catch (error) {
+      this.close(error instanceof FtpSweepError ? error : undefined);
+      throw error;
+    }
+    this.socket = secured;
+    this.attach(secured);
+    this.record('*', `${secured.getProtocol() ?? 'TLS'} established`);
   }
 
   /** Connects and waits for the greeting (220; a 120 "ready in nnn minutes" is waited through). */
@@ -198,19 +239,6 @@ export class ControlConnection {
     return this.nextReply(phase);
   }
 
-  /** USER then PASS (RFC 959 §4.1.1). Throws LoginError; the password never appears in it. */
-  async login(user: string, password: string): Promise<void> {
-    const userReply = await this.command(`USER ${user}`, 'login');
-    if (userReply.code === 230 || userReply.code === 202) return;
-    if (userReply.code === 331) {
-      const passReply = await this.command(`PASS ${password}`, 'login', `PASS ${MASK}`);
-      if (passReply.code === 230 || passReply.code === 202) return;
-      if (passReply.code === 332) throw new LoginError(`${this.label} asks for an account (ACCT), which ftpsweep does not send`, 'use a user that needs no account');
-      throw this.refused(passReply);
-    }
-    throw this.refused(userReply);
-  }
-
   /**
    * Ends the session: QUIT (RFC 959 §4.1.1), then our FIN. The 221 is not waited for — the server
    * closes after it anyway — so ending N connections costs no round trip. A server that never
@@ -281,49 +309,5 @@ export class ControlConnection {
   private redact(text: string): string {
     const secret = this.options.secret;
     return secret ? text.split(secret).join(MASK) : text;
-  }
-
-  private refused(reply: Reply): LoginError {
-    return new LoginError(
-      `${this.label} refused the login: ${reply.code} ${this.redact(replyMessage(reply)).slice(0, 200)}`,
-      'check --user and the environment variable named by --password-env',
-    );
-  }
-}
-
-/** Opens the TCP connection, turning socket errors into a ConnectError with a hint. */
-function connectSocket(options: ControlOptions): Promise<net.Socket> {
-  const where = `${options.host}:${options.port}`;
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: options.host, port: options.port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new ConnectError(`no answer from ${where} within ${options.timeoutMs} ms`, 'check --host and --port, that a firewall is not dropping the connection, or raise --timeout'));
-    }, options.timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(connectError(where, error));
-    });
-  });
-}
-
-function connectError(where: string, error: Error): ConnectError {
-  switch (errnoCode(error)) {
-    case 'ECONNREFUSED':
-      return new ConnectError(`connection to ${where} refused`, 'check --host and --port, and that the FTP server is running');
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new ConnectError(`cannot resolve host of ${where}`, 'check the spelling of --host');
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new ConnectError(`${where} is unreachable (${errnoCode(error)})`, 'check --host and this machine\'s routes');
-    default:
-      return new ConnectError(`cannot connect to ${where}: ${error.message}`, 'check --host and --port');
   }
 }

@@ -17,7 +17,7 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
   const twoFields = options.fields.length === 2;
   const out: string[] = [];
   out.push(
-    `ftpsweep ${summary.tool.version}: ${target.host}:${target.port}, ${options.command} ${options.fields.join(',')}, ${options.oracle} oracle, ${summary.total} probes, ` +
+    `ftpsweep ${summary.tool.version}: ${target.host}:${target.port}, ${options.command} ${options.fields.join(',')}, ${options.oracle} oracle${options.tls ? ' under TLS' : ''}, ${summary.total} probes, ` +
       `${(summary.durationMs / 1000).toFixed(2)} s${summary.reflector ? ' (reflector: byte-exact echoes)' : ''}`,
   );
   if (summary.inspection) out.push(`  control channel: ${inspectionLine(summary.inspection)}`);

@@ -20,6 +20,8 @@ export interface SummaryOptions {
   readonly variants: readonly string[];
   /** `none`, `auto`, or the byte after which each command is cut. */
   readonly split: string;
+  /** Whether the control connections ran under TLS (AUTH TLS), the control group. */
+  readonly tls: boolean;
   readonly highByte: string | number;
   readonly advertise: string | null;
   readonly concurrency: number;
@@ -76,6 +78,7 @@ export function summaryOptions(options: SweepOptions): SummaryOptions {
     values: formatValueList(options.values),
     variants: [...options.variants],
     split: options.split.kind === 'at' ? String(options.split.byte) : options.split.kind,
+    tls: options.tls !== undefined,
     highByte: options.highByte,
     advertise: options.advertise ?? null,
     concurrency: options.concurrency,

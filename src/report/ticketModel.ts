@@ -61,7 +61,7 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
     [
       'options',
       `${options.command} ${options.fields.join(',')}, ${options.oracle} oracle, values ${options.values}${options.variants.length > 1 || options.variants[0] !== 'plain' ? `, variants ${options.variants.join(', ')}` : ''}` +
-        `${options.split !== 'none' ? `, split ${options.split}` : ''}, concurrency ${options.concurrency}, timeout ${options.timeoutMs} ms, ` +
+        `${options.split !== 'none' ? `, split ${options.split}` : ''}${options.tls ? ', control channel under TLS' : ''}, concurrency ${options.concurrency}, timeout ${options.timeoutMs} ms, ` +
         `confirm ${options.confirm}, high byte ${options.highByte}${options.advertise ? `, advertise ${options.advertise}` : ''}`,
     ],
     ['far side', summary.reflector ? 'ftpsweep reflector (byte-exact echoes)' : 'an FTP server (no reflector echo)'],

@@ -22,6 +22,8 @@ export interface SimulatorOptions {
 
 /** Like an inspecting firewall, hold a partial line until its LF, but never more than this. */
 const MAX_HELD_BYTES = 4096;
+/** …nor longer than this, in milliseconds. */
+const HOLD_MS = 50;
 
 /**
  * Rewrites one client→server line (terminator included) the way the broken firewall does: a PORT
@@ -47,29 +49,54 @@ export function corruptReply(line: string, corrupt: ReadonlySet<number>): string
   return line;
 }
 
-/** Line-wise rewriting of one direction: partial lines are held until their LF (or 4 KiB). */
-function lineRewriter(rewrite: (line: string) => string, out: (chunk: Buffer) => void): { data(chunk: Buffer): void; end(): void } {
+/**
+ * Line-wise rewriting of one direction, as an inspecting firewall reads it. A partial line is held
+ * back only while it could still become a line worth rewriting (`candidate`), and never more than
+ * 4 KiB or 50 ms; anything else — other commands, TLS records after AUTH TLS — passes at once.
+ */
+function lineRewriter(rewrite: (line: string) => string, candidate: RegExp, out: (chunk: Buffer) => void): { data(chunk: Buffer): void; end(): void } {
   let held = '';
+  let midLine = false; // the start of the current line was already passed on unexamined
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (held) {
+      out(Buffer.from(held, 'latin1'));
+      midLine = true;
+    }
+    held = '';
+  };
   return {
     data(chunk) {
-      held += chunk.toString('latin1');
-      let text = '';
-      for (let lf = held.indexOf('\n'); lf !== -1; lf = held.indexOf('\n')) {
-        text += rewrite(held.slice(0, lf + 1));
-        held = held.slice(lf + 1);
+      clearTimeout(timer);
+      let text = held + chunk.toString('latin1');
+      held = '';
+      let passed = '';
+      for (let lf = text.indexOf('\n'); lf !== -1; lf = text.indexOf('\n')) {
+        const line = text.slice(0, lf + 1);
+        passed += midLine ? line : rewrite(line);
+        midLine = false;
+        text = text.slice(lf + 1);
       }
-      if (held.length > MAX_HELD_BYTES) {
-        text += held;
-        held = '';
+      if (text && !midLine && candidate.test(text) && text.length <= MAX_HELD_BYTES) {
+        held = text;
+        timer = setTimeout(flush, HOLD_MS);
+      } else if (text) {
+        passed += text;
+        midLine = true;
       }
-      if (text) out(Buffer.from(text, 'latin1'));
+      if (passed) out(Buffer.from(passed, 'latin1'));
     },
     end() {
-      if (held) out(Buffer.from(held, 'latin1'));
-      held = '';
+      flush();
     },
   };
 }
+
+/** Partial lines that may still turn into a PORT/EPRT command, or a 227/229 reply. */
+const COMMAND_PREFIX = /^(?:p(?:o(?:r(?:t(?: .*)?)?)?)?|e(?:p(?:r(?:t(?: .*)?)?)?)?)$/is;
+const REPLY_PREFIX = /^(?:2(?:2(?:[79](?: .*)?)?)?)$/s;
 
 export async function startSimulator(options: SimulatorOptions): Promise<RunningServer> {
   const corrupt = new Set(options.corrupt);
@@ -94,8 +121,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const toClient = delayed(client, options.delayMs);
     // Nothing to corrupt: a plain (delaying) proxy, like a firewall without FTP inspection.
     const inspect = corrupt.size > 0;
-    const up = lineRewriter((line) => corruptLine(line, corrupt), (chunk) => toServer.write(chunk));
-    const down = lineRewriter((line) => corruptReply(line, corrupt), (chunk) => toClient.write(chunk));
+    const up = lineRewriter((line) => corruptLine(line, corrupt), COMMAND_PREFIX, (chunk) => toServer.write(chunk));
+    const down = lineRewriter((line) => corruptReply(line, corrupt), REPLY_PREFIX, (chunk) => toClient.write(chunk));
     client.on('data', (chunk: Buffer) => (inspect ? up.data(chunk) : toServer.write(chunk)));
     client.on('end', () => {
       up.end();

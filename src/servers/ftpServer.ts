@@ -5,6 +5,7 @@
  * handled strictly one after another, even when a client pipelines them.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { echoTag } from '../ftp/echo.js';
 import type { DataAddress } from '../ftp/portCommand.js';
 import { splitCommand, unmapIPv4 } from '../ftp/portCommand.js';
@@ -33,6 +34,15 @@ export interface Session {
   end(): void;
   /** Resets the control connection (TCP RST), as a firewall that kills a session would. */
   abort(): void;
+  /** Whether the control connection is under TLS (after AUTH TLS). */
+  readonly secured: boolean;
+  /** Whether this server has a certificate, i.e. can do AUTH TLS. */
+  readonly tlsAvailable: boolean;
+  /**
+   * Starts the server side of the TLS handshake on this connection (RFC 4217 §4), right after the
+   * 234 reply. False when the server has no certificate.
+   */
+  startTls(): boolean;
 }
 
 export interface PassiveListener {
@@ -60,6 +70,8 @@ export interface FtpServerOptions {
   readonly echo: boolean;
   /** Longest command line accepted, in bytes; longer ones get 500 and are discarded. Default 4096. */
   readonly maxLineBytes?: number;
+  /** Certificate and key for AUTH TLS; without them AUTH is refused. */
+  readonly tls?: { readonly cert: string; readonly key: string };
   readonly log?: (line: string) => void;
 }
 
@@ -83,6 +95,9 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
   });
 
   let raw: Buffer = Buffer.alloc(0);
+  // The control stream: the socket, or the TLS socket over it after AUTH TLS.
+  let stream: net.Socket = socket;
+  let secured = false;
   const session: Session = {
     id,
     peerAddress: unmapIPv4(socket.remoteAddress ?? ''),
@@ -96,17 +111,32 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
       return raw;
     },
     reply(code, text) {
-      if (socket.destroyed) return;
+      if (stream.destroyed) return;
       const lines = text.split('\n');
       const tag = options.echo && raw.length > 0 ? ` ${echoTag(raw)}` : '';
       const out = lines.map((line, i) => (i === lines.length - 1 ? `${code} ${line}${tag}` : i === 0 ? `${code}-${line}` : ` ${line}`));
-      socket.write(`${out.join('\r\n')}\r\n`, 'latin1');
+      stream.write(`${out.join('\r\n')}\r\n`, 'latin1');
     },
     end() {
-      socket.end();
+      stream.end();
     },
     abort() {
       socket.resetAndDestroy();
+    },
+    get secured() {
+      return secured;
+    },
+    tlsAvailable: options.tls !== undefined,
+    startTls() {
+      if (!options.tls || secured) return false;
+      socket.removeListener('data', onData);
+      pending = Buffer.alloc(0); // anything pipelined after AUTH was meant to be encrypted
+      const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: tls.createSecureContext(options.tls) });
+      secure.on('error', () => secure.destroy());
+      secure.on('data', onData);
+      stream = secure;
+      secured = true;
+      return true;
     },
   };
 
@@ -129,7 +159,7 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
     busy = false;
   };
 
-  socket.on('data', (chunk: Buffer) => {
+  function onData(chunk: Buffer): void {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     for (let lf = pending.indexOf(0x0a); lf !== -1; lf = pending.indexOf(0x0a)) {
       const line = pending.subarray(0, lf + 1);
@@ -144,7 +174,8 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
       pending = Buffer.alloc(0);
     }
     void run();
-  });
+  }
+  socket.on('data', onData);
 
   session.reply(220, options.greeting);
 }

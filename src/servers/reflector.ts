@@ -16,6 +16,8 @@ export interface ReflectorOptions {
   /** Deadline for connecting back to the client, in milliseconds. Default 10000. */
   readonly dataTimeoutMs?: number;
   readonly log?: (line: string) => void;
+  /** PEM certificate and key: with them the reflector offers AUTH TLS (explicit FTPS, RFC 4217). */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /** The greeting names the tool and the echo format, so people reading a transcript know what it is. */
@@ -29,5 +31,6 @@ export function startReflector(options: ReflectorOptions): Promise<RunningServer
     echo: true,
     verbs: reflectorVerbs({ allowForeign: options.allowForeign ?? false, dataTimeoutMs: options.dataTimeoutMs ?? 10_000 }, options.credentials),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
   });
 }

@@ -47,6 +47,20 @@ export function sessionVerbs(credentials?: Credentials): Verb[] {
       s.end();
     }),
     verb('NOOP', false, 'NOOP', 'do nothing', (s) => s.reply(200, 'OK')),
+    verb('AUTH', false, 'AUTH TLS', 'secure the control connection (RFC 4217)', (s, arg) => {
+      if (!/^(TLS|TLS-C|SSL)$/i.test(arg.trim())) return s.reply(504, 'Only AUTH TLS');
+      if (s.secured) return s.reply(503, 'Already under TLS');
+      // The 234 goes out in clear, then the handshake starts on the same connection.
+      if (!s.tlsAvailable) return s.reply(502, 'AUTH TLS is not available here (start the reflector with --tls-cert and --tls-key)');
+      s.reply(234, 'AUTH TLS ok, start the handshake');
+      s.startTls();
+    }),
+    verb('PBSZ', false, 'PBSZ 0', 'protection buffer size (RFC 4217)', (s) => (s.secured ? s.reply(200, 'PBSZ=0') : s.reply(503, 'AUTH TLS first'))),
+    verb('PROT', false, 'PROT C', 'data channel protection (RFC 4217)', (s, arg) => {
+      if (!s.secured) return s.reply(503, 'AUTH TLS first');
+      if (arg.trim().toUpperCase() === 'C') return s.reply(200, 'Data channel in clear');
+      return s.reply(536, 'Only PROT C: the reflector keeps data connections in clear');
+    }),
     verb('SYST', false, 'SYST', 'system type', (s) => s.reply(215, 'UNIX Type: L8')),
     verb('TYPE', true, 'TYPE A|I', 'transfer type', (s, arg) => (/^[AI]( N)?$/i.test(arg) ? s.reply(200, `Type set to ${arg.toUpperCase()}`) : s.reply(504, 'Only TYPE A and I'))),
     verb('MODE', true, 'MODE S', 'transfer mode', (s, arg) => (arg.toUpperCase() === 'S' ? s.reply(200, 'Mode S') : s.reply(504, 'Only MODE S'))),

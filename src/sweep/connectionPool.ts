@@ -4,7 +4,8 @@
  * reused: it is discarded and the next probe opens a fresh one.
  */
 import { isIP } from 'node:net';
-import { ControlConnection } from '../ftp/controlConnection.js';
+import { ControlConnection, type TlsSettings } from '../ftp/controlConnection.js';
+import { clearDataChannel, login } from '../ftp/login.js';
 import { LocalError, UsageError } from '../ftp/errors.js';
 import { unmapIPv4 } from '../ftp/portCommand.js';
 import type { HighBytePool } from './highBytes.js';
@@ -22,6 +23,8 @@ export interface Target {
   readonly advertise: string | undefined;
   /** PORT (and PASV) are IPv4 only; EPRT and EPSV either family. */
   readonly command: DataCommand;
+  /** Explicit FTPS (AUTH TLS) on the control connection, or undefined for plain FTP. */
+  readonly tls?: TlsSettings | undefined;
 }
 
 /** A logged-in connection and the port byte it owns (see plan.ts). */
@@ -77,7 +80,9 @@ export class ConnectionPool {
     try {
       const { host, port, timeoutMs, password, passwordIsSecret } = this.target;
       connection = await ControlConnection.open({ host, port, timeoutMs, transcript: this.settings.transcript === true, ...(passwordIsSecret && password ? { secret: password } : {}) });
-      await connection.login(this.target.user, password);
+      if (this.target.tls) await connection.secure(this.target.tls);
+      await login(connection, this.target.user, password);
+      if (this.target.tls) await clearDataChannel(connection);
       const listenAddress = unmapIPv4(connection.localAddress);
       const advertise = this.target.advertise ?? listenAddress;
       const { command } = this.target;

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
+import type { TlsSettings } from '../ftp/controlConnection.js';
 import { UsageError } from '../ftp/errors.js';
 import { ConnectionPool } from './connectionPool.js';
 import type { Attempt, Oracle } from './evidence.js';
@@ -47,6 +48,11 @@ export interface SweepOptions {
   readonly confirm: number;
   /** Probe only this shard's share of the probes (`--shard K/N`). */
   readonly shard?: Shard | undefined;
+  /**
+   * Explicit FTPS on every control connection (AUTH TLS, RFC 4217), data connections in clear: a
+   * middlebox cannot read or rewrite commands it cannot see — the control group for a plain sweep.
+   */
+  readonly tls?: TlsSettings | undefined;
 }
 
 export const SWEEP_DEFAULTS = {

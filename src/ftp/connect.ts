@@ -1,0 +1,82 @@
+/**
+ * Opening the control connection's TCP socket, with the reasons it can fail said the way a user
+ * can act on them.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { ConnectError, errnoCode } from './errors.js';
+
+/** Opens the TCP connection, turning socket errors into a ConnectError with a hint. */
+export function connectSocket(options: { readonly host: string; readonly port: number; readonly timeoutMs: number }): Promise<net.Socket> {
+  const where = `${options.host}:${options.port}`;
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: options.host, port: options.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new ConnectError(`no answer from ${where} within ${options.timeoutMs} ms`, 'check --host and --port, that a firewall is not dropping the connection, or raise --timeout'));
+    }, options.timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(connectError(where, error));
+    });
+  });
+}
+
+function connectError(where: string, error: Error): ConnectError {
+  switch (errnoCode(error)) {
+    case 'ECONNREFUSED':
+      return new ConnectError(`connection to ${where} refused`, 'check --host and --port, and that the FTP server is running');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConnectError(`cannot resolve host of ${where}`, 'check the spelling of --host');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new ConnectError(`${where} is unreachable (${errnoCode(error)})`, 'check --host and this machine\'s routes');
+    default:
+      return new ConnectError(`cannot connect to ${where}: ${error.message}`, 'check --host and --port');
+  }
+}
+
+/** How the control connection is secured with AUTH TLS (RFC 4217), once the server agreed. */
+export interface TlsSettings {
+  /** PEM certificates to trust besides the system's (a self-signed server, a private CA). */
+  readonly ca?: string;
+  /** Skip verifying the server's certificate (then anyone between can read the password). */
+  readonly insecure: boolean;
+}
+
+/**
+ * Turns the plain socket into TLS (the client side of the handshake, RFC 4217 §4), verifying the
+ * server's certificate for `host` unless told not to.
+ */
+export function upgradeToTls(socket: net.Socket, host: string, settings: TlsSettings, timeoutMs: number): Promise<tls.TLSSocket> {
+  const where = `${host}:${socket.remotePort}`;
+  return new Promise((resolve, reject) => {
+    const secure = tls.connect({
+      socket,
+      ...(net.isIP(host) === 0 ? { servername: host } : {}),
+      ...(settings.ca ? { ca: settings.ca } : {}),
+      rejectUnauthorized: !settings.insecure,
+    });
+    const timer = setTimeout(() => {
+      secure.destroy();
+      reject(new ConnectError(`TLS handshake with ${where} did not finish within ${timeoutMs} ms`, 'check that the server speaks explicit FTPS (AUTH TLS), or raise --timeout'));
+    }, timeoutMs);
+    secure.once('secureConnect', () => {
+      clearTimeout(timer);
+      secure.removeAllListeners('error');
+      resolve(secure);
+    });
+    secure.once('error', (error) => {
+      clearTimeout(timer);
+      secure.destroy();
+      reject(new ConnectError(`TLS handshake with ${where} failed: ${error.message}`, 'trust the server\'s certificate with --tls-ca FILE (or, knowingly, --tls-insecure)'));
+    });
+  });
+}

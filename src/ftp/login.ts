@@ -1,0 +1,37 @@
+/**
+ * Logging in (RFC 959 §4.1.1) and, under TLS, keeping the data channel clear (RFC 4217 §9).
+ */
+import type { ControlConnection } from './controlConnection.js';
+import { ConnectError, LoginError } from './errors.js';
+import { replyKind, replyMessage, type Reply } from './replyParser.js';
+
+/** How PASS appears in every transcript. */
+export const MASKED_PASS = 'PASS ****';
+
+function refused(connection: ControlConnection, reply: Reply): LoginError {
+  // Replies are redacted as they arrive (ControlConnection's secret), so this cannot leak it.
+  return new LoginError(`${connection.label} refused the login: ${reply.code} ${replyMessage(reply).slice(0, 200)}`, 'check --user and the environment variable named by --password-env');
+}
+
+/** USER then PASS. Throws LoginError; the password never appears in it. */
+export async function login(connection: ControlConnection, user: string, password: string): Promise<void> {
+  const userReply = await connection.command(`USER ${user}`, 'login');
+  if (userReply.code === 230 || userReply.code === 202) return;
+  if (userReply.code !== 331) throw refused(connection, userReply);
+  const passReply = await connection.command(`PASS ${password}`, 'login', MASKED_PASS);
+  if (passReply.code === 230 || passReply.code === 202) return;
+  if (passReply.code === 332) throw new LoginError(`${connection.label} asks for an account (ACCT), which ftpsweep does not send`, 'use a user that needs no account');
+  throw refused(connection, passReply);
+}
+
+/**
+ * After AUTH TLS: PBSZ 0 and PROT C, so data connections stay plain TCP — ftpsweep's data oracle
+ * needs no TLS there, and only the control channel is what a firewall inspects.
+ */
+export async function clearDataChannel(connection: ControlConnection): Promise<void> {
+  const pbsz = await connection.command('PBSZ 0', 'login');
+  const prot = replyKind(pbsz.code) === 'positive' ? await connection.command('PROT C', 'login') : pbsz;
+  if (replyKind(prot.code) !== 'positive') {
+    throw new ConnectError(`${connection.label} refuses a clear data channel under TLS: ${prot.code} ${replyMessage(prot)}`, 'ftpsweep needs PROT C with --tls (RFC 4217 §9); allow it on the server or sweep without --tls');
+  }
+}
