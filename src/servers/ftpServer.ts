@@ -24,8 +24,8 @@ export interface Session {
   dataTarget: { readonly address: DataAddress; readonly line: string } | undefined;
   /** A passive listener waiting for the client's data connection (set by PASV/EPSV). */
   passive: PassiveListener | undefined;
-  /** The port the next PASV/EPSV offers (the reflector's `SITE OFFER`). */
-  offer: number | undefined;
+  /** Listening already for the next PASV/EPSV to offer (the reflector's `SITE OFFER`). */
+  offer: PassiveListener | undefined;
   /** The exact bytes of the command being handled, terminator included. */
   readonly raw: Buffer;
   /** Sends a reply; `text` with '\n' becomes a multi-line reply (RFC 959 §4.2). */
@@ -91,6 +91,7 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
   socket.on('error', () => undefined);
   socket.on('close', () => {
     session.passive?.close();
+    session.offer?.close();
     options.log?.(`#${id} closed`);
   });
 

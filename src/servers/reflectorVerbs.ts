@@ -147,15 +147,16 @@ function passiveOffer(command: 'PASV' | 'EPSV'): Verb['handler'] {
   return async (s) => {
     const family = s.localAddress.includes(':') ? 6 : 4;
     if (command === 'PASV' && family === 6) return s.reply(425, 'PASV is for IPv4; use EPSV on IPv6 (RFC 2428)');
-    const port = s.offer ?? 0;
-    s.offer = undefined;
     s.dataTarget = undefined; // passive replaces a pending PORT/EPRT
     s.passive?.close();
-    s.passive = undefined;
-    try {
-      s.passive = await listenPassive(s.localAddress, port, s.peerAddress);
-    } catch (error) {
-      return s.reply(425, `Cannot listen on port ${port}: ${(error as Error).message}`);
+    s.passive = s.offer;
+    s.offer = undefined;
+    if (!s.passive) {
+      try {
+        s.passive = await listenPassive(s.localAddress, 0, s.peerAddress);
+      } catch (error) {
+        return s.reply(425, `Cannot listen for a data connection: ${(error as Error).message}`);
+      }
     }
     const code = command === 'PASV' ? 227 : 229;
     const text = passiveReplyText(command, s.passive.address);
@@ -163,13 +164,23 @@ function passiveOffer(command: 'PASV' | 'EPSV'): Verb['handler'] {
   };
 }
 
-/** `SITE OFFER <port>`: which port the next PASV/EPSV offers (1024..65535). */
-function site(s: Session, argument: string): void {
+/**
+ * `SITE OFFER <port>`: listen on that port now, and offer it at the next PASV/EPSV. Binding here
+ * lets a sweep learn at once that the port is taken on this host (450), which is no firewall's
+ * doing, and ask for another.
+ */
+async function site(s: Session, argument: string): Promise<void> {
   const match = /^OFFER\s+(\d{1,5})$/i.exec(argument.trim());
   if (!match) return s.reply(501, 'Syntax: SITE OFFER <port 1024..65535>');
   const port = Number(match[1]);
   if (port < 1024 || port > 65535) return s.reply(501, `Port ${port} is not in 1024..65535`);
-  s.offer = port;
+  s.offer?.close();
+  s.offer = undefined;
+  try {
+    s.offer = await listenPassive(s.localAddress, port, s.peerAddress);
+  } catch (error) {
+    return s.reply(450, `Port ${port} is taken here: ${(error as Error).message}`);
+  }
   s.reply(200, `The next PASV or EPSV offers port ${port}`);
 }
 

@@ -7,7 +7,7 @@ import type { ConnectionPool, Lease } from './connectionPool.js';
 import { BindConflictError } from './dataListeners.js';
 import type { Attempt, Failure } from './evidence.js';
 import { highByteCandidates, type HighBytePool, type HighByteSpec } from './highBytes.js';
-import { isPassive, ownedByte, probeTarget, type Plan } from './plan.js';
+import { isPassive, ownedByte, probeTarget, type Plan, type ProbeTarget } from './plan.js';
 import { runPassiveAttempt } from './passiveProbe.js';
 import { runAttempt, toFailure } from './probe.js';
 import type { SweepOptions } from './sweep.js';
@@ -80,11 +80,10 @@ export async function attemptOnLease(ctx: SweepContext, lease: Lease, probe: Pro
   // With nothing owned (a 2-D sweep) the value is the port: a taken one cannot be moved.
   const movable = ownedByte(plan) !== undefined;
   let own = lease.ownByte;
-  if (isPassive(plan.command)) {
-    // The server listens, not us: nothing to bind here. The reflector offers the port we ask for.
-    const target = probeTarget(plan, probe.value, own, lease.advertise);
-    try {
-      return await runPassiveAttempt(lease.connection, {
+  const attempt = (target: ProbeTarget, ownByte: number): Promise<Attempt> => {
+    if (isPassive(plan.command)) {
+      // The server listens, not us. The reflector offers the port we ask for.
+      return runPassiveAttempt(lease.connection, {
         value: probe.value,
         command: plan.command,
         offerPort: lease.connection.isReflector ? target.port : undefined,
@@ -92,29 +91,27 @@ export async function attemptOnLease(ctx: SweepContext, lease: Lease, probe: Pro
         timeoutMs: options.timeoutMs,
         peer: lease.connection.remoteAddress,
       });
-    } catch (error) {
-      return failedAttempt(ctx, probe, toFailure(error));
     }
-  }
+    const wire = applyVariant(target.line, probe.variant);
+    return runAttempt(lease.connection, {
+      value: probe.value,
+      command: plan.command,
+      target,
+      variant: probe.variant,
+      wire,
+      cut: cutPoint(options.split, wire.line.length + wire.terminator.length, probe.index),
+      oracle: options.oracle,
+      timeoutMs: options.timeoutMs,
+      widePorts: wide ? widePorts(plan, ownByte, target.port) : [],
+      listenAddress: lease.listenAddress,
+      bindRequired: options.oracle === 'data' || movable,
+    });
+  };
   try {
     for (let tries = 0; tries <= BIND_RETRIES; tries++) {
-      const target = probeTarget(plan, probe.value, own, lease.advertise);
-      const wire = applyVariant(target.line, probe.variant);
       try {
-        const attempt = await runAttempt(lease.connection, {
-          value: probe.value,
-          command: plan.command,
-          target,
-          variant: probe.variant,
-          wire,
-          cut: cutPoint(options.split, wire.line.length + wire.terminator.length, probe.index),
-          oracle: options.oracle,
-          timeoutMs: options.timeoutMs,
-          widePorts: wide ? widePorts(plan, own, target.port) : [],
-          listenAddress: lease.listenAddress,
-          bindRequired: options.oracle === 'data' || movable,
-        });
-        return notes.length === 0 ? attempt : { ...attempt, notes: [...notes, ...attempt.notes] };
+        const result = await attempt(probeTarget(plan, probe.value, own, lease.advertise), own);
+        return notes.length === 0 ? result : { ...result, notes: [...notes, ...result.notes] };
       } catch (error) {
         if (!(error instanceof BindConflictError)) return failedAttempt(ctx, probe, toFailure(error));
         const next = movable ? ctx.owned.take() : undefined;
@@ -122,7 +119,7 @@ export async function attemptOnLease(ctx: SweepContext, lease: Lease, probe: Pro
           notes.push(`local port ${error.port} is taken`);
           break;
         }
-        notes.push(`local port ${error.port} was taken, moved to ${ownedByte(plan)} ${next}`);
+        notes.push(`${isPassive(plan.command) ? 'the reflector\'s' : 'local'} port ${error.port} was taken, moved to ${ownedByte(plan)} ${next}`);
         lease.connection.note(notes.at(-1)!);
         borrowed.push(next);
         own = next;

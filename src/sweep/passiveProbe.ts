@@ -11,7 +11,9 @@ import { findSent, stripEcho } from '../ftp/echo.js';
 import { errnoCode } from '../ftp/errors.js';
 import { parseEpsvReply, parsePasvReply } from '../ftp/passiveReply.js';
 import type { DataAddress } from '../ftp/portCommand.js';
-import { replyKind, type Reply } from '../ftp/replyParser.js';
+import { nameList } from '../ftp/listing.js';
+import { replyKind, replyMessage, type Reply } from '../ftp/replyParser.js';
+import { BindConflictError } from './dataListeners.js';
 import type { Attempt, DataOutcome, Failure, Oracle, PassiveOffer } from './evidence.js';
 import { toFailure } from './probe.js';
 
@@ -74,6 +76,8 @@ export async function runPassiveAttempt(connection: ControlConnection, spec: Pas
   try {
     if (spec.offerPort !== undefined) {
       const asked = await connection.command(`SITE OFFER ${spec.offerPort}`, 'port-reply');
+      // Taken on the reflector's host: not the firewall's doing; the caller moves to another port.
+      if (asked.code === 450) throw new BindConflictError(spec.offerPort, new Error(replyMessage(asked)));
       if (replyKind(asked.code) !== 'positive') notes.push(`the reflector refused SITE OFFER: ${asked.code}`);
     }
     portReply = await connection.command(spec.command, 'port-reply');
@@ -85,20 +89,17 @@ export async function runPassiveAttempt(connection: ControlConnection, spec: Pas
       offer = { received, reported: findSent(portReply), parsed, connectError: undefined };
       if (spec.oracle === 'data' && parsed.ok) {
         const result = await readOffer(parsed.address, spec.timeoutMs, async () => {
-          let reply = await connection.command('NLST', 'list-reply');
-          replies.push(reply);
-          if (replyKind(reply.code) === 'preliminary') {
-            reply = await connection.nextReply('transfer');
-            replies.push(reply);
-          }
-          finalReply = reply;
-          return reply;
+          const listing = await nameList(connection);
+          replies.push(...listing);
+          finalReply = listing.at(-1);
+          return finalReply;
         });
         data = result.data;
         offer = { ...offer, connectError: result.connectError };
       }
     }
   } catch (error) {
+    if (error instanceof BindConflictError) throw error;
     failure = toFailure(error);
   }
   const sent = offer?.reported ?? spec.command;

@@ -5,6 +5,7 @@
 import type { ControlConnection } from '../ftp/controlConnection.js';
 import { displayBytes, echoedCommandInReply, findEcho } from '../ftp/echo.js';
 import { ConnectionClosedError, LocalError, ProtocolError, TimeoutError } from '../ftp/errors.js';
+import { nameList } from '../ftp/listing.js';
 import { replyKind, type Reply } from '../ftp/replyParser.js';
 import { BindConflictError, DataListeners } from './dataListeners.js';
 import type { Attempt, DataOutcome, Failure, Oracle } from './evidence.js';
@@ -84,16 +85,10 @@ export async function runAttempt(connection: ControlConnection, spec: AttemptSpe
     for (let i = 0; i < wire.trailerReplies; i++) replies.push(await connection.nextReply('port-reply'));
     if (spec.oracle === 'data' && listeners && replyKind(portReply.code) === 'positive') {
       triedData = true;
-      // RFC 959 §4.1.3: NLST sends a name list over the data connection; the mark-up free listing.
-      let reply = await connection.command('NLST', 'list-reply');
-      replies.push(reply);
-      if (replyKind(reply.code) === 'preliminary') {
-        // 125/150: the server has (or is about to have) the data connection; it sends the final
-        // reply only after closing it, so wait for that reply and then for the end of the data.
-        reply = await connection.nextReply('transfer');
-        replies.push(reply);
-      }
-      finalReply = reply;
+      const listing = await nameList(connection);
+      replies.push(...listing);
+      finalReply = listing.at(-1);
+      // Then wait for the end of the data, which the server closed before its final reply.
       await listeners.settled(listeners.connections.length > 0 ? spec.timeoutMs : ACCEPT_GRACE_MS);
     }
   } catch (error) {

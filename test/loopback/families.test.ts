@@ -4,6 +4,7 @@
  * simulated firewall corrupting 227.
  */
 import { parse } from 'csv-parse/sync';
+import net from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -178,6 +179,19 @@ describe('the server-to-client direction: PASV and EPSV', () => {
     expect(bad.verdict).toBe('corrupted');
     expect(bad.seen).toMatch(command === 'PASV' ? /,22_\)\.$/ : /\d+_\|\)$/);
     expect(bad.detail).toMatch(/the reflector sent ".*" and ftpsweep received/);
+  });
+
+  it('a port taken on the reflector\'s host is not the firewall\'s doing: the offer moves to another high byte', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen({ host: '127.0.0.1', port: 100 * 256 + 50, exclusive: true }, resolve));
+    try {
+      const outcome = await runSweep(loopbackOptions(reflector.port, { command: 'PASV', highByte: 100, concurrency: 1, values: [49, 50, 51] }));
+      expect(valuesNot(outcome.results, 'pass')).toEqual([]);
+      expect(outcome.results[1]!.detail).toMatch(/the reflector's port 25650 was taken, moved to p1 \d+/);
+      expect(outcome.results[1]!.sent).not.toContain('(127,0,0,1,100,50)');
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 
   it('EPSV over IPv6 on ::1', async () => {
