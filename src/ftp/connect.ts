@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { ConnectError, errnoCode } from './errors.js';
+import { ConnectError, LocalError, errnoCode } from './errors.js';
 
 /** Opens the TCP connection, turning socket errors into a ConnectError with a hint. */
 export function connectSocket(options: { readonly host: string; readonly port: number; readonly timeoutMs: number }): Promise<net.Socket> {
@@ -28,13 +28,16 @@ export function connectSocket(options: { readonly host: string; readonly port: n
   });
 }
 
-function connectError(where: string, error: Error): ConnectError {
+function connectError(where: string, error: Error): ConnectError | LocalError {
   switch (errnoCode(error)) {
     case 'ECONNREFUSED':
       return new ConnectError(`connection to ${where} refused`, 'check --host and --port, and that the FTP server is running');
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new ConnectError(`cannot resolve host of ${where}`, 'check the spelling of --host');
+    case 'EMFILE':
+    case 'ENFILE':
+      return new LocalError(`out of file descriptors while connecting to ${where}`, { cause: error, hint: 'lower --concurrency or raise `ulimit -n`' });
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return new ConnectError(`${where} is unreachable (${errnoCode(error)})`, 'check --host and this machine\'s routes');

@@ -282,6 +282,12 @@ export class ControlConnection {
       const text = this.redact(line);
       this.stray.push(text);
       this.record('<', text);
+      // RFC 959 §4.2: outside a multi-line reply every line is a reply. Anything else means the
+      // stream is not FTP (or no longer is): give up at once rather than wait out the timeout.
+      if (text.trim() !== '') {
+        this.close(new ProtocolError(`${this.label} sent a line that is not an FTP reply (RFC 959 §4.2): ${JSON.stringify(text.slice(0, 60))}`));
+        return;
+      }
     }
     for (const raw of parsed.replies) {
       const reply: Reply = { code: raw.code, lines: raw.lines.map((line) => this.redact(line)) };
@@ -308,6 +314,9 @@ export class ControlConnection {
   /** Replaces the secret wherever a (possibly hostile) server echoes it back. */
   private redact(text: string): string {
     const secret = this.options.secret;
-    return secret ? text.split(secret).join(MASK) : text;
+    if (!secret) return text;
+    // Also its hex form: an echoing server (like the reflector) may quote commands in hex.
+    const hex = Buffer.from(secret, 'latin1').toString('hex');
+    return [secret, hex, hex.toUpperCase()].reduce((t, s) => t.split(s).join(MASK), text);
   }
 }

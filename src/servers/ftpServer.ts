@@ -30,6 +30,8 @@ export interface Session {
   readonly raw: Buffer;
   /** Sends a reply; `text` with '\n' becomes a multi-line reply (RFC 959 §4.2). */
   reply(code: number, text: string): void;
+  /** Writes bytes as they are, no reply framing: for test peers that misbehave on purpose. */
+  send(bytes: string | Buffer): void;
   /** Closes the control connection after pending replies are written. */
   end(): void;
   /** Resets the control connection (TCP RST), as a firewall that kills a session would. */
@@ -114,9 +116,12 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
     reply(code, text) {
       if (stream.destroyed) return;
       const lines = text.split('\n');
-      const tag = options.echo && raw.length > 0 ? ` ${echoTag(raw)}` : '';
+      const tag = options.echo && raw.length > 0 ? ` ${echoTag(maskPassword(raw))}` : '';
       const out = lines.map((line, i) => (i === lines.length - 1 ? `${code} ${line}${tag}` : i === 0 ? `${code}-${line}` : ` ${line}`));
       stream.write(`${out.join('\r\n')}\r\n`, 'latin1');
+    },
+    send(bytes) {
+      if (!stream.destroyed) stream.write(bytes);
     },
     end() {
       stream.end();
@@ -179,6 +184,15 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
   socket.on('data', onData);
 
   session.reply(220, options.greeting);
+}
+
+/**
+ * The one exception to echoing exact bytes: PASS, whose argument is masked — a reflector in a DMZ
+ * must not hand a password back, not even in hex, to whoever reads the reply.
+ */
+function maskPassword(raw: Buffer): Buffer {
+  const match = /^(pass )[^\r\n]*(\r?\n?)$/i.exec(raw.toString('latin1'));
+  return match ? Buffer.from(`${match[1]}****${match[2]}`, 'latin1') : raw;
 }
 
 async function dispatch(session: Session, raw: Buffer, registry: ReadonlyMap<string, Verb>): Promise<void> {

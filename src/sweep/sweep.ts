@@ -147,6 +147,7 @@ function feed(count: number, depth: number, start: (i: number) => Promise<void>,
  */
 export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): Promise<SweepOutcome> {
   validateSweepOptions(options);
+  checkOpenFiles(options.concurrency);
   const startedAt = new Date();
   const plan: Plan = { command: options.command, fields: options.fields };
   const candidates = ownCandidates(plan, options.highByte);
@@ -215,6 +216,21 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   return { startedAt, endedAt: new Date(), results, reflector, inspection };
 }
 
+/** Waits one attempt can make at most: connect, greeting, USER, PASS, the command (and SITE
+ * OFFER or a pipelined reply), NLST, the transfer, the data's end; AUTH TLS adds four. */
+const WAITS_PER_ATTEMPT = 10;
+
+/**
+ * An upper bound on how long a sweep can take, from its options alone: every attempt of every
+ * probe (and the control-channel check) waiting out every deadline, `concurrency` at a time.
+ * Every wait is bounded by --timeout, so no peer, however hostile, can hold a sweep longer.
+ */
+export function sweepDeadlineMs(options: SweepOptions): number {
+  const waits = WAITS_PER_ATTEMPT + (options.tls ? 4 : 0);
+  const rounds = Math.ceil((sweepProbes(options).length + 1) / options.concurrency);
+  return rounds * (1 + options.confirm) * waits * options.timeoutMs;
+}
+
 /** Checks option ranges; throws UsageError naming the flag. */
 export function validateSweepOptions(options: SweepOptions): void {
   const int = (name: string, n: number, min: number, max: number): void => {
@@ -232,17 +248,36 @@ export function validateSweepOptions(options: SweepOptions): void {
   }
 }
 
-/**
- * How many wide confirmations (257 listeners each) fit in the open-file limit, leaving room for the
- * control and data sockets. Read from /proc on Linux; elsewhere assume the common default of 1024.
- */
-function wideSlots(): number {
-  let limit = 1024;
+/** The open-file limit (`ulimit -n`): read from /proc on Linux; elsewhere the common default 1024. */
+function openFileLimit(): number {
   try {
     const match = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-    if (match) limit = Number(match[1]);
+    if (match) return Number(match[1]);
   } catch {
     // Not Linux: keep the default.
   }
-  return Math.floor((limit - 256) / 300);
+  return 1024;
+}
+
+/** How many wide confirmations (257 listeners each) fit in the open-file limit, beside the rest. */
+function wideSlots(): number {
+  return Math.floor((openFileLimit() - 256) / 300);
+}
+
+/** Each running probe holds a control connection, a listener and a data connection, or more. */
+const FILES_PER_PROBE = 4;
+/** Node itself, stdio, the report files. */
+const FILES_BASE = 64;
+
+/**
+ * Refuses, before anything is sent, a concurrency the open-file limit cannot carry: running out of
+ * descriptors mid-sweep would turn into errors on random values.
+ */
+function checkOpenFiles(concurrency: number): void {
+  const limit = openFileLimit();
+  const need = concurrency * FILES_PER_PROBE + FILES_BASE;
+  if (need > limit) {
+    const fits = Math.max(1, Math.floor((limit - FILES_BASE) / FILES_PER_PROBE));
+    throw new UsageError(`--concurrency ${concurrency} needs about ${need} open files, but this process may open only ${limit} (ulimit -n)`, `lower --concurrency to ${fits} or raise \`ulimit -n\``);
+  }
 }

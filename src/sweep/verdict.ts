@@ -121,6 +121,10 @@ export function classify(a: Attempt): Judgement {
     if (replyKind(portReply.code) === 'positive') return { verdict: 'pass', seen, detail: `${verb} accepted: ${portReply.code} (the address is not this machine's: no data connection expected)` };
     return { verdict: 'rejected', seen, code: portReply.code, detail: `${verb} refused: ${summarize(portReply)} — the address is not this machine's, which servers refuse (RFC 2577); sweep address fields against the reflector, which echoes what it received` };
   }
+  if (portReply.code === 421) {
+    // RFC 959 §4.2: 421 "Service not available, closing control connection" — the session ended.
+    return { verdict: 'reset', seen, phase: 'port-reply', detail: `the server closed the session: ${summarize(portReply)}` };
+  }
   if (replyKind(portReply.code) !== 'positive') {
     // RFC 959 §4.2.1: 501 is a syntax error in the parameters. Ours are well-formed, so a 501 to
     // one value while its neighbours pass hints at something rewriting the command on the way.

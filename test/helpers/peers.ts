@@ -54,13 +54,14 @@ export function startLenientPeer(): Promise<RunningServer> {
 
 /**
  * The reflector, except that a PORT whose last octet is in `values` gets `misbehave` instead of its
- * normal handling: e.g. never answered (a stalled firewall) or reset.
+ * normal handling (never answered, reset, garbage …), and `replace`, if given, takes the place of
+ * the verb of the same name.
  */
-export function startMisbehavingPeer(values: readonly number[], misbehave: (s: Session) => void): Promise<RunningServer> {
-  const verbs = reflectorVerbs({ allowForeign: false, dataTimeoutMs: 2000 }).map((verb) =>
-    verb.directive !== 'PORT'
-      ? verb
-      : { ...verb, handler: (s: Session, arg: string) => (values.includes(atoi(arg.split(',')[5])) ? misbehave(s) : verb.handler(s, arg)) },
-  );
+export function startMisbehavingPeer(values: readonly number[], misbehave: (s: Session) => void, replace?: Verb): Promise<RunningServer> {
+  const verbs = reflectorVerbs({ allowForeign: false, dataTimeoutMs: 2000 }).map((verb) => {
+    if (replace && verb.directive === replace.directive) return replace;
+    if (verb.directive !== 'PORT') return verb;
+    return { ...verb, handler: (s: Session, arg: string) => (values.includes(atoi(arg.split(',')[5])) ? misbehave(s) : verb.handler(s, arg)) };
+  });
   return startFtpServer({ host: '127.0.0.1', port: 0, greeting: 'misbehaving test peer', echo: true, verbs });
 }

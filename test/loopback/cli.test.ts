@@ -116,6 +116,35 @@ describe('ftpsweep CLI', () => {
     expect(run.stdout).not.toContain('S3cret-Pa55');
   });
 
+  it('the password appears in no output: CSV, JSON, HTML, Markdown, JUnit, dialogue, console, probe', async () => {
+    const secret = 'S3cret-Pa55';
+    const guarded = await startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: locked.port }, corrupt: [227], delayMs: 0 });
+    try {
+      const out = path.join(work, 'secret');
+      const env = { FTPSWEEP_TEST_PW: secret };
+      const login = ['--host', '127.0.0.1', '--port', String(guarded.port), '--user', 'alice', '--password-env', 'FTPSWEEP_TEST_PW'];
+      const sweep = await runCli(['sweep', ...login, '--values', '226-228', '--junit', path.join(out, 'junit.xml'), '--out', out], { env });
+      expect(sweep.code).toBe(1); // 227 corrupted: the dialogue of a failing probe was written too
+      const probe = await runCli(['probe', ...login, '--value', '227'], { env });
+      expect(probe.stdout).toMatch(/> PASS \*\*\*\*/);
+      const files = ['results.csv', 'matrix.csv', 'summary.json', 'report.html', 'report.md', 'dialogue.txt', 'junit.xml'];
+      const texts = [sweep.stdout, sweep.stderr, probe.stdout, probe.stderr, ...(await Promise.all(files.map((f) => readFile(path.join(out, f), 'utf8'))))];
+      const hex = Buffer.from(secret).toString('hex');
+      for (const text of texts) {
+        expect(text).not.toContain(secret);
+        expect(text.toLowerCase()).not.toContain(hex);
+      }
+      expect(await readFile(path.join(out, 'dialogue.txt'), 'utf8')).toMatch(/> PASS \*\*\*\*/);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('more concurrency than open files allow: a one-line error before anything is sent', async () => {
+    const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--concurrency', '40'], { prefix: ['sh', '-c', 'ulimit -n 80 && exec "$0" "$@"'] });
+    expectOneLineError(run, /--concurrency 40 needs about \d+ open files, but this process may open only 80 \(ulimit -n\) — lower --concurrency to \d+/);
+  });
+
   it('reflect and simulate run as commands and stop on SIGTERM', async () => {
     const refl = await startCli(['reflect', '--listen', '127.0.0.1:0']);
     try {

@@ -124,6 +124,19 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
     expect(whole.rows.every((r) => r.verdict === 'translated')).toBe(true);
   });
 
+  it('an unreachable host is a one-line error, exit 2, within the timeout', async () => {
+    topology.useFirewall('helper-routed');
+    const started = performance.now();
+    const run = await runCli(['sweep', '--host', '203.0.113.99', '--port', '21', '--timeout', '1500', '--out', path.join(work, 'nowhere')], {
+      prefix: ['ip', 'netns', 'exec', topology.client],
+      timeoutMs: 30_000,
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/203\.0\.113\.99:21 (is unreachable|within 1500 ms)/);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
   it('the helper on a routed firewall (no NAT): every value passes untouched', async () => {
     await reflectorBehindFirewall();
     const { code, rows } = await sweepFromClient('helper-routed', 'helper-routed');
