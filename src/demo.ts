@@ -40,7 +40,7 @@ export async function runDemo(reportDir: string, onProgress?: (p: SweepProgress)
         values: Array.from({ length: 256 }, (_, v) => v),
         advertise: undefined,
       };
-      const { summary, rows } = await runSweepJob({ options, out: reportDir, baseline: undefined, junit: undefined, shard: undefined }, onProgress);
+      const { summary, rows } = await runSweepJob({ options, out: reportDir, baseline: undefined, junit: undefined, shard: undefined }, onProgress ? { onProgress } : {});
       return { options, rows, summary, reportDir, problems: demoProblems(rows) };
     } finally {
       await firewall.close();

@@ -42,6 +42,34 @@ export function describeError(error: unknown): string {
   return `ftpsweep: unexpected error (please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }
 
+const SIGNAL_NUMBER: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGTERM: 15 };
+
+/**
+ * Ctrl-C or SIGTERM during a sweep: the first asks the sweep to stop and write its report (the
+ * returned signal aborts); a second stops the process at once. `exitCode()` is 128 + the signal's
+ * number once one came (130 for Ctrl-C), the shell's convention; `release()` removes the handlers.
+ */
+export function interruptible(io: Io): { readonly signal: AbortSignal; exitCode(): number | undefined; release(): void } {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received !== undefined) process.exit(128 + (SIGNAL_NUMBER[signal] ?? 1));
+    received = signal;
+    io.err(`ftpsweep: ${signal}: stopping; writing the report for the values done (${signal} again stops at once; --resume DIR finishes the sweep)`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    exitCode: () => (received === undefined ? undefined : 128 + (SIGNAL_NUMBER[received] ?? 1)),
+    release() {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    },
+  };
+}
+
 /** Resolves with the signal's name on SIGINT or SIGTERM, then removes its handlers. */
 export function waitForStopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {

@@ -40,6 +40,7 @@ export interface SweepFlags {
   tls?: boolean;
   'tls-ca'?: string;
   'tls-insecure'?: boolean;
+  resume?: string;
 }
 
 export const FLAG_DEFAULTS = {
@@ -88,12 +89,13 @@ export function sweepOptions<T>(y: Argv<T>): Argv<T> {
     .option('out', { type: 'string', describe: 'report folder [default: reports/<host>-<port>-<YYYYMMDD-HHMMSS>]' })
     .option('baseline', { type: 'string', describe: 'a previous results.csv (or its folder): exit 1 only for values that got worse' })
     .option('junit', { type: 'string', describe: 'also write JUnit XML here, one test case per value' })
-    .option('shard', { type: 'string', describe: 'K/N: sweep only every N-th value, starting at the K-th (merge the reports with ftpsweep merge)' }) as Argv<T>;
+    .option('shard', { type: 'string', describe: 'K/N: sweep only every N-th value, starting at the K-th (merge the reports with ftpsweep merge)' })
+    .option('resume', { type: 'string', describe: 'the report folder of an interrupted sweep: finish it, keeping the values done' }) as Argv<T>;
 }
 
 /** The flags the user typed, without yargs' camelCase copies and bookkeeping. */
 export function givenFlags(args: Record<string, unknown>): SweepFlags {
-  const keys: (keyof SweepFlags)[] = ['host', 'port', 'user', 'password-env', 'command', 'field', 'variant', 'split', 'tls', 'tls-ca', 'tls-insecure', 'values', 'oracle', 'high-byte', 'advertise', 'concurrency', 'timeout', 'confirm', 'out', 'baseline', 'junit', 'shard'];
+  const keys: (keyof SweepFlags)[] = ['host', 'port', 'user', 'password-env', 'command', 'field', 'variant', 'split', 'tls', 'tls-ca', 'tls-insecure', 'resume', 'values', 'oracle', 'high-byte', 'advertise', 'concurrency', 'timeout', 'confirm', 'out', 'baseline', 'junit', 'shard'];
   const flags: Record<string, unknown> = {};
   // A flag given twice takes its last value, as in most command-line tools (yargs makes an array).
   for (const key of keys) if (args[key] !== undefined) flags[key] = Array.isArray(args[key]) ? args[key].at(-1) : args[key];
@@ -185,6 +187,7 @@ export function toSweepJob(flags: SweepFlags, env: NodeJS.ProcessEnv, where = 'g
     baseline: flags.baseline,
     junit: flags.junit,
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+    resume: flags.resume,
   };
 }
 

@@ -9,7 +9,7 @@ import { consoleReport } from '../report/consoleReport.js';
 import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
 import { isFailure } from '../sweep/verdict.js';
-import { progressLine, type Io } from './io.js';
+import { interruptible, progressLine, type Io } from './io.js';
 import { combineFlags, givenFlags, sweepOptions, targetOptions, toSweepJob } from './options.js';
 import type { Handler } from './program.js';
 
@@ -17,10 +17,15 @@ type Run = (handler: Handler) => (args: Record<string, unknown>) => Promise<void
 
 async function sweepAndReport(job: SweepJob, io: Io): Promise<number> {
   const progress = progressLine(io);
-  const { summary, rows, dir, files } = await runSweepJob(job, progress.update).finally(progress.clear);
-  io.out(consoleReport(summary, rows, dir));
-  if (job.junit !== undefined) io.out(`JUnit: ${files.at(-1)}`);
-  return summary.exitCode;
+  const stop = interruptible(io);
+  try {
+    const { summary, rows, dir, files } = await runSweepJob(job, { onProgress: progress.update, signal: stop.signal }).finally(progress.clear);
+    io.out(consoleReport(summary, rows, dir));
+    if (job.junit !== undefined) io.out(`JUnit: ${files.at(-1)}`);
+    return stop.exitCode() ?? summary.exitCode;
+  } finally {
+    stop.release();
+  }
 }
 
 export function sweepCommand(run: Run): CommandModule {

@@ -247,19 +247,25 @@ export class ControlConnection {
   quit(): void {
     if (this.reason) return;
     this.send('QUIT');
-    this.reason = new ConnectionClosedError('quit', false, `control connection to ${this.label} was closed by ftpsweep (QUIT)`);
-    this.note('closed: QUIT sent');
-    this.socket.end();
-    const timer = setTimeout(() => this.socket.destroy(), 1000);
-    this.socket.once('close', () => clearTimeout(timer));
+    this.close(new ConnectionClosedError('quit', false, `control connection to ${this.label} was closed by ftpsweep (QUIT)`), 'end');
   }
 
-  /** The one close path: idempotent, keeps the first reason, fails a pending wait with it. */
-  close(reason?: FtpSweepError): void {
+  /**
+   * The one close path: idempotent, keeps the first reason, fails a pending wait with it. `end`
+   * lets what was written go out first (after QUIT); a peer that never closes its side is cut off
+   * after a second.
+   */
+  close(reason?: FtpSweepError, how: 'destroy' | 'end' = 'destroy'): void {
     if (this.reason) return;
     this.reason = reason ?? new ConnectionClosedError(this.phase, false, `control connection to ${this.label} was closed by ftpsweep`);
     this.note(`closed: ${this.reason.message}`);
-    this.socket.destroy();
+    if (how === 'destroy') {
+      this.socket.destroy();
+    } else {
+      this.socket.end();
+      const timer = setTimeout(() => this.socket.destroy(), 1000);
+      this.socket.once('close', () => clearTimeout(timer));
+    }
     const waiter = this.waiter;
     this.waiter = undefined;
     if (waiter) {

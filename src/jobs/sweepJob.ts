@@ -5,18 +5,18 @@
 import { compareWithBaseline } from '../report/baseline.js';
 import { junitXml } from '../report/junit.js';
 import path from 'node:path';
-import { defaultReportDir, readResults, writeOutput, writeReport } from '../report/reportFolder.js';
+import { defaultReportDir, readReport, readResults, writeOutput, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { ResultsStream } from '../report/resultsStream.js';
 import { rowLabel } from '../report/rowLabel.js';
-import { buildSummary, type Summary } from '../report/summary.js';
+import { buildSummary, summaryOptions, type Summary } from '../report/summary.js';
 import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
 import type { Shard } from '../sweep/shard.js';
 import { VARIANTS, type Variant } from '../sweep/variants.js';
-import { runSweep, sweepProbes, type SweepOptions, type SweepProgress } from '../sweep/sweep.js';
+import { probeKey, runSweep, sweepProbes, type SweepOptions, type SweepProgress } from '../sweep/sweep.js';
 import type { ResultRow } from '../sweep/valueResult.js';
 import { isFailure, type Verdict } from '../sweep/verdict.js';
-import { FtpSweepError } from '../ftp/errors.js';
+import { FtpSweepError, UsageError } from '../ftp/errors.js';
 
 export interface SweepJob {
   readonly options: SweepOptions;
@@ -27,6 +27,14 @@ export interface SweepJob {
   /** Where to write JUnit XML. */
   readonly junit: string | undefined;
   readonly shard: Shard | undefined;
+  /** The report folder of an interrupted sweep to finish: its done rows are kept, not probed again. */
+  readonly resume?: string | undefined;
+}
+
+export interface JobHooks {
+  readonly onProgress?: (p: SweepProgress) => void;
+  /** Stops the sweep; the report is then written for the values done (`interrupted` in summary.json). */
+  readonly signal?: AbortSignal;
 }
 
 export interface JobOutcome {
@@ -58,29 +66,75 @@ async function captureDialogue(options: SweepOptions, row: ResultRow): Promise<s
   }
 }
 
-export async function runSweepJob(job: SweepJob, onProgress?: (p: SweepProgress) => void): Promise<JobOutcome> {
-  // Read the baseline before sweeping: a wrong path should cost nothing.
-  const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
+/**
+ * What a resumed sweep starts from: the rows of the interrupted one, after checking it swept the
+ * same target the same way (concurrency, timeout and confirmations may differ).
+ */
+async function resumeFrom(dir: string, options: SweepOptions): Promise<ResultRow[]> {
+  const { rows } = await readResults(dir);
+  let previous: StoredReport['summary'] | undefined;
+  try {
+    previous = (await readReport(dir)).summary;
+  } catch {
+    previous = undefined; // killed before writing summary.json: results.csv is all there is
+  }
+  if (previous) {
+    const now = summaryOptions(options);
+    const was = previous.options;
+    const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+    const differs = [
+      !same(previous.target, { host: options.host, port: options.port, user: options.user }) && `target ${previous.target.user}@${previous.target.host}:${previous.target.port}`,
+      ...(['oracle', 'command', 'fields', 'values', 'variants', 'split', 'tls'] as const).map((k) => !same(was[k], now[k]) && `${k} ${JSON.stringify(was[k])}`),
+      !same(previous.shard, options.shard ?? null) && `shard ${JSON.stringify(previous.shard)}`,
+    ].filter(Boolean);
+    if (differs.length > 0) throw new UsageError(`${dir} is a different sweep (${differs.join(', ')})`, 'resume with the same command as the interrupted sweep, adding --resume DIR');
+  }
+  return rows;
+}
+
+export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<JobOutcome> {
   const options = { ...job.options, shard: job.shard };
+  if (job.resume !== undefined && job.out !== undefined && path.resolve(job.out) !== path.resolve(job.resume)) {
+    throw new UsageError(`--out ${job.out} and --resume ${job.resume} name different folders`, 'a resumed sweep writes into the folder it resumes: leave out --out');
+  }
+  // Read the baseline and the sweep to resume before sweeping: a wrong path should cost nothing.
+  const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
+  const carried = job.resume === undefined ? [] : await resumeFrom(job.resume, options);
   const startedAt = new Date();
   const shardSuffix = job.shard ? `-shard-${job.shard.index}-of-${job.shard.count}` : '';
-  const dir = job.out ?? `${defaultReportDir(options.host, options.port, startedAt)}${shardSuffix}`;
-  // Rows reach results.csv as they become final, in sweep order.
+  const dir = job.resume ?? job.out ?? `${defaultReportDir(options.host, options.port, startedAt)}${shardSuffix}`;
+
+  // Rows reach results.csv as they become final, in sweep order; a resumed sweep's rows come first.
+  const probes = sweepProbes(options);
   const key = (variant: Variant, value: number): number => VARIANTS.indexOf(variant) * 65536 + value;
-  const order = new Map(sweepProbes(options).map((p, i) => [key(p.variant, p.value), i]));
+  const order = new Map(probes.map((p, i) => [key(p.variant, p.value), i]));
+  for (const row of carried) {
+    if (!order.has(key(row.variant, row.value))) throw new UsageError(`${job.resume}: value ${row.value} (${row.variant}) is not part of this sweep`, 'resume with the same command as the interrupted sweep');
+  }
   const stream = new ResultsStream(path.join(dir, 'results.csv'), (row) => order.get(key(row.variant, row.value))!);
+  for (const row of carried) stream.add(row);
+  const done = new Set(carried.map((r) => probeKey(r.variant, r.value)));
   let outcome;
   try {
-    outcome = await runSweep(options, { onProgress, onRow: (row) => stream.add(row) });
+    outcome = await runSweep(options, { ...hooks, onRow: (row) => stream.add(row), done });
   } finally {
     await stream.close();
   }
-  const rows = outcome.results;
+  const position = (r: ResultRow): number => order.get(key(r.variant, r.value))!;
+  const rows = carried.length === 0 ? outcome.results : [...carried, ...outcome.results].sort((a, b) => position(a) - position(b));
 
-  const chosen = dialogueRow(rows.filter((r) => isFailure(r.verdict)));
+  // An interrupted sweep gets its report now, but no extra probe for a dialogue.
+  const chosen = outcome.interrupted ? undefined : dialogueRow(rows.filter((r) => isFailure(r.verdict)));
   const dialogue = chosen === undefined ? undefined : await captureDialogue(options, chosen);
   const comparison = baseline ? compareWithBaseline(rows, baseline.rows, job.baseline!, options.fields.length === 2) : undefined;
-  const summary = buildSummary(options, outcome, { shard: job.shard ?? null, baseline: comparison ?? null, dialogueValue: chosen ? rowLabel(chosen, options.fields.length === 2) : null });
+  const summary = buildSummary(options, outcome, {
+    rows,
+    probes: probes.length,
+    resumed: carried.length,
+    shard: job.shard ?? null,
+    baseline: comparison ?? null,
+    dialogueValue: chosen ? rowLabel(chosen, options.fields.length === 2) : null,
+  });
 
   const files = await writeReport(dir, summary, rows, dialogue, { resultsWritten: true });
   if (job.junit !== undefined) {

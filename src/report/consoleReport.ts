@@ -21,6 +21,8 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
       `${(summary.durationMs / 1000).toFixed(2)} s${summary.reflector ? ' (reflector: byte-exact echoes)' : ''}`,
   );
   if (summary.inspection) out.push(`  control channel: ${inspectionLine(summary.inspection)}`);
+  if (summary.interrupted) out.push(`  INTERRUPTED: ${summary.done} of ${summary.probes} probes done — finish with the same command and --resume ${reportDir}`);
+  else if (summary.resumed > 0) out.push(`  resumed: ${summary.resumed} probes were done before, ${summary.done - summary.resumed} probed now`);
   out.push(`  ${VERDICTS.filter((v) => summary.counts[v] > 0).map((v) => `${v} ${summary.counts[v]}`).join('   ')}`);
 
   const failing = results.filter((r) => isFailure(r.verdict));

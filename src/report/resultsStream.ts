@@ -51,8 +51,13 @@ export class ResultsStream {
     return this.pending.size;
   }
 
-  /** Writes what is left (the header, for an empty sweep) and closes the file. */
+  /**
+   * Writes what is left and closes the file. Rows still held back (an interrupted sweep: an earlier
+   * row never came) are written too, after the in-order prefix, so no finished row is lost.
+   */
   async close(): Promise<void> {
+    for (const position of [...this.pending.keys()].sort((a, b) => a - b)) this.csv.write(csvRecord(this.pending.get(position)!));
+    this.pending.clear();
     this.csv.end();
     try {
       await this.ended;

@@ -40,6 +40,13 @@ export interface Summary {
   readonly startedAt: string;
   readonly endedAt: string;
   readonly durationMs: number;
+  /** The sweep was stopped (Ctrl-C, SIGTERM) before all its probes were done: `--resume` it. */
+  readonly interrupted: boolean;
+  /** Probes the sweep has (of its shard), and of those, how many are done (rows in results.csv). */
+  readonly probes: number;
+  readonly done: number;
+  /** Rows carried over from the interrupted run this one resumed, or 0. */
+  readonly resumed: number;
   /** Whether the far side was an ftpsweep reflector (byte-exact echoes). */
   readonly reflector: boolean;
   readonly total: number;
@@ -99,6 +106,10 @@ export interface SummaryParts {
   readonly baseline?: Comparison | null;
   readonly dialogueValue?: string | null;
   readonly inspection?: Summary['inspection'];
+  readonly interrupted?: boolean;
+  /** Planned probes; default: the rows. */
+  readonly probes?: number;
+  readonly resumed?: number;
 }
 
 export function makeSummary(parts: SummaryParts): Summary {
@@ -112,6 +123,10 @@ export function makeSummary(parts: SummaryParts): Summary {
     startedAt: parts.startedAt.toISOString(),
     endedAt: parts.endedAt.toISOString(),
     durationMs: parts.endedAt.getTime() - parts.startedAt.getTime(),
+    interrupted: parts.interrupted ?? false,
+    probes: parts.probes ?? rows.length,
+    done: rows.length,
+    resumed: parts.resumed ?? 0,
     reflector: parts.reflector,
     total: rows.length,
     counts: countVerdicts(rows),
@@ -123,16 +138,17 @@ export function makeSummary(parts: SummaryParts): Summary {
   };
 }
 
-/** The summary of a sweep just run. */
-export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra: Pick<SummaryParts, 'shard' | 'baseline' | 'dialogueValue'> = {}): Summary {
+/** The summary of a sweep just run; `extra.rows` replaces the outcome's (a resumed sweep's whole set). */
+export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra: Partial<Pick<SummaryParts, 'shard' | 'baseline' | 'dialogueValue' | 'probes' | 'resumed' | 'rows'>> = {}): Summary {
   return makeSummary({
     target: { host: options.host, port: options.port, user: options.user },
     options: summaryOptions(options),
     startedAt: outcome.startedAt,
     endedAt: outcome.endedAt,
     reflector: outcome.reflector,
-    rows: outcome.results,
     inspection: outcome.inspection ?? null,
+    interrupted: outcome.interrupted,
     ...extra,
+    rows: extra.rows ?? outcome.results,
   });
 }

@@ -67,6 +67,7 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
     ['far side', summary.reflector ? 'ftpsweep reflector (byte-exact echoes)' : 'an FTP server (no reflector echo)'],
   ];
   if (summary.inspection) facts.push(['control channel', inspectionLine(summary.inspection)]);
+  if (summary.interrupted) facts.push(['INTERRUPTED', `${summary.done} of ${summary.probes} probes done; the rest were not probed`]);
   if (summary.shard) facts.push(['shard', `${summary.shard.index} of ${summary.shard.count}`]);
   if (summary.mergedFrom) facts.push(['merged from', summary.mergedFrom.join(', ')]);
 

@@ -90,12 +90,26 @@ export interface SweepOutcome {
   readonly reflector: boolean;
   /** What the control-channel check before the sweep found (inspection.ts). */
   readonly inspection: InspectionReport | undefined;
+  /** The sweep was stopped (`signal`) before every probe was done; `results` holds those done. */
+  readonly interrupted: boolean;
 }
 
 export interface SweepHooks {
   readonly onProgress?: (progress: SweepProgress) => void;
   /** Each row as soon as it is final (in completion order): for streaming it to disk. */
   readonly onRow?: (row: ValueResult) => void;
+  /**
+   * Stops the sweep: no new probe starts, connections are closed, and probes cut short are
+   * dropped (never judged on a connection we closed ourselves).
+   */
+  readonly signal?: AbortSignal;
+  /** Probes already done (probeKey), e.g. by an interrupted run being resumed: not probed again. */
+  readonly done?: ReadonlySet<string>;
+}
+
+/** A probe's identity within a sweep: its variant and value. */
+export function probeKey(variant: Variant, value: number): string {
+  return `${variant} ${value}`;
 }
 
 /** The probes of a sweep (of its shard, if any), ordered by variant, then value. */
@@ -156,8 +170,12 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   }
   const owned = new HighBytePool(candidates);
   const ctx: SweepContext = { options, plan, pool: new ConnectionPool(options, owned, { maxConnections: options.concurrency }), owned };
-  const probes = sweepProbes(options);
+  const done = hooks.done;
+  const probes = done ? sweepProbes(options).filter((p) => !done.has(probeKey(p.variant, p.value))) : sweepProbes(options);
   const results: ValueResult[] = new Array(probes.length);
+  const signal = hooks.signal;
+  const stopping = (): void => ctx.pool.closeAll();
+  signal?.addEventListener('abort', stopping, { once: true });
   // A 2-D sweep keeps only the verdicts of passing rows in memory: they are in results.csv already.
   const compact = probes.length > COMPACT_ABOVE;
   let reflector = false;
@@ -169,7 +187,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     // No separate preflight: every connection opens at once. If the first one fails (bad host,
     // refused login), the others fail alike, and the sweep ends with that error (exit 2).
     let fatal: unknown;
-    let done = 0;
+    let finished = 0;
     let failing = 0;
     const limit = pLimit(options.concurrency);
     // The control-channel check takes one slot like a probe, on a pooled connection.
@@ -186,34 +204,37 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
       }
     });
     const runProbe = async (probe: Probe, i: number): Promise<void> => {
-      if (fatal !== undefined) return;
+      if (fatal !== undefined || signal?.aborted) return;
       try {
         const attempts: Attempt[] = [await attemptOn(ctx, false, probe, false)];
         if (isFailure(classify(attempts[0]!).verdict)) {
           // Confirm on fresh connections; when the data did not arrive, listen on the other ports
           // the command could have been turned into, to learn where the server connected instead.
           const wide = options.oracle === 'data' && attempts[0]!.data.kind !== 'arrived';
-          for (let c = 0; c < options.confirm; c++) {
+          for (let c = 0; c < options.confirm && !signal?.aborted; c++) {
             attempts.push(await (wide ? wideLimit(() => attemptOn(ctx, true, probe, true)) : attemptOn(ctx, true, probe, false)));
           }
         }
+        if (signal?.aborted) return; // cut short by the stop: its evidence is ours, not the firewall's
         const row = valueResult(attempts);
         reflector ||= attempts.some((a) => a.echo !== undefined || a.offer?.reported !== undefined);
         if (isFailure(row.verdict)) failing++;
         hooks.onRow?.(row);
         results[i] = isFailure(row.verdict) ? row : compact ? passingVerdict(row) : { ...row, judged: [] };
-        hooks.onProgress?.({ done: ++done, total: probes.length, failing });
+        hooks.onProgress?.({ done: ++finished, total: probes.length, failing });
       } catch (error) {
-        fatal ??= error;
+        if (!signal?.aborted) fatal ??= error;
       }
     };
-    await feed(probes.length, options.concurrency * 2, (i) => limit(runProbe, probes[i]!, i), () => fatal !== undefined);
+    await feed(probes.length, options.concurrency * 2, (i) => limit(runProbe, probes[i]!, i), () => fatal !== undefined || signal?.aborted === true);
     await checking;
     if (fatal !== undefined) throw fatal;
   } finally {
+    signal?.removeEventListener('abort', stopping);
     ctx.pool.closeAll();
   }
-  return { startedAt, endedAt: new Date(), results, reflector, inspection };
+  const interrupted = signal?.aborted === true && results.filter(Boolean).length < probes.length;
+  return { startedAt, endedAt: new Date(), results: interrupted ? results.filter(Boolean) : results, reflector, inspection, interrupted };
 }
 
 /** Waits one attempt can make at most: connect, greeting, USER, PASS, the command (and SITE
