@@ -8,6 +8,7 @@ import { UsageError } from '../ftp/errors.js';
 import { consoleReport } from '../report/consoleReport.js';
 import { startSimulator } from '../servers/firewallSimulator.js';
 import type { RunningServer } from '../servers/listen.js';
+import { DEFAULT_LIMITS } from '../servers/admission.js';
 import { startReflector } from '../servers/reflector.js';
 import { parseValueList } from '../sweep/values.js';
 import { progressLine, waitForStopSignal, type Io } from './io.js';
@@ -52,9 +53,37 @@ export function reflectCommand(run: Run): CommandModule {
         .option('password-env', { type: 'string', describe: 'environment variable holding the required password' })
         .option('allow-foreign', { type: 'boolean', default: false, describe: 'connect back to addresses other than the client\'s (RFC 2577 bounce risk)' })
         .option('tls-cert', { type: 'string', describe: 'PEM certificate: offer AUTH TLS (explicit FTPS, RFC 4217) with it (needs --tls-key)' })
-        .option('tls-key', { type: 'string', describe: 'PEM private key for --tls-cert' }),
+        .option('tls-key', { type: 'string', describe: 'PEM private key for --tls-cert' })
+        .option('max-connections', { type: 'number', default: DEFAULT_LIMITS.maxConnections, describe: 'control connections at once, from everyone (more get 421)' })
+        .option('max-per-address', { type: 'number', default: DEFAULT_LIMITS.maxPerAddress, describe: 'control connections at once from one address' })
+        .option('idle-timeout', { type: 'number', default: DEFAULT_LIMITS.idleTimeoutMs, describe: 'close a connection silent this long, in ms' })
+        .option('max-line', { type: 'number', default: DEFAULT_LIMITS.maxLineBytes, describe: 'longest command line, in bytes (longer: 500; repeated: closed)' })
+        .option('max-data', { type: 'number', default: DEFAULT_LIMITS.maxDataBytes, describe: 'bytes a client may send on a data connection before it is cut' }),
     handler: run(async (raw, io) => {
-      const args = raw as { listen: string; user?: string; 'password-env'?: string; 'allow-foreign': boolean; 'tls-cert'?: string; 'tls-key'?: string };
+      const args = raw as {
+        listen: string;
+        user?: string;
+        'password-env'?: string;
+        'allow-foreign': boolean;
+        'tls-cert'?: string;
+        'tls-key'?: string;
+        'max-connections': number;
+        'max-per-address': number;
+        'idle-timeout': number;
+        'max-line': number;
+        'max-data': number;
+      };
+      const positive = (flag: string, n: number): number => {
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${n} is not a positive whole number`, `e.g. ${flag} ${n > 0 ? Math.round(n) : 10}`);
+        return n;
+      };
+      const limits = {
+        maxConnections: positive('--max-connections', args['max-connections']),
+        maxPerAddress: positive('--max-per-address', args['max-per-address']),
+        idleTimeoutMs: positive('--idle-timeout', args['idle-timeout']),
+        maxLineBytes: positive('--max-line', args['max-line']),
+        maxDataBytes: positive('--max-data', args['max-data']),
+      };
       const { host, port } = parseHostPort(args.listen, '--listen', '127.0.0.1');
       if ((args.user === undefined) !== (args['password-env'] === undefined)) {
         throw new UsageError('--user and --password-env go together', 'give both to require a login, or neither to accept any');
@@ -62,6 +91,7 @@ export function reflectCommand(run: Run): CommandModule {
       const password = passwordFromEnv(args['password-env'], io.env);
       const tls = readTlsFiles(args['tls-cert'], args['tls-key']);
       const server = await startReflector({
+        limits,
         ...(tls ? { tls } : {}),
         host,
         port,

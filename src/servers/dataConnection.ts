@@ -35,6 +35,18 @@ export function connectBack(target: DataAddress, timeoutMs: number): Promise<net
 }
 
 /**
+ * Bytes a client sends on a data connection are read and dropped (the reflector needs none), and
+ * beyond `maxBytes` the connection is cut: nobody gets to fill memory or hold the socket.
+ */
+export function capIncoming(socket: net.Socket, maxBytes: number): void {
+  let bytes = 0;
+  socket.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > maxBytes) socket.destroy();
+  });
+}
+
+/**
  * Writes `payload` and closes our side (FIN), resolving once that is handed to the kernel — the
  * moment a server like vsftpd sends its 226: it does not wait for the client's FIN. The socket is
  * destroyed when the client closes, or after 10 s if it never does.
@@ -56,7 +68,7 @@ export function sendAndClose(socket: net.Socket, payload: string | Buffer): Prom
  * connection's peer may connect (RFC 2577 §4: no data connection theft); others are closed at once.
  * Rejects when the port cannot be listened on.
  */
-export async function listenPassive(host: string, port: number, peer: string): Promise<PassiveListener> {
+export async function listenPassive(host: string, port: number, peer: string, maxDataBytes = Number.POSITIVE_INFINITY): Promise<PassiveListener> {
   const waiting: ((socket: net.Socket) => void)[] = [];
   let accepted: net.Socket | undefined;
   const server = net.createServer((socket) => {
@@ -66,6 +78,7 @@ export async function listenPassive(host: string, port: number, peer: string): P
     }
     accepted = socket;
     socket.on('error', () => undefined);
+    capIncoming(socket, maxDataBytes);
     server.close(); // one data connection per offer
     for (const resolve of waiting.splice(0)) resolve(socket);
   });

@@ -9,6 +9,7 @@ import tls from 'node:tls';
 import { echoTag } from '../ftp/echo.js';
 import type { DataAddress } from '../ftp/portCommand.js';
 import { splitCommand, unmapIPv4 } from '../ftp/portCommand.js';
+import { Admission, DEFAULT_LIMITS, type ServerLimits } from './admission.js';
 import { listen, type RunningServer } from './listen.js';
 
 export type { RunningServer } from './listen.js';
@@ -70,8 +71,8 @@ export interface FtpServerOptions {
   readonly greeting: string;
   /** Append `[ftpsweep-echo HEX]` of the received command to every reply (the reflector). */
   readonly echo: boolean;
-  /** Longest command line accepted, in bytes; longer ones get 500 and are discarded. Default 4096. */
-  readonly maxLineBytes?: number;
+  /** Connection, idle, line and data limits (admission.ts); default DEFAULT_LIMITS. */
+  readonly limits?: Partial<ServerLimits>;
   /** Certificate and key for AUTH TLS; without them AUTH is refused. */
   readonly tls?: { readonly cert: string; readonly key: string };
   readonly log?: (line: string) => void;
@@ -80,22 +81,43 @@ export interface FtpServerOptions {
 /** Starts the server and resolves once it listens. */
 export async function startFtpServer(options: FtpServerOptions): Promise<RunningServer> {
   const registry = new Map(options.verbs.map((verb) => [verb.directive, verb]));
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const admission = new Admission(limits);
   let nextId = 1;
-  const server = net.createServer((socket) => serveConnection(socket, nextId++, registry, options));
+  const server = net.createServer((socket) => {
+    const id = nextId++;
+    const address = unmapIPv4(socket.remoteAddress ?? '');
+    socket.on('error', () => undefined);
+    const refusal = admission.admit(address);
+    if (refusal) {
+      options.log?.(`#${id} refused ${address}:${socket.remotePort}: ${refusal}`);
+      socket.end(`421 ${refusal}\r\n`);
+      return;
+    }
+    socket.on('close', () => admission.leave(address));
+    serveConnection(socket, id, registry, options, limits);
+  });
   return listen(server, options.host, options.port);
 }
 
-function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<string, Verb>, options: FtpServerOptions): void {
-  const maxLine = options.maxLineBytes ?? 4096;
+function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<string, Verb>, options: FtpServerOptions, limits: ServerLimits): void {
+  const maxLine = limits.maxLineBytes;
   const peer = `${unmapIPv4(socket.remoteAddress ?? '?')}:${socket.remotePort}`;
   options.log?.(`#${id} connection from ${peer}`);
   socket.setNoDelay(true);
-  socket.on('error', () => undefined);
+  let closing = '';
   socket.on('close', () => {
     session.passive?.close();
     session.offer?.close();
-    options.log?.(`#${id} closed`);
+    options.log?.(`#${id} closed${closing ? `: ${closing}` : ''}`);
   });
+  /** 421 and close (RFC 959 §4.2), for a reason the log keeps. */
+  const dismiss = (reason: string): void => {
+    closing = reason;
+    session.reply(421, `${reason}, closing control connection`);
+    session.end();
+  };
+  socket.setTimeout(limits.idleTimeoutMs, () => dismiss(`Idle for ${limits.idleTimeoutMs / 1000} s`));
 
   let raw: Buffer = Buffer.alloc(0);
   // The control stream: the socket, or the TLS socket over it after AUTH TLS.
@@ -152,6 +174,7 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
   let busy = false;
   let pending: Buffer = Buffer.alloc(0);
   let discarding = false;
+  let longLines = 0;
 
   const run = async (): Promise<void> => {
     if (busy) return;
@@ -159,7 +182,8 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
     while (queue.length > 0 && !socket.destroyed) {
       const next = queue.shift()!;
       raw = next ?? Buffer.alloc(0);
-      if (next === null) session.reply(500, `Command line too long (over ${maxLine} bytes)`);
+      if (next === null && ++longLines >= limits.maxLongLines) dismiss(`${longLines} command lines over ${maxLine} bytes`);
+      else if (next === null) session.reply(500, `Command line too long (over ${maxLine} bytes)`);
       else await dispatch(session, next, registry).catch((error: unknown) => session.reply(451, `Local error: ${(error as Error).message}`));
     }
     busy = false;

@@ -3,6 +3,7 @@
  * bytes it received (`[ftpsweep-echo HEX]`), so a sweep can diff them byte for byte with what it
  * sent. It has no file system at all, and connects back only to the control connection's peer.
  */
+import { DEFAULT_LIMITS, type ServerLimits } from './admission.js';
 import { startFtpServer, type RunningServer } from './ftpServer.js';
 import { reflectorVerbs, type Credentials } from './reflectorVerbs.js';
 import { VERSION } from '../version.js';
@@ -16,6 +17,8 @@ export interface ReflectorOptions {
   /** Deadline for connecting back to the client, in milliseconds. Default 10000. */
   readonly dataTimeoutMs?: number;
   readonly log?: (line: string) => void;
+  /** Connection, idle, line and data limits; default DEFAULT_LIMITS (admission.ts). */
+  readonly limits?: Partial<ServerLimits>;
   /** PEM certificate and key: with them the reflector offers AUTH TLS (explicit FTPS, RFC 4217). */
   readonly tls?: { readonly cert: string; readonly key: string };
 }
@@ -29,7 +32,11 @@ export function startReflector(options: ReflectorOptions): Promise<RunningServer
     port: options.port,
     greeting: REFLECTOR_GREETING,
     echo: true,
-    verbs: reflectorVerbs({ allowForeign: options.allowForeign ?? false, dataTimeoutMs: options.dataTimeoutMs ?? 10_000 }, options.credentials),
+    verbs: reflectorVerbs(
+      { allowForeign: options.allowForeign ?? false, dataTimeoutMs: options.dataTimeoutMs ?? 10_000, maxDataBytes: options.limits?.maxDataBytes ?? DEFAULT_LIMITS.maxDataBytes },
+      options.credentials,
+    ),
+    ...(options.limits ? { limits: options.limits } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
   });

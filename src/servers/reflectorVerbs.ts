@@ -7,7 +7,7 @@ import { parseEprtArgument, parsePortArgument, type DataAddress, type ParseResul
 import type net from 'node:net';
 import { sentTag } from '../ftp/echo.js';
 import { passiveReplyText } from '../ftp/passiveReply.js';
-import { connectBack, listenPassive, sendAndClose } from './dataConnection.js';
+import { capIncoming, connectBack, listenPassive, sendAndClose } from './dataConnection.js';
 import type { Session, Verb } from './ftpServer.js';
 
 export interface Credentials {
@@ -75,6 +75,8 @@ export interface ReflectorPolicy {
   readonly allowForeign: boolean;
   /** Deadline for connecting back, in milliseconds. */
   readonly dataTimeoutMs: number;
+  /** Bytes a client may send on a data connection before it is cut (the reflector reads none). */
+  readonly maxDataBytes?: number;
 }
 
 /**
@@ -121,7 +123,9 @@ async function openData(s: Session, policy: ReflectorPolicy): Promise<{ socket: 
   if (!target) return '';
   s.reply(150, `Connecting to ${formatTarget(target.address)}`);
   try {
-    return { socket: await connectBack(target.address, policy.dataTimeoutMs), label: `"${target.line}" reached ${formatTarget(target.address)}` };
+    const socket = await connectBack(target.address, policy.dataTimeoutMs);
+    capIncoming(socket, policy.maxDataBytes ?? Number.POSITIVE_INFINITY);
+    return { socket, label: `"${target.line}" reached ${formatTarget(target.address)}` };
   } catch (error) {
     return `Cannot open data connection to ${formatTarget(target.address)}: ${(error as Error).message}`;
   }
@@ -143,7 +147,7 @@ function listing(policy: ReflectorPolicy): Verb['handler'] {
  * both the offer and, in `[ftpsweep-sent HEX]`, the exact line sent — so a sweep can tell whether
  * something between rewrote the 227/229 reply (RFC 2428; CERT VU#328867 for why firewalls care).
  */
-function passiveOffer(command: 'PASV' | 'EPSV'): Verb['handler'] {
+function passiveOffer(command: 'PASV' | 'EPSV', policy: ReflectorPolicy): Verb['handler'] {
   return async (s) => {
     const family = s.localAddress.includes(':') ? 6 : 4;
     if (command === 'PASV' && family === 6) return s.reply(425, 'PASV is for IPv4; use EPSV on IPv6 (RFC 2428)');
@@ -153,7 +157,7 @@ function passiveOffer(command: 'PASV' | 'EPSV'): Verb['handler'] {
     s.offer = undefined;
     if (!s.passive) {
       try {
-        s.passive = await listenPassive(s.localAddress, 0, s.peerAddress);
+        s.passive = await listenPassive(s.localAddress, 0, s.peerAddress, policy.maxDataBytes);
       } catch (error) {
         return s.reply(425, `Cannot listen for a data connection: ${(error as Error).message}`);
       }
@@ -169,7 +173,7 @@ function passiveOffer(command: 'PASV' | 'EPSV'): Verb['handler'] {
  * lets a sweep learn at once that the port is taken on this host (450), which is no firewall's
  * doing, and ask for another.
  */
-async function site(s: Session, argument: string): Promise<void> {
+async function site(s: Session, argument: string, maxDataBytes?: number): Promise<void> {
   const match = /^OFFER\s+(\d{1,5})$/i.exec(argument.trim());
   if (!match) return s.reply(501, 'Syntax: SITE OFFER <port 1024..65535>');
   const port = Number(match[1]);
@@ -177,7 +181,7 @@ async function site(s: Session, argument: string): Promise<void> {
   s.offer?.close();
   s.offer = undefined;
   try {
-    s.offer = await listenPassive(s.localAddress, port, s.peerAddress);
+    s.offer = await listenPassive(s.localAddress, port, s.peerAddress, maxDataBytes);
   } catch (error) {
     return s.reply(450, `Port ${port} is taken here: ${(error as Error).message}`);
   }
@@ -197,8 +201,8 @@ export function reflectorVerbs(policy: ReflectorPolicy, credentials?: Credential
     ),
     verb('NLST', true, 'NLST', 'name list over the data connection', listing(policy)),
     verb('LIST', true, 'LIST', 'listing over the data connection', listing(policy)),
-    verb('PASV', true, 'PASV', 'listen for the data connection (RFC 959)', passiveOffer('PASV')),
-    verb('EPSV', true, 'EPSV', 'listen for the data connection (RFC 2428)', passiveOffer('EPSV')),
-    verb('SITE', true, 'SITE OFFER <port>', 'the port the next PASV/EPSV offers', site),
+    verb('PASV', true, 'PASV', 'listen for the data connection (RFC 959)', passiveOffer('PASV', policy)),
+    verb('EPSV', true, 'EPSV', 'listen for the data connection (RFC 2428)', passiveOffer('EPSV', policy)),
+    verb('SITE', true, 'SITE OFFER <port>', 'the port the next PASV/EPSV offers', (s, arg) => site(s, arg, policy.maxDataBytes)),
   ];
 }

@@ -91,6 +91,8 @@ describe('ftpsweep CLI', () => {
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--advertise', '::1']), /--advertise ::1 is not an IPv4 address/);
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--concurrency', '0']), /--concurrency 0 is out of range/);
     expectOneLineError(await runCli([]), /give a command/);
+    expectOneLineError(await runCli(['reflect', '--max-connections', '0']), /--max-connections 0 is not a positive whole number/);
+    expectOneLineError(await runCli(['sweep', '--host', 'x', '--resume', path.join(work, 'no-such-report')]), /no-such-report does not exist/);
   });
 
   it('unreachable server: exit 2, one line', async () => {

@@ -1,0 +1,156 @@
+/**
+ * The reflector, safe to expose: each limit has a test, and a load test shows it keeps answering a
+ * well-behaved sweep while refusing a flood from another address. Loopback only: 127.0.0.2 plays
+ * the other address (the whole 127/8 is this host).
+ */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ControlConnection } from '../../src/ftp/controlConnection.js';
+import { login } from '../../src/ftp/login.js';
+import type { RunningServer } from '../../src/servers/listen.js';
+import { startReflector, type ReflectorOptions } from '../../src/servers/reflector.js';
+import { runSweep } from '../../src/sweep/sweep.js';
+import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
+
+const running: RunningServer[] = [];
+const sockets: net.Socket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await Promise.all(running.splice(0).map((s) => s.close()));
+});
+
+async function reflector(options: Partial<ReflectorOptions> = {}): Promise<RunningServer> {
+  const server = await startReflector({ host: '127.0.0.1', port: 0, ...options });
+  running.push(server);
+  return server;
+}
+
+/** A raw connection (from `from`), resolving with its first line once it arrives. */
+function rawClient(port: number, from = '127.0.0.1'): Promise<{ socket: net.Socket; first: string; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port, localAddress: from });
+    sockets.push(socket);
+    const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    let text = '';
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      const lf = text.indexOf('\n');
+      if (lf !== -1) resolve({ socket, first: text.slice(0, lf), closed });
+    });
+    socket.on('error', reject);
+    setTimeout(() => reject(new Error('no first line within 3 s')), 3000).unref();
+  });
+}
+
+/** Collects what a raw client receives until it closes (bounded). */
+function untilClosed(socket: net.Socket, ms = 3000): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    socket.once('close', () => resolve(text));
+    setTimeout(() => resolve(`${text}(still open)`), ms).unref();
+  });
+}
+
+describe('reflector limits', () => {
+  it('at most --max-connections at once: the next one gets 421 and is closed', async () => {
+    const server = await reflector({ limits: { maxConnections: 3 } });
+    const admitted = await Promise.all([1, 2, 3].map(() => rawClient(server.port)));
+    expect(admitted.every((c) => c.first.startsWith('220 '))).toBe(true);
+    const refused = await rawClient(server.port);
+    expect(refused.first).toMatch(/^421 Too many connections \(3\)/);
+    await refused.closed;
+    // A slot freed is a slot to take.
+    admitted[0]!.socket.destroy();
+    await admitted[0]!.closed;
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await rawClient(server.port)).first).toMatch(/^220 /);
+  });
+
+  it('at most --max-per-address from one address; another address still gets in', async () => {
+    const server = await reflector({ limits: { maxPerAddress: 2 } });
+    await rawClient(server.port);
+    await rawClient(server.port);
+    expect((await rawClient(server.port)).first).toMatch(/^421 Too many connections from 127\.0\.0\.1 \(2\)/);
+    expect((await rawClient(server.port, '127.0.0.2')).first).toMatch(/^220 /);
+  });
+
+  it('a connection silent for --idle-timeout is told so and closed', async () => {
+    const server = await reflector({ limits: { idleTimeoutMs: 300 } });
+    const client = await rawClient(server.port);
+    const started = performance.now();
+    const rest = await untilClosed(client.socket);
+    expect(rest).toMatch(/^421 Idle for 0\.3 s, closing control connection/);
+    expect(performance.now() - started).toBeGreaterThan(250);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('an over-long line gets 500; repeated abuse closes the connection', async () => {
+    const server = await reflector({ limits: { maxLineBytes: 64, maxLongLines: 3 } });
+    const client = await rawClient(server.port);
+    const long = `NOOP ${'x'.repeat(100)}\r\n`;
+    client.socket.write(long + long + 'NOOP\r\n' + long);
+    const rest = await untilClosed(client.socket);
+    expect(rest.match(/^500 Command line too long \(over 64 bytes\)/gm)).toHaveLength(2);
+    expect(rest).toMatch(/^200 OK/m); // the well-formed NOOP in between was still answered
+    expect(rest).toMatch(/^421 3 command lines over 64 bytes, closing control connection/m);
+  });
+
+  it('commands with NUL are refused', async () => {
+    const server = await reflector();
+    const client = await rawClient(server.port);
+    client.socket.write('NO\0OP\r\nQUIT\r\n');
+    expect(await untilClosed(client.socket)).toMatch(/^500 Command refused: it contains NUL/m);
+  });
+
+  it('RFC 2577: no connection to another host, nor to a port below 1024', async () => {
+    const server = await reflector();
+    const connection = await ControlConnection.open({ host: '127.0.0.1', port: server.port, timeoutMs: 2000 });
+    try {
+      await login(connection, 'anonymous', 'x@');
+      const foreign = await connection.command('PORT 127,0,0,2,100,1', 'port-reply');
+      expect(foreign.code).toBe(501);
+      expect(foreign.lines[0]).toMatch(/only to this connection's peer 127\.0\.0\.1 \(RFC 2577/);
+      const privileged = await connection.command('PORT 127,0,0,1,0,21', 'port-reply');
+      expect(privileged.code).toBe(501);
+      expect(privileged.lines[0]).toMatch(/privileged port 21/);
+    } finally {
+      connection.quit();
+    }
+  });
+
+  it('a client sending data on a data connection is cut off past --max-data', async () => {
+    const server = await reflector({ limits: { maxDataBytes: 1024 } });
+    const connection = await ControlConnection.open({ host: '127.0.0.1', port: server.port, timeoutMs: 2000 });
+    try {
+      await login(connection, 'anonymous', 'x@');
+      const offer = await connection.command('PASV', 'port-reply');
+      const [p1, p2] = /,(\d+),(\d+)\)/.exec(offer.lines[0]!)!.slice(1).map(Number) as [number, number];
+      const data = net.connect({ host: '127.0.0.1', port: p1 * 256 + p2 });
+      sockets.push(data);
+      await new Promise((r) => data.once('connect', r));
+      const closed = new Promise<void>((r) => data.once('close', () => r()));
+      data.on('error', () => undefined);
+      for (let i = 0; i < 8 && !data.destroyed; i++) data.write(Buffer.alloc(1024, 1));
+      const started = performance.now();
+      await closed;
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      connection.quit();
+    }
+  });
+});
+
+describe('load', () => {
+  it('a flood of 200 connections from one address is refused beyond its share, while a sweep from another passes', async () => {
+    const server = await reflector({ limits: { maxConnections: 40, maxPerAddress: 10 } });
+    const started = performance.now();
+    const flood = Array.from({ length: 200 }, () => rawClient(server.port, '127.0.0.2').then((c) => c.first, (e: Error) => `error ${e.message}`));
+    const sweep = runSweep(loopbackOptions(server.port, { values: Array.from({ length: 64 }, (_, v) => v), concurrency: 4 }));
+    const [firsts, outcome] = await Promise.all([Promise.all(flood), sweep]);
+    expect(firsts.filter((l) => l.startsWith('220 '))).toHaveLength(10);
+    expect(firsts.filter((l) => l.startsWith('421 '))).toHaveLength(190);
+    expect(valuesNot(outcome.results, 'pass')).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+});
