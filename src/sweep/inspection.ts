@@ -1,17 +1,16 @@
 /**
- * Before the sweep: does anything between us and the server rewrite the control channel at all?
- * Three cheap checks on one connection (FIELD-NOTES §2–3):
+ * Does anything between us and the server rewrite the control channel at all? Checked on the first
+ * connection before its first probe, at the cost of one round trip (FIELD-NOTES §2–3):
  * - SYST: Cisco ASA's FTP inspection masks the system type with X's by default;
- * - the reflector's echo of an ordinary command: any difference is a rewrite;
- * - a data-port command to our own address (no transfer follows): the reflector's echo shows
- *   whether the address was translated (a NAT's FTP helper) or the command changed otherwise.
+ * - the reflector's echo of that ordinary command: any difference is a rewrite;
+ * - the address in data-port commands: the probes' own echoes show whether it was translated (a
+ *   NAT's FTP helper) — no extra command needed for that (addressFinding, after the sweep).
  */
 import { displayBytes, findEcho, stripEcho } from '../ftp/echo.js';
 import { FtpSweepError } from '../ftp/errors.js';
-import { parseDataPortLine } from '../ftp/portCommand.js';
 import { replyMessage } from '../ftp/replyParser.js';
 import type { Lease } from './connectionPool.js';
-import { probeTarget, type Plan } from './plan.js';
+import type { ValueResult } from './valueResult.js';
 
 export interface InspectionReport {
   /** What was checked, for the report: e.g. `SYST`, `echo`, `address`. */
@@ -20,40 +19,34 @@ export interface InspectionReport {
   readonly findings: readonly string[];
 }
 
-/** Runs the checks on a logged-in connection. Never throws for what the server does; notes it. */
-export async function inspectControlChannel(lease: Lease, plan: Plan): Promise<InspectionReport> {
+/** SYST and its echo on a logged-in connection. Never throws for what the server does; notes it. */
+export async function inspectControlChannel(lease: Lease): Promise<InspectionReport> {
   const checked: string[] = [];
   const findings: string[] = [];
-  const { connection } = lease;
   try {
-    const syst = await connection.command('SYST', 'login');
+    const syst = await lease.connection.command('SYST', 'login');
     checked.push('SYST');
     const text = stripEcho(replyMessage(syst)).trim();
     if (/^X{4,}$|\bX{6,}\b/.test(text)) findings.push(`the SYST reply is masked ("${syst.code} ${text}"): an inspecting firewall (Cisco ASA masks SYST by default)`);
-
     const echo = findEcho(syst);
-    if (echo === undefined) return { checked, findings };
-    checked.push('echo');
-    if (echo.toString('latin1') !== 'SYST\r\n') findings.push(`the reflector received "${displayBytes(echo)}" for SYST: something rewrites commands`);
-
-    // A data-port command naming our own address and a port we own; no listing follows.
-    const { line } = probeTarget(plan, 1, lease.ownByte, lease.advertise);
-    const reply = await connection.command(line, 'port-reply');
-    const seen = findEcho(reply)?.toString('latin1');
-    if (seen === undefined) return { checked, findings };
-    checked.push('address');
-    if (seen !== `${line}\r\n`) {
-      const got = parseDataPortLine(seen.replace(/\r?\n$/, ''));
-      const sent = parseDataPortLine(line);
-      findings.push(
-        got.ok && sent.ok && got.address.port === sent.address.port
-          ? `the reflector saw ${got.address.host}:${got.address.port} in "${line}" sent with ${sent.address.host}: the address is translated (a NAT with an FTP helper)`
-          : `the reflector received "${displayBytes(seen)}" for "${line}": the command is rewritten`,
-      );
+    if (echo !== undefined) {
+      checked.push('echo');
+      if (echo.toString('latin1') !== 'SYST\r\n') findings.push(`the reflector received "${displayBytes(echo)}" for SYST: something rewrites commands`);
     }
   } catch (error) {
     if (!(error instanceof FtpSweepError)) throw error;
     findings.push(`the check was cut short: ${error.message}`);
   }
   return { checked, findings };
+}
+
+/**
+ * The address check, from the sweep's own data-port commands (`echoed`: the reflector echoed them):
+ * any translated row means the far side saw another address than the one sent.
+ */
+export function addressFinding(report: InspectionReport, results: readonly ValueResult[], echoed: boolean): InspectionReport {
+  if (!echoed) return report;
+  const translated = results.find((r) => r.verdict === 'translated');
+  const findings = translated ? [...report.findings, `the far side saw "${translated.seen}" for "${translated.sent}": the address is translated (a NAT with an FTP helper)`] : report.findings;
+  return { checked: [...report.checked, 'address'], findings };
 }

@@ -10,9 +10,9 @@ import { UsageError } from '../ftp/errors.js';
 import { ConnectionPool } from './connectionPool.js';
 import type { Attempt, Oracle } from './evidence.js';
 import { HighBytePool, type HighByteSpec } from './highBytes.js';
-import { inspectControlChannel, type InspectionReport } from './inspection.js';
+import { addressFinding, inspectControlChannel, type InspectionReport } from './inspection.js';
 import { attemptOn, ownCandidates, type Probe, type SweepContext } from './leaseAttempt.js';
-import { ownedByte, planValues, type DataCommand, type Field, type Plan } from './plan.js';
+import { isPassive, ownedByte, planValues, type DataCommand, type Field, type Plan } from './plan.js';
 import { valueResult, type ValueResult } from './valueResult.js';
 import { shardItems, type Shard } from './shard.js';
 import type { Split, Variant } from './variants.js';
@@ -195,7 +195,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
       try {
         const lease = await ctx.pool.acquire();
         try {
-          inspection = await inspectControlChannel(lease, plan);
+          inspection = await inspectControlChannel(lease);
         } finally {
           ctx.pool.release(lease);
         }
@@ -234,7 +234,9 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     ctx.pool.closeAll();
   }
   const interrupted = signal?.aborted === true && results.filter(Boolean).length < probes.length;
-  return { startedAt, endedAt: new Date(), results: interrupted ? results.filter(Boolean) : results, reflector, inspection, interrupted };
+  const completed = interrupted ? results.filter(Boolean) : results;
+  const checkedAddress = reflector && !isPassive(plan.command);
+  return { startedAt, endedAt: new Date(), results: completed, reflector, inspection: inspection && addressFinding(inspection, completed, checkedAddress), interrupted };
 }
 
 /** Waits one attempt can make at most: connect, greeting, USER, PASS, the command (and SITE

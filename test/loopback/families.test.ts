@@ -36,9 +36,11 @@ afterAll(async () => {
 });
 
 describe('other fields', () => {
-  it('p1 (the high byte): values 4..255 all pass against the reflector', async () => {
-    const outcome = await runSweep(loopbackOptions(reflector.port, { fields: ['p1'], values: Array.from({ length: 252 }, (_, i) => i + 4) }));
-    expect(valuesNot(outcome.results, 'pass')).toEqual([]);
+  it('p1 (the high byte): values 4..63 all pass against the reflector', async () => {
+    // Below 64: the other test files, running at the same time, hold whole high bytes from 64 up
+    // while they confirm (256 listeners each) — a taken port is an `error`, rightly, but not here.
+    const outcome = await runSweep(loopbackOptions(reflector.port, { fields: ['p1'], values: Array.from({ length: 60 }, (_, i) => i + 4) }));
+    expect(outcome.results.filter((r) => r.verdict !== 'pass').map((r) => `${r.value} ${r.verdict}: ${r.detail}`)).toEqual([]);
     expect(outcome.results.every((r) => /^PORT 127,0,0,1,(\d+),(\d+)$/.test(r.sent) && r.sent.split(',')[4] === String(r.value))).toBe(true);
   });
 

@@ -69,7 +69,7 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
     }
     // The check before the sweep saw it too.
     const summary = JSON.parse(await readFile(path.join(work, 'helper-nat', 'summary.json'), 'utf8'));
-    expect(summary.inspection.findings).toEqual([expect.stringMatching(/saw 203\.0\.113\.1:\d+ .* sent with 198\.51\.100\.2: the address is translated/)]);
+    expect(summary.inspection.findings).toEqual([expect.stringMatching(/saw "PORT 203,0,113,1,\d+,\d+" for "PORT 198,51,100,2,\d+,\d+": the address is translated/)]);
   });
 
   describeWhen('through the helper to vsftpd', peerMissing('vsftpd'), () => {
