@@ -29,13 +29,13 @@ interface Run {
   readonly counts: Readonly<Record<string, number>>;
 }
 
-async function sweepProcess(port: number, oracle: string, concurrency: number, out: string, extra: readonly string[] = []): Promise<Run> {
-  // The V8 flag the CLI's shebang gives it (src/cli/main.ts): run it as `npx ftpsweep` would.
-  const args = ['--max-semi-space-size=4', '--import', MAXRSS, CLI, 'sweep', '--host', '127.0.0.1', '--port', String(port), '--oracle', oracle, '--concurrency', String(concurrency), '--out', out, ...extra];
-  const started = performance.now();
+/** Runs `node args…` to its end (killed after two minutes), collecting its output. */
+async function runNode(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
   let stderr = '';
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', reject);
@@ -44,6 +44,14 @@ async function sweepProcess(port: number, oracle: string, concurrency: number, o
       resolve(c);
     });
   });
+  return { code, stdout, stderr };
+}
+
+async function sweepProcess(port: number, oracle: string, concurrency: number, out: string, extra: readonly string[] = []): Promise<Run> {
+  // The V8 flag the CLI's shebang gives it (src/cli/main.ts): run it as `npx ftpsweep` would.
+  const args = ['--max-semi-space-size=4', '--import', MAXRSS, CLI, 'sweep', '--host', '127.0.0.1', '--port', String(port), '--oracle', oracle, '--concurrency', String(concurrency), '--out', out, ...extra];
+  const started = performance.now();
+  const { code, stderr } = await runNode(args);
   const processMs = performance.now() - started;
   if (code !== 0 && code !== 1) throw new Error(`sweep exited ${code} (${args.slice(2).join(' ')}): ${stderr}`);
   const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as { durationMs: number; counts: Record<string, number> };
@@ -53,21 +61,9 @@ async function sweepProcess(port: number, oracle: string, concurrency: number, o
 /** Runs warm.ts in its own process (the servers stay here): warm sweep times per concurrency. */
 async function warmSweeps(port: number, oracle: string, concurrencies: readonly number[]): Promise<Record<string, number[]>> {
   const script = fileURLToPath(new URL('./warm.js', import.meta.url));
-  let out = '';
-  let err = '';
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [script, String(port), oracle, String(REPEAT), ...concurrencies.map(String)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    child.on('error', reject);
-    child.on('close', (c) => {
-      clearTimeout(timer);
-      resolve(c);
-    });
-  });
-  if (code !== 0) throw new Error(`warm sweeps failed (${code}): ${err}`);
-  return JSON.parse(out) as Record<string, number[]>;
+  const { code, stdout, stderr } = await runNode(['--max-semi-space-size=4', script, String(port), oracle, String(REPEAT), ...concurrencies.map(String)]);
+  if (code !== 0) throw new Error(`warm sweeps failed (${code}): ${stderr}`);
+  return JSON.parse(stdout) as Record<string, number[]>;
 }
 
 function median(xs: number[]): number {
