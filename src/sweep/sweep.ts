@@ -124,11 +124,16 @@ const COMPACT_ABOVE = 4096;
 const NO_EVIDENCE: ValueResult['judged'] = [];
 
 /**
- * A passing row reduced to its verdict. A plain literal on purpose: object spread here gave every
- * row its own hidden class in V8 (65,536 maps, 27 MB, in a heap snapshot of a 2-D sweep).
+ * A passing row without its evidence — and, in a large sweep (`compact`), reduced to its verdict.
+ * Plain literals on purpose: object spread here gave every row its own hidden class in V8 (65,536
+ * maps, 27 MB, in a heap snapshot of a 2-D sweep).
  */
-function passingVerdict(row: ValueResult): ValueResult {
-  return { value: row.value, variant: row.variant, verdict: row.verdict, sent: '', seen: '', replyCode: undefined, reply: '', data: '', failures: 0, attempts: row.attempts, detail: '', ms: 0, judged: NO_EVIDENCE };
+function withoutEvidence(row: ValueResult, compact: boolean): ValueResult {
+  if (compact) {
+    return { value: row.value, variant: row.variant, verdict: row.verdict, sent: '', seen: '', replyCode: undefined, reply: '', data: '', failures: 0, attempts: row.attempts, detail: '', ms: 0, judged: NO_EVIDENCE };
+  }
+  const { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms } = row;
+  return { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms, judged: NO_EVIDENCE };
 }
 
 /**
@@ -220,7 +225,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
         reflector ||= attempts.some((a) => a.echo !== undefined || a.offer?.reported !== undefined);
         if (isFailure(row.verdict)) failing++;
         hooks.onRow?.(row);
-        results[i] = isFailure(row.verdict) ? row : compact ? passingVerdict(row) : { ...row, judged: [] };
+        results[i] = isFailure(row.verdict) ? row : withoutEvidence(row, compact);
         hooks.onProgress?.({ done: ++finished, total: probes.length, failing });
       } catch (error) {
         if (!signal?.aborted) fatal ??= error;
