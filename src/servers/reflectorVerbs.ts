@@ -121,10 +121,12 @@ async function openData(s: Session, policy: ReflectorPolicy): Promise<{ socket: 
   const target = s.dataTarget;
   s.dataTarget = undefined;
   if (!target) return '';
-  s.reply(150, `Connecting to ${formatTarget(target.address)}`);
+  // Connect first, then 150, as vsftpd does: a refused connection is a plain 425, and the 150 goes
+  // out next to the 226 instead of being a separate reply across the link.
   try {
     const socket = await connectBack(target.address, policy.dataTimeoutMs);
     capIncoming(socket, policy.maxDataBytes ?? Number.POSITIVE_INFINITY);
+    s.reply(150, `Connected to ${formatTarget(target.address)}`);
     return { socket, label: `"${target.line}" reached ${formatTarget(target.address)}` };
   } catch (error) {
     return `Cannot open data connection to ${formatTarget(target.address)}: ${(error as Error).message}`;
@@ -137,7 +139,11 @@ function listing(policy: ReflectorPolicy): Verb['handler'] {
     if (!s.passive && !s.dataTarget) return s.reply(503, 'Send PORT, EPRT, PASV or EPSV first');
     const data = await openData(s, policy);
     if (typeof data === 'string') return s.reply(425, data);
-    await sendAndClose(data.socket, `ftpsweep-reflector: data for ${data.label}\r\n`);
+    // The 226 follows as soon as the data and our FIN are queued. Waiting for libuv to report the
+    // FIN sent costs an event-loop turn per listing, and with 64 sessions in lockstep those turns
+    // queue up; a client must cope with either order anyway (the data and the reply are separate
+    // connections, RFC 959 §3.2).
+    void sendAndClose(data.socket, `ftpsweep-reflector: data for ${data.label}\r\n`);
     s.reply(226, 'Transfer complete');
   };
 }

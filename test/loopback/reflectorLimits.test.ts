@@ -7,6 +7,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlConnection } from '../../src/ftp/controlConnection.js';
 import { login } from '../../src/ftp/login.js';
+import { formatPortArgument } from '../../src/ftp/portCommand.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector, type ReflectorOptions } from '../../src/servers/reflector.js';
 import { runSweep } from '../../src/sweep/sweep.js';
@@ -114,6 +115,27 @@ describe('reflector limits', () => {
       const privileged = await connection.command('PORT 127,0,0,1,0,21', 'port-reply');
       expect(privileged.code).toBe(501);
       expect(privileged.lines[0]).toMatch(/privileged port 21/);
+    } finally {
+      connection.quit();
+    }
+  });
+
+  it('an active listing connects before its 150: a refused port gets a plain 425', async () => {
+    const server = await reflector();
+    const connection = await ControlConnection.open({ host: '127.0.0.1', port: server.port, timeoutMs: 2000 });
+    // A port nobody listens on: bound by the kernel, then released.
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen({ host: '127.0.0.1', port: 0 }, () => r()));
+    const closedPort = (probe.address() as net.AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    try {
+      await login(connection, 'anonymous', 'x@');
+      expect((await connection.command(`PORT ${formatPortArgument('127.0.0.1', closedPort >> 8, closedPort & 255)}`, 'port-reply')).code).toBe(200);
+      const refused = await connection.command('NLST', 'list-reply');
+      expect(refused.code).toBe(425);
+      expect(refused.lines[0]).toMatch(/Cannot open data connection to 127\.0\.0\.1:\d+/);
+      // The control channel is still in step: the next command gets its own reply.
+      expect((await connection.command('NOOP', 'login')).code).toBe(200);
     } finally {
       connection.quit();
     }
