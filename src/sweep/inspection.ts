@@ -4,7 +4,7 @@
  * - SYST: Cisco ASA's FTP inspection masks the system type with X's by default;
  * - the reflector's echo of that ordinary command: any difference is a rewrite;
  * - the address in data-port commands: the probes' own echoes show whether it was translated (a
- *   NAT's FTP helper) — no extra command needed for that (addressFinding, after the sweep).
+ *   NAT's FTP helper) or rewritten — no extra command needed for that (sweepFindings, after the sweep).
  */
 import { displayBytes, findEcho, stripEcho } from '../ftp/echo.js';
 import { FtpSweepError } from '../ftp/errors.js';
@@ -40,13 +40,25 @@ export async function inspectControlChannel(lease: Lease): Promise<InspectionRep
   return { checked, findings };
 }
 
+/** How many rewritten values a finding names; the rest are in results.csv. */
+const NAMED = 8;
+
 /**
  * The address check, from the sweep's own data-port commands (`echoed`: the reflector echoed them):
- * any translated row means the far side saw another address than the one sent.
+ * a translated row means the far side saw another address than the one sent (a NAT's FTP helper);
+ * a corrupted one, that something rewrote the command itself — an inspecting middlebox, even when
+ * SYST and every other command came through untouched (the seed's firewall did exactly that).
  */
-export function addressFinding(report: InspectionReport, results: readonly ValueResult[], echoed: boolean): InspectionReport {
+export function sweepFindings(report: InspectionReport, results: readonly ValueResult[], echoed: boolean): InspectionReport {
   if (!echoed) return report;
+  const findings = [...report.findings];
   const translated = results.find((r) => r.verdict === 'translated');
-  const findings = translated ? [...report.findings, `the far side saw "${translated.seen}" for "${translated.sent}": the address is translated (a NAT with an FTP helper)`] : report.findings;
+  if (translated) findings.push(`the far side saw "${translated.seen}" for "${translated.sent}": the address is translated (a NAT with an FTP helper)`);
+  const rewritten = results.filter((r) => r.verdict === 'corrupted' && r.seen !== '' && r.seen !== r.sent);
+  if (rewritten.length > 0) {
+    const first = rewritten[0]!;
+    const values = rewritten.slice(0, NAMED).map((r) => String(r.value)).join(', ') + (rewritten.length > NAMED ? `, … (${rewritten.length} in all)` : '');
+    findings.push(`the far side saw "${first.seen}" for "${first.sent}": data-port commands are rewritten in transit (value${rewritten.length > 1 ? 's' : ''} ${values})`);
+  }
   return { checked: [...report.checked, 'address'], findings };
 }

@@ -10,7 +10,7 @@ import { UsageError } from '../ftp/errors.js';
 import { ConnectionPool } from './connectionPool.js';
 import type { Attempt, Oracle } from './evidence.js';
 import { HighBytePool, type HighByteSpec } from './highBytes.js';
-import { addressFinding, inspectControlChannel, type InspectionReport } from './inspection.js';
+import { sweepFindings, inspectControlChannel, type InspectionReport } from './inspection.js';
 import { attemptOn, ownCandidates, type Probe, type SweepContext } from './leaseAttempt.js';
 import { isPassive, ownedByte, planValues, type DataCommand, type Field, type Plan } from './plan.js';
 import { valueResult, type ValueResult } from './valueResult.js';
@@ -241,7 +241,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   const interrupted = signal?.aborted === true && results.filter(Boolean).length < probes.length;
   const completed = interrupted ? results.filter(Boolean) : results;
   const checkedAddress = reflector && !isPassive(plan.command);
-  return { startedAt, endedAt: new Date(), results: completed, reflector, inspection: inspection && addressFinding(inspection, completed, checkedAddress), interrupted };
+  return { startedAt, endedAt: new Date(), results: completed, reflector, inspection: inspection && sweepFindings(inspection, completed, checkedAddress), interrupted };
 }
 
 /** Waits one attempt can make at most: connect, greeting, USER, PASS, the command (and SITE

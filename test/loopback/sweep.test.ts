@@ -48,6 +48,8 @@ describe('sweep over loopback', () => {
     expect(bad.verdict).toBe('corrupted');
     expect(bad.seen).toBe(bad.sent.replace(/227$/, '22_'));
     expect(`${bad.failures}/${bad.attempts}`).toBe('3/3');
+    // SYST passed untouched, yet the control-channel check reports the rewrite the probes saw.
+    expect(outcome.inspection!.findings).toEqual([`the far side saw "${bad.seen}" for "${bad.sent}": data-port commands are rewritten in transit (value 227)`]);
   });
 
   it('a vsftpd-like server answers 200 to 22_: only the data oracle catches it, and names port …,22', async () => {
