@@ -7,10 +7,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/servers/firewallSimulator.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
 import { runCli, startCli } from '../helpers/cli.js';
+import { startFirewall } from '../helpers/firewall.js';
 
 let work: string;
 let reflector: RunningServer;
@@ -20,7 +20,7 @@ let locked: RunningServer;
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'ftpsweep-cli-'));
   reflector = await startReflector({ host: '127.0.0.1', port: 0 });
-  firewall = await startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: reflector.port }, corrupt: [227], delayMs: 0 });
+  firewall = await startFirewall(reflector, [227]);
   locked = await startReflector({ host: '127.0.0.1', port: 0, credentials: { user: 'alice', password: 'S3cret-Pa55' } });
 });
 afterAll(async () => {
@@ -120,7 +120,7 @@ describe('ftpsweep CLI', () => {
 
   it('the password appears in no output: CSV, JSON, HTML, Markdown, JUnit, dialogue, console, probe', async () => {
     const secret = 'S3cret-Pa55';
-    const guarded = await startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: locked.port }, corrupt: [227], delayMs: 0 });
+    const guarded = await startFirewall(locked, [227]);
     try {
       const out = path.join(work, 'secret');
       const env = { FTPSWEEP_TEST_PW: secret };

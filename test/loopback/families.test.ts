@@ -9,7 +9,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/servers/firewallSimulator.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
 import { startFtpServer } from '../../src/servers/ftpServer.js';
@@ -17,6 +16,7 @@ import { reflectorVerbs } from '../../src/servers/reflectorVerbs.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 import { parseVariants, VARIANTS } from '../../src/sweep/variants.js';
 import { runCli } from '../helpers/cli.js';
+import { startFirewall } from '../helpers/firewall.js';
 import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
 
 let reflector: RunningServer;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'ftpsweep-families-'));
   reflector = await startReflector({ host: '127.0.0.1', port: 0 });
   reflector6 = await startReflector({ host: '::1', port: 0 });
-  firewall = await startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: reflector.port }, corrupt: [227], delayMs: 0 });
+  firewall = await startFirewall(reflector, [227]);
 });
 afterAll(async () => {
   await Promise.all([firewall, reflector, reflector6].map((s) => s?.close()));
@@ -63,7 +63,7 @@ describe('other fields', () => {
   it('two fields: every pair, value = first × 256 + second, a 256 × 256 matrix.csv', async () => {
     // High bytes kept below 128: ports from 32768 up are this machine's ephemeral range, where the
     // sweep's own connections may hold the very port a probe needs (reported as a local error).
-    const corrupts120 = await startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: reflector.port }, corrupt: [120], delayMs: 0 });
+    const corrupts120 = await startFirewall(reflector, [120]);
     const out = path.join(work, 'plane');
     const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(corrupts120.port), '--field', 'p1,p2', '--values', '100,101,120', '--confirm', '0', '--out', out]);
     await corrupts120.close();

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/servers/firewallSimulator.js';
 import { startFtpServer, type Session } from '../../src/servers/ftpServer.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { reflectorVerbs } from '../../src/servers/reflectorVerbs.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 import { CLI, runCli } from '../helpers/cli.js';
+import { startFirewall } from '../helpers/firewall.js';
 import { loopbackOptions } from '../helpers/sweep.js';
 
 let work: string;
@@ -40,7 +40,7 @@ beforeAll(async () => {
   );
   reflector = await startFtpServer({ host: '127.0.0.1', port: 0, greeting: 'ftpsweep-reflector (counting)', echo: true, verbs });
   // A slow link, so the sweep is still running when it is stopped.
-  slow = await startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: reflector.port }, corrupt: [], delayMs: 8 });
+  slow = await startFirewall(reflector, [], 8);
 });
 afterAll(async () => {
   await Promise.all([slow, reflector].map((s) => s?.close()));

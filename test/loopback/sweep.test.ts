@@ -4,10 +4,10 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/servers/firewallSimulator.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
 import { runSweep } from '../../src/sweep/sweep.js';
+import { startFirewall } from '../helpers/firewall.js';
 import { startLenientPeer, startMisbehavingPeer } from '../helpers/peers.js';
 import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
 
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 function firewallIn(front: RunningServer, corrupt: number[]): Promise<RunningServer> {
-  return track(startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: front.host, port: front.port }, corrupt, delayMs: 0 }));
+  return track(startFirewall(front, corrupt));
 }
 
 describe('sweep over loopback', () => {

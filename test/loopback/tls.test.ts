@@ -8,11 +8,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSimulator } from '../../src/servers/firewallSimulator.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 import { runCli } from '../helpers/cli.js';
+import { startFirewall } from '../helpers/firewall.js';
 import { describeWhen } from '../helpers/requirements.js';
 import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
 
@@ -39,7 +39,7 @@ describeWhen('TLS control group (AUTH TLS)', opensslMissing(), () => {
     ca = await readFile(certFile, 'utf8');
     reflector = await startReflector({ host: '127.0.0.1', port: 0, tls: { cert: ca, key: await readFile(keyFile, 'utf8') } });
     plainOnly = await startReflector({ host: '127.0.0.1', port: 0 });
-    firewall = await startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: reflector.port }, corrupt: [227], delayMs: 0 });
+    firewall = await startFirewall(reflector, [227]);
   });
   afterAll(async () => {
     await Promise.all([firewall, reflector, plainOnly].map((s) => s?.close()));

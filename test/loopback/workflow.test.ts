@@ -7,10 +7,10 @@ import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/servers/firewallSimulator.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
 import { runCli } from '../helpers/cli.js';
+import { startFirewall } from '../helpers/firewall.js';
 
 let work: string;
 let reflector: RunningServer;
@@ -21,7 +21,7 @@ let other: RunningServer;
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'ftpsweep-workflow-'));
   reflector = await startReflector({ host: '127.0.0.1', port: 0 });
-  const firewall = (corrupt: number[]) => startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: '127.0.0.1', port: reflector.port }, corrupt, delayMs: 0 });
+  const firewall = (corrupt: number[]) => startFirewall(reflector, corrupt);
   broken227 = await firewall([227]);
   broken227and100 = await firewall([227, 100]);
   other = await startReflector({ host: '127.0.0.1', port: 0 });

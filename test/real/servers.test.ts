@@ -12,10 +12,10 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { stripEcho } from '../../src/ftp/echo.js';
 import { replyMessage } from '../../src/ftp/replyParser.js';
 import { sweepExitCode } from '../../src/report/summary.js';
-import { startSimulator } from '../../src/servers/firewallSimulator.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { runSweep, SWEEP_DEFAULTS, type SweepOptions } from '../../src/sweep/sweep.js';
 import type { ValueResult } from '../../src/sweep/valueResult.js';
+import { startFirewall } from '../helpers/firewall.js';
 import { PEER_NAMES, peerMissing, startRealPeer, type PeerName, type RealPeer } from '../helpers/realPeers.js';
 import { describeWhen } from '../helpers/requirements.js';
 import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
@@ -55,7 +55,7 @@ for (const name of PEER_NAMES) {
     beforeAll(async () => {
       peer = await startRealPeer(name);
       observed.login = peer.password === undefined ? 'anonymous' : `user ${peer.user}, password from --password-env`;
-      firewall = await startSimulator({ host: '127.0.0.1', port: 0, upstream: { host: peer.host, port: peer.port }, corrupt: [227], delayMs: 0 });
+      firewall = await startFirewall(peer, [227]);
     });
     beforeEach(async () => {
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS[name]));
