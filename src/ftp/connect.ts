@@ -9,13 +9,24 @@ import { ConnectError, LocalError, errnoCode } from './errors.js';
 /** Opens the TCP connection, turning socket errors into a ConnectError with a hint. */
 export function connectSocket(options: { readonly host: string; readonly port: number; readonly timeoutMs: number }): Promise<net.Socket> {
   const where = `${options.host}:${options.port}`;
+  return settleConnection(net.connect({ host: options.host, port: options.port }), 'connect', options.timeoutMs, {
+    timeout: () => new ConnectError(`no answer from ${where} within ${options.timeoutMs} ms`, 'check --host and --port, that a firewall is not dropping the connection, or raise --timeout'),
+    error: (error) => connectError(where, error),
+  });
+}
+
+/**
+ * Resolves with `socket` once it is `ready`; on its first error, or when `timeoutMs` passes first,
+ * destroys it and rejects with what `fail` makes of that. Every connection attempt, ours or the
+ * reflector's, is bounded this one way.
+ */
+export function settleConnection<S extends net.Socket>(socket: S, ready: 'connect' | 'secureConnect', timeoutMs: number, fail: { timeout(): Error; error(error: Error): Error }): Promise<S> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: options.host, port: options.port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new ConnectError(`no answer from ${where} within ${options.timeoutMs} ms`, 'check --host and --port, that a firewall is not dropping the connection, or raise --timeout'));
-    }, options.timeoutMs);
-    socket.once('connect', () => {
+      reject(fail.timeout());
+    }, timeoutMs);
+    socket.once(ready, () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
       resolve(socket);
@@ -23,7 +34,7 @@ export function connectSocket(options: { readonly host: string; readonly port: n
     socket.once('error', (error) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(connectError(where, error));
+      reject(fail.error(error));
     });
   });
 }
@@ -60,26 +71,14 @@ export interface TlsSettings {
  */
 export function upgradeToTls(socket: net.Socket, host: string, settings: TlsSettings, timeoutMs: number): Promise<tls.TLSSocket> {
   const where = `${host}:${socket.remotePort}`;
-  return new Promise((resolve, reject) => {
-    const secure = tls.connect({
-      socket,
-      ...(net.isIP(host) === 0 ? { servername: host } : {}),
-      ...(settings.ca ? { ca: settings.ca } : {}),
-      rejectUnauthorized: !settings.insecure,
-    });
-    const timer = setTimeout(() => {
-      secure.destroy();
-      reject(new ConnectError(`TLS handshake with ${where} did not finish within ${timeoutMs} ms`, 'check that the server speaks explicit FTPS (AUTH TLS), or raise --timeout'));
-    }, timeoutMs);
-    secure.once('secureConnect', () => {
-      clearTimeout(timer);
-      secure.removeAllListeners('error');
-      resolve(secure);
-    });
-    secure.once('error', (error) => {
-      clearTimeout(timer);
-      secure.destroy();
-      reject(new ConnectError(`TLS handshake with ${where} failed: ${error.message}`, 'trust the server\'s certificate with --tls-ca FILE (or, knowingly, --tls-insecure)'));
-    });
+  const secure = tls.connect({
+    socket,
+    ...(net.isIP(host) === 0 ? { servername: host } : {}),
+    ...(settings.ca ? { ca: settings.ca } : {}),
+    rejectUnauthorized: !settings.insecure,
+  });
+  return settleConnection(secure, 'secureConnect', timeoutMs, {
+    timeout: () => new ConnectError(`TLS handshake with ${where} did not finish within ${timeoutMs} ms`, 'check that the server speaks explicit FTPS (AUTH TLS), or raise --timeout'),
+    error: (error) => new ConnectError(`TLS handshake with ${where} failed: ${error.message}`, 'trust the server\'s certificate with --tls-ca FILE (or, knowingly, --tls-insecure)'),
   });
 }

@@ -2,6 +2,7 @@
  * The server side of active-mode data connections: connect back to where PORT/EPRT pointed.
  */
 import net from 'node:net';
+import { settleConnection } from '../ftp/connect.js';
 import { errnoCode } from '../ftp/errors.js';
 import { unmapIPv4, type DataAddress } from '../ftp/portCommand.js';
 import type { PassiveListener } from './ftpServer.js';
@@ -13,25 +14,13 @@ import type { PassiveListener } from './ftpServer.js';
  * data connections (the server closes first, so it holds them) cannot be reused, and after a few
  * thousand probes connecting slows down and then fails with EADDRINUSE.
  */
-export function connectBack(target: DataAddress, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: target.host, port: target.port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      socket.on('error', () => undefined);
-      resolve(socket);
-    });
-    socket.once('error', (error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new Error(errnoCode(error) ?? error.message));
-    });
+export async function connectBack(target: DataAddress, timeoutMs: number): Promise<net.Socket> {
+  const socket = await settleConnection(net.connect({ host: target.host, port: target.port }), 'connect', timeoutMs, {
+    timeout: () => new Error(`no answer within ${timeoutMs} ms`),
+    error: (error) => new Error(errnoCode(error) ?? error.message),
   });
+  socket.on('error', () => undefined); // from now on the data transfer's own close path handles it
+  return socket;
 }
 
 /**
