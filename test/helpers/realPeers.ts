@@ -59,9 +59,9 @@ export function peerVersion(name: PeerName): string {
   return line?.split(' ')[1] ?? 'unknown';
 }
 
-async function freePort(): Promise<number> {
+async function freePort(host: string): Promise<number> {
   const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  await new Promise<void>((resolve) => server.listen({ host, port: 0 }, resolve));
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
@@ -78,10 +78,12 @@ async function configure(name: PeerName, dir: string, files: string, host: strin
     case 'vsftpd': {
       const conf = path.join(dir, 'vsftpd.conf');
       // run_as_launching_user: no privilege separation, no chroot, no system users beyond nobody.
+      // vsftpd listens on one family: listen=YES (IPv4) or listen_ipv6=YES (IPv6), never both.
+      const listen = net.isIP(host) === 6 ? ['listen=NO', 'listen_ipv6=YES', `listen_address6=${host}`] : ['listen=YES', 'listen_ipv6=NO', `listen_address=${host}`];
       await writeFile(
         conf,
         [
-          'listen=YES', 'listen_ipv6=NO', `listen_address=${host}`, `listen_port=${port}`, 'background=NO',
+          ...listen, `listen_port=${port}`, 'background=NO',
           'anonymous_enable=YES', 'no_anon_password=YES', `anon_root=${files}`, 'local_enable=NO', 'write_enable=NO',
           'connect_from_port_20=NO', 'run_as_launching_user=YES', 'ftp_username=nobody', 'nopriv_user=nobody',
           'seccomp_sandbox=NO', 'isolate=NO', 'isolate_network=NO', 'xferlog_enable=NO', `secure_chroot_dir=${dir}`,
@@ -96,6 +98,7 @@ async function configure(name: PeerName, dir: string, files: string, host: strin
         `ServerType standalone
 ServerName "ftpsweep test"
 Port ${port}
+UseIPv6 ${net.isIP(host) === 6 ? 'on' : 'off'}
 DefaultAddress ${host}
 SocketBindTight on
 User nobody
@@ -135,12 +138,12 @@ MaxInstances 200
 }
 
 /** Connects until the server greets with 220, the process exits, or `deadlineMs` passes. */
-async function awaitGreeting(port: number, child: ChildProcess, output: () => string, deadlineMs = 10_000): Promise<void> {
+async function awaitGreeting(host: string, port: number, child: ChildProcess, output: () => string, deadlineMs = 10_000): Promise<void> {
   const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode ?? child.signalCode}) before listening: ${output()}`);
     const greeted = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
+      const socket = net.connect({ host, port });
       const done = (ok: boolean): void => {
         socket.destroy();
         resolve(ok);
@@ -157,7 +160,9 @@ async function awaitGreeting(port: number, child: ChildProcess, output: () => st
 
 export interface PeerPlace {
   /** Run inside this namespace of a test topology (listening on `host:port` there). */
-  readonly netns: { readonly topology: Topology; readonly ns: string; readonly host: string; readonly port: number };
+  readonly netns?: { readonly topology: Topology; readonly ns: string; readonly host: string; readonly port: number };
+  /** Listen on this loopback address instead of 127.0.0.1 (e.g. `::1`, for EPRT `|2|`). */
+  readonly host?: string;
 }
 
 /**
@@ -173,11 +178,12 @@ export async function startRealPeer(name: PeerName, place?: PeerPlace): Promise<
   await chmod(dir, 0o755);
   await chmod(files, 0o755);
 
-  const host = place?.netns.host ?? '127.0.0.1';
-  const port = place?.netns.port ?? (await freePort());
+  const netns = place?.netns;
+  const host = netns?.host ?? place?.host ?? '127.0.0.1';
+  const port = netns?.port ?? (await freePort(host));
   const launch = await configure(name, dir, files, host, port);
   // `ip netns exec` execs the server itself, so the pid is still the server's.
-  const command = place ? ['ip', 'netns', 'exec', place.netns.ns, ...launch.args] : launch.args;
+  const command = netns ? ['ip', 'netns', 'exec', netns.ns, ...launch.args] : launch.args;
   // detached: its own process group, so stopping it (kill -PGID) also stops its session children.
   const child = spawn(command[0]!, command.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -206,8 +212,8 @@ export async function startRealPeer(name: PeerName, place?: PeerPlace): Promise<
   };
 
   try {
-    if (place) await waitListening(place.netns.topology, place.netns.ns, port);
-    else await awaitGreeting(port, child, () => output);
+    if (netns) await waitListening(netns.topology, netns.ns, port);
+    else await awaitGreeting(host, port, child, () => output);
   } catch (error) {
     await close();
     throw new Error(`${name}: ${(error as Error).message}`);
