@@ -114,16 +114,20 @@ export function simulateCommand(run: Run): CommandModule {
         .option('listen', { type: 'string', default: '127.0.0.1:2100', describe: 'address:port to listen on' })
         .option('upstream', { type: 'string', demandOption: 'give --upstream HOST:PORT, the FTP server behind the simulated firewall', describe: 'FTP server to forward to' })
         .option('corrupt', { type: 'string', describe: 'last-octet values whose PORT gets its last character replaced by _ (e.g. 227)' })
-        .option('delay-ms', { type: 'number', default: 0, describe: 'delay added to each direction, in ms' }),
+        .option('delay-ms', { type: 'number', default: 0, describe: 'delay added to each direction, in ms' })
+        .option('refuse-every', { type: 'number', default: 0, describe: 'reset every N-th new control connection (a connection-rate limit); 0: none' }),
     handler: run(async (raw, io) => {
-      const args = raw as { listen: string; upstream: string; corrupt?: string; 'delay-ms': number };
+      const args = raw as { listen: string; upstream: string; corrupt?: string; 'delay-ms': number; 'refuse-every': number };
       const delayMs = args['delay-ms'];
       if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > 60_000) throw new UsageError(`--delay-ms ${delayMs} is out of range`, 'use 0..60000');
+      const refuseEvery = args['refuse-every'];
+      if (!Number.isInteger(refuseEvery) || refuseEvery < 0 || refuseEvery === 1) throw new UsageError(`--refuse-every ${refuseEvery} is out of range`, 'use 0 (none) or a whole number from 2');
       const server = await startSimulator({
         ...parseHostPort(args.listen, '--listen', '127.0.0.1'),
         upstream: parseHostPort(args.upstream, '--upstream'),
         corrupt: args.corrupt === undefined ? [] : parseValueList(args.corrupt, 0, 255, '--corrupt'),
         delayMs,
+        refuseEvery,
         log: (line) => io.err(line),
       });
       return serveUntilStopped(server, 'simulated firewall', io);

@@ -22,6 +22,11 @@ async function sweepAndReport(job: SweepJob, io: Io): Promise<number> {
     const { summary, rows, dir, files } = await runSweepJob(job, { onProgress: progress.update, signal: stop.signal }).finally(progress.clear);
     io.out(consoleReport(summary, rows, dir));
     if (job.junit !== undefined) io.out(`JUnit: ${files.at(-1)}`);
+    // The target stopped taking connections: the report covers the values done, and it is an error.
+    if (summary.stopped !== null) {
+      io.err(`ftpsweep: ${summary.stopped}`);
+      return 2;
+    }
     return stop.exitCode() ?? summary.exitCode;
   } finally {
     stop.release();

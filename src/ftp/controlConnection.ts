@@ -164,6 +164,13 @@ export class ControlConnection {
   get closed(): boolean {
     return this.reason !== undefined;
   }
+  /**
+   * Whether replies arrived that nobody asked for yet (a `421` idle timeout before the close): a
+   * command sent now would be paired with the wrong reply.
+   */
+  get hasUnreadReplies(): boolean {
+    return this.queue.length > 0;
+  }
   /** Why the connection ended (the first reason), if it has. */
   get closeReason(): FtpSweepError | undefined {
     return this.reason;

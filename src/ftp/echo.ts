@@ -11,6 +11,7 @@ import type { Reply } from './replyParser.js';
 
 const ECHO_TAG = /\s*\[ftpsweep-echo ([0-9a-f]*)\]/;
 const SENT_TAG = /\s*\[ftpsweep-sent ([0-9a-f]*)\]/;
+const TARGET_TAG = /\s*\[ftpsweep-target ([0-9a-f]*)\]/;
 
 /** The tag the reflector appends to a reply for the command bytes `raw`. */
 export function echoTag(raw: Buffer): string {
@@ -26,9 +27,26 @@ export function findEcho(reply: Reply): Buffer | undefined {
   return undefined;
 }
 
-/** Reply text for people: the echo and sent tags removed (they are shown decoded elsewhere). */
+/** Reply text for people: the reflector's tags removed (they are shown decoded elsewhere). */
 export function stripEcho(text: string): string {
-  return text.replace(ECHO_TAG, '').replace(SENT_TAG, '');
+  return text.replace(ECHO_TAG, '').replace(SENT_TAG, '').replace(TARGET_TAG, '');
+}
+
+/**
+ * The reflector's listing replies (150, 425) and its data payload also carry
+ * `[ftpsweep-target HEX]`: the exact bytes of the PORT/EPRT line it is acting on. Usually that is
+ * the line it echoed at once; behind an application proxy, which answers PORT itself and sends its
+ * own PORT only when the listing is asked for (FIELD-NOTES §5), it is the only word of what the
+ * far side was told.
+ */
+export function targetTag(raw: Buffer): string {
+  return `[ftpsweep-target ${raw.toString('hex')}]`;
+}
+
+/** The data-port command (latin1, terminator included) named by a target tag in `text`, if any. */
+export function findTarget(text: string): string | undefined {
+  const match = TARGET_TAG.exec(text);
+  return match && match[1]!.length % 2 === 0 ? Buffer.from(match[1]!, 'hex').toString('latin1') : undefined;
 }
 
 /**
@@ -72,11 +90,14 @@ export function displayBytes(bytes: Buffer | string): string {
 
 /**
  * A data-port command echoed inside a reply's text, e.g. `PORT 10,225,1,89,124,22_` from
- * `500 'PORT 10,225,1,89,124,22_': command not understood.`. The argument must start with a digit
- * or a delimiter, so `200 PORT command successful` is not mistaken for an echo.
+ * `500 'PORT 10,225,1,89,124,22_': command not understood.`. A reply is an echo only when it quotes
+ * the command's argument (FIELD-NOTES §5): a PORT argument starts with two comma-separated numbers,
+ * an EPRT argument is framed by a delimiter that is no letter or digit, seen four times (RFC 2428
+ * §2: `|1|addr|port|`). So `200 PORT command successful` and vsftpd's `200 EPRT command successful.
+ * Consider using EPSV.` are not mistaken for what the server received.
  */
 export function echoedCommandInReply(reply: Reply, verb: 'PORT' | 'EPRT'): string | undefined {
-  const pattern = verb === 'PORT' ? /\bPORT (\d[^\s'"`]*)/i : /\bEPRT ([!#-&(-~][^\s'"`]*)/i;
+  const pattern = verb === 'PORT' ? /\bPORT (\d+,\d+,[^\s'"`]*)/i : /\bEPRT (([!-/:-@[-`{-~])[^\s'"`]*?\2[^\s'"`]*?\2[^\s'"`]*?\2)/i;
   for (const line of reply.lines) {
     const match = pattern.exec(stripEcho(line.slice(4)));
     if (match) return `${verb} ${match[1]}`;

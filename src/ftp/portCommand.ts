@@ -95,8 +95,3 @@ export function parseDataPortLine(line: string): ParseResult {
   if (verb === 'EPRT') return parseEprtArgument(argument);
   return { ok: false, reason: `not a PORT or EPRT command: ${JSON.stringify(line.slice(0, 40))}` };
 }
-
-/** An IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, as dual-stack sockets report it) as plain IPv4. */
-export function unmapIPv4(address: string): string {
-  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
-}

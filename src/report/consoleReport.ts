@@ -2,11 +2,12 @@
  * What the sweep prints when it is done: counts, the failing values with sent vs seen, the matrix,
  * and where the report is.
  */
+import { retryLine } from '../sweep/connectionRetries.js';
 import type { ResultRow } from '../sweep/valueResult.js';
 import { VERDICTS, isFailure } from '../sweep/verdict.js';
 import { matrixText } from './matrix.js';
 import { rowLabel } from './rowLabel.js';
-import { inspectionLine } from './ticketModel.js';
+import { inspectionLine, serverChoseOffers } from './ticketModel.js';
 import type { Summary } from './summary.js';
 
 /** At most this many failing values are listed; the CSV has them all. */
@@ -21,6 +22,11 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
       `${(summary.durationMs / 1000).toFixed(2)} s${summary.reflector ? ' (reflector: byte-exact echoes)' : ''}`,
   );
   if (summary.inspection) out.push(`  control channel: ${inspectionLine(summary.inspection)}`);
+  const noMatrix = serverChoseOffers(summary);
+  if (noMatrix) out.push(`  note: ${noMatrix}`);
+  const retried = summary.connectionRetries ? retryLine(summary.connectionRetries) : undefined;
+  if (retried) out.push(`  connections: ${retried}`);
+  if (summary.stopped) out.push(`  STOPPED: ${summary.stopped}`);
   if (summary.interrupted) out.push(`  INTERRUPTED: ${summary.done} of ${summary.probes} probes done — finish with the same command and --resume ${reportDir}`);
   else if (summary.resumed > 0) out.push(`  resumed: ${summary.resumed} probes were done before, ${summary.done - summary.resumed} probed now`);
   out.push(`  ${VERDICTS.filter((v) => summary.counts[v] > 0).map((v) => `${v} ${summary.counts[v]}`).join('   ')}`);
@@ -41,6 +47,6 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
     out.push('', `Compared with the baseline ${b.source}:`, `  new failures (got worse): ${list(b.newFailures)}`, `  fixed: ${list(b.fixed)}`, `  unchanged failures: ${list(b.unchanged)}`);
     if (b.changed.length > 0) out.push(`  failing differently: ${b.changed.map((c) => `${c.value} ${c.from} → ${c.to}`).join(', ')}`);
   }
-  out.push('', matrixText(results, twoFields), '', `Report: ${reportDir}${summary.dialogueValue !== null ? ` (report.html, report.md; dialogue of value ${summary.dialogueValue} in dialogue.txt)` : ' (report.html, report.md)'}`);
+  out.push(...(noMatrix ? [] : ['', matrixText(results, twoFields)]), '', `Report: ${reportDir}${summary.dialogueValue !== null ? ` (report.html, report.md; dialogue of value ${summary.dialogueValue} in dialogue.txt)` : ' (report.html, report.md)'}`);
   return out.join('\n');
 }

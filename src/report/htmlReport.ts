@@ -123,7 +123,9 @@ export function htmlReport(summary: Summary, rows: readonly ResultRow[], dialogu
     const caption = m.variants.length > 1 ? `<caption>${escapeHtml(`${variant}: ${VARIANT_MEANING[variant]}`)}</caption>` : '';
     return `<table class="grid" id="${id}">${caption}<tr><th></th>${Array.from({ length: 16 }, (_, c) => `<th>+${c}</th>`).join('')}</tr>\n${body}\n</table>`;
   };
-  const matrix = m.twoFields
+  const matrix = m.noMatrix
+    ? `<p id="no-matrix">${escapeHtml(`${m.noMatrix}.`)}</p>`
+    : m.twoFields
     ? `<p>Two fields swept: row = the first field's value (0 at the top), column = the second's; 2 px per value. Click a point for its row.</p>
 <canvas id="plane" width="512" height="512" data-codes="${planeCodes(rows)}" data-colours="${escapeHtml(JSON.stringify(VERDICTS.map((v) => COLOURS[v])))}" data-verdicts="${escapeHtml(JSON.stringify(VERDICTS))}"></canvas>`
     : `<p>Row = value rounded down to a multiple of 16, column = +0..+15. Hover a cell for its verdict, click it for its row.</p>\n${m.variants.map((v, i) => gridTable(v, i === 0 ? 'grid' : `grid-${v}`)).join('\n')}`;

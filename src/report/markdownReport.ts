@@ -32,7 +32,9 @@ export function markdownReport(summary: Summary, rows: readonly ResultRow[], dia
   out.push('## Result', '', `**${m.headline}** ${m.counts.map(([v, n]) => `${v} ${n}`).join(' · ')}`, '');
 
   out.push('## Matrix', '');
-  if (m.twoFields) {
+  if (m.noMatrix) {
+    out.push(`${cell(m.noMatrix)}.`, '');
+  } else if (m.twoFields) {
     out.push(`Two fields swept (value = first,second): the 256 × 256 picture is in matrix.csv.`, '');
   } else {
     out.push(`Row = value rounded down to a multiple of 16, column = +0..+15. ${Object.entries(VERDICT_MARK).map(([v, k]) => `\`${k}\` ${v}`).join(', ')}.`, '');

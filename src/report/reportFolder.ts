@@ -12,6 +12,7 @@ import { markdownReport } from './markdownReport.js';
 import { matrixCsv } from './matrix.js';
 import { parseResultsCsv, resultsCsv } from './resultsCsv.js';
 import type { Summary } from './summary.js';
+import { serverChoseOffers } from './ticketModel.js';
 
 export const DIALOGUE_FILE = 'dialogue.txt';
 
@@ -39,7 +40,8 @@ export async function writeOutput(file: string, text: string, flag = '--out'): P
 export async function writeReport(dir: string, summary: Summary, rows: readonly ResultRow[], dialogue?: string, options: { resultsWritten?: boolean } = {}): Promise<string[]> {
   const files: [string, string][] = [
     ...(options.resultsWritten ? [] : [['results.csv', resultsCsv(rows)] as [string, string]]),
-    ['matrix.csv', matrixCsv(rows, summary.options.fields?.length === 2)],
+    // No matrix of offers the server chose: they are not values (serverChoseOffers).
+    ...(serverChoseOffers(summary) ? [] : [['matrix.csv', matrixCsv(rows, summary.options.fields?.length === 2)] as [string, string]]),
     ['summary.json', `${JSON.stringify(summary, null, 2)}\n`],
     ['report.html', htmlReport(summary, rows, dialogue)],
     ['report.md', markdownReport(summary, rows, dialogue)],

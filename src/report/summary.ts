@@ -3,6 +3,7 @@
  * `ftpsweep merge` read it back, so it carries everything the other reports need besides the rows.
  */
 import type { Shard } from '../sweep/shard.js';
+import type { RetryReport } from '../sweep/connectionRetries.js';
 import type { SweepOptions, SweepOutcome } from '../sweep/sweep.js';
 import type { ResultRow } from '../sweep/valueResult.js';
 import { formatValueList } from '../sweep/values.js';
@@ -40,8 +41,12 @@ export interface Summary {
   readonly startedAt: string;
   readonly endedAt: string;
   readonly durationMs: number;
-  /** The sweep was stopped (Ctrl-C, SIGTERM) before all its probes were done: `--resume` it. */
+  /** The sweep was stopped (Ctrl-C, SIGTERM, the target lost) before all its probes were done: `--resume` it. */
   readonly interrupted: boolean;
+  /** Why the sweep stopped on its own before the end (the target stopped taking connections), or null. */
+  readonly stopped: string | null;
+  /** Control connections that failed before any probed command was sent, and were made again; null when merged. */
+  readonly connectionRetries: RetryReport | null;
   /** Probes the sweep has (of its shard), and of those, how many are done (rows in results.csv). */
   readonly probes: number;
   readonly done: number;
@@ -107,6 +112,8 @@ export interface SummaryParts {
   readonly dialogueValue?: string | null;
   readonly inspection?: Summary['inspection'];
   readonly interrupted?: boolean;
+  readonly stopped?: string | null;
+  readonly connectionRetries?: RetryReport | null;
   /** Planned probes; default: the rows. */
   readonly probes?: number;
   readonly resumed?: number;
@@ -124,6 +131,8 @@ export function makeSummary(parts: SummaryParts): Summary {
     endedAt: parts.endedAt.toISOString(),
     durationMs: parts.endedAt.getTime() - parts.startedAt.getTime(),
     interrupted: parts.interrupted ?? false,
+    stopped: parts.stopped ?? null,
+    connectionRetries: parts.connectionRetries ?? null,
     probes: parts.probes ?? rows.length,
     done: rows.length,
     resumed: parts.resumed ?? 0,
@@ -148,6 +157,8 @@ export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra
     reflector: outcome.reflector,
     inspection: outcome.inspection ?? null,
     interrupted: outcome.interrupted,
+    stopped: outcome.stopped ? `${outcome.stopped.message} — ${outcome.stopped.hint}` : null,
+    connectionRetries: outcome.retries,
     ...extra,
     rows: extra.rows ?? outcome.results,
   });

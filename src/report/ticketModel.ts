@@ -5,6 +5,7 @@ import { isFailure, VERDICTS, type Verdict } from '../sweep/verdict.js';
 import type { ResultRow } from '../sweep/valueResult.js';
 import { VERDICT_MEANING } from './meanings.js';
 import type { Summary } from './summary.js';
+import { retryLine } from '../sweep/connectionRetries.js';
 import { splitDifference, type Split } from './textDiff.js';
 import { isKnownFailure } from './baseline.js';
 import { rowLabel } from './rowLabel.js';
@@ -28,6 +29,8 @@ export interface TicketModel {
   readonly headline: string;
   readonly counts: readonly (readonly [Verdict, number])[];
   readonly rows: readonly ResultRow[];
+  /** Why there is no value matrix (PASV/EPSV offers the server chose), or undefined. */
+  readonly noMatrix: string | undefined;
   /** Two fields swept: the picture is 256×256 (matrix.csv), not 16×16. */
   readonly twoFields: boolean;
   /** The syntax variants present: one 16×16 grid each. */
@@ -49,6 +52,17 @@ export function inspectionLine(inspection: NonNullable<Summary['inspection']>): 
 /** How many failing rows the reports list; all of them are in results.csv. */
 export const FAILING_LISTED = 500;
 
+/**
+ * PASV/EPSV against a server that is not the reflector: the server picks the ports it offers, so
+ * the swept "values" are only repeated tries — no value matrix may suggest otherwise. Undefined when
+ * the values mean what they say.
+ */
+export function serverChoseOffers(summary: Pick<Summary, 'options' | 'reflector' | 'total'>): string | undefined {
+  const { command } = summary.options;
+  if ((command !== 'PASV' && command !== 'EPSV') || summary.reflector) return undefined;
+  return `${command} against a server that is not the ftpsweep reflector: the server picks the ports it offers, so these ${summary.total} probes are ${summary.total} tries of its offers, not values; there is no value matrix`;
+}
+
 const list = (values: readonly string[]): string => (values.length === 0 ? 'none' : values.join(', '));
 
 export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialogue?: string): TicketModel {
@@ -67,7 +81,9 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
     ['far side', summary.reflector ? 'ftpsweep reflector (byte-exact echoes)' : 'an FTP server (no reflector echo)'],
   ];
   if (summary.inspection) facts.push(['control channel', inspectionLine(summary.inspection)]);
-  if (summary.interrupted) facts.push(['INTERRUPTED', `${summary.done} of ${summary.probes} probes done; the rest were not probed`]);
+  const retried = summary.connectionRetries ? retryLine(summary.connectionRetries) : undefined;
+  if (retried) facts.push(['connections', retried]);
+  if (summary.interrupted) facts.push(['INTERRUPTED', `${summary.done} of ${summary.probes} probes done; the rest were not probed${summary.stopped ? ` (${summary.stopped})` : ''}`]);
   if (summary.shard) facts.push(['shard', `${summary.shard.index} of ${summary.shard.count}`]);
   if (summary.mergedFrom) facts.push(['merged from', summary.mergedFrom.join(', ')]);
 
@@ -100,6 +116,7 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
         : `${failingRows.length} of ${rows.length} values failed${comparison ? `; ${comparison.newFailures.length} got worse than the baseline` : ''}.`,
     counts: present.map((v) => [v, summary.counts[v]] as const),
     rows,
+    noMatrix: serverChoseOffers(summary),
     twoFields,
     variants: variantsIn(rows),
     failing,

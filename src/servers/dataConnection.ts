@@ -1,26 +1,64 @@
 /**
  * The server side of active-mode data connections: connect back to where PORT/EPRT pointed.
  */
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { settleConnection } from '../ftp/connect.js';
 import { errnoCode } from '../ftp/errors.js';
-import { unmapIPv4, type DataAddress } from '../ftp/portCommand.js';
+import { sameAddress, unmapIPv4 } from '../ftp/address.js';
+import type { DataAddress } from '../ftp/portCommand.js';
 import type { PassiveListener } from './ftpServer.js';
 
 /**
- * Connects to `target`, rejecting with a short reason after `timeoutMs` or when refused. The source
- * address is left to the routing table on purpose: binding it first (bind-before-connect) makes the
- * kernel pick a source port without knowing the destination, so ports held in TIME_WAIT by earlier
- * data connections (the server closes first, so it holds them) cannot be reused, and after a few
+ * Connects to `target` from `from` (the control connection's local address), rejecting with a short
+ * reason after `timeoutMs` or when refused.
+ *
+ * The source address matters: a firewall's FTP helper expects the data connection from the address
+ * the control connection went to (nf_conntrack_ftp's expectation names it), so a reflector on a
+ * host's second address that connects back from the routing default is dropped (FIELD-NOTES §5).
+ * vsftpd binds its data socket to the control connection's local address; so do we — but only when
+ * the route would pick another source. Binding first (bind-before-connect) makes the kernel pick a
+ * source port without knowing the destination, so ports held in TIME_WAIT by earlier data
+ * connections (the server closes first, so it holds them) cannot be reused, and after a few
  * thousand probes connecting slows down and then fails with EADDRINUSE.
  */
-export async function connectBack(target: DataAddress, timeoutMs: number): Promise<net.Socket> {
-  const socket = await settleConnection(net.connect({ host: target.host, port: target.port }), 'connect', timeoutMs, {
+export async function connectBack(target: DataAddress, timeoutMs: number, from?: string): Promise<net.Socket> {
+  const localAddress = from !== undefined && !sameAddress(from, (await routeSource(target)) ?? from) ? from : undefined;
+  const socket = await settleConnection(net.connect({ host: target.host, port: target.port, ...(localAddress ? { localAddress } : {}) }), 'connect', timeoutMs, {
     timeout: () => new Error(`no answer within ${timeoutMs} ms`),
     error: (error) => new Error(errnoCode(error) ?? error.message),
   });
   socket.on('error', () => undefined); // from now on the data transfer's own close path handles it
   return socket;
+}
+
+/** Route lookups are cached this long: routes rarely change, and a listing must not wait on one. */
+const ROUTE_CACHE_MS = 5000;
+const routeCache = new Map<string, { readonly source: string | undefined; readonly at: number }>();
+
+/**
+ * The source address the routing table picks towards `target`: a UDP socket's connect() asks the
+ * kernel for the route and sends nothing. Undefined when there is no route (connecting will say so).
+ */
+async function routeSource(target: DataAddress): Promise<string | undefined> {
+  const cached = routeCache.get(target.host);
+  if (cached && performance.now() - cached.at < ROUTE_CACHE_MS) return cached.source;
+  const socket = dgram.createSocket(target.family === 6 ? 'udp6' : 'udp4');
+  let source: string | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.connect(target.port, target.host, () => resolve());
+    });
+    source = unmapIPv4(socket.address().address);
+  } catch {
+    source = undefined;
+  } finally {
+    socket.close();
+  }
+  if (routeCache.size >= 1024) routeCache.clear();
+  routeCache.set(target.host, { source, at: performance.now() });
+  return source;
 }
 
 /**
@@ -61,7 +99,7 @@ export async function listenPassive(host: string, port: number, peer: string, ma
   const waiting: ((socket: net.Socket) => void)[] = [];
   let accepted: net.Socket | undefined;
   const server = net.createServer((socket) => {
-    if (unmapIPv4(socket.remoteAddress ?? '') !== peer || accepted) {
+    if (!sameAddress(socket.remoteAddress ?? '', peer) || accepted) {
       socket.destroy();
       return;
     }

@@ -3,7 +3,8 @@
  * `PORT 10,225,1,89,124,227` into `PORT 10,225,1,89,124,22_` for the last-octet values it is told
  * to corrupt (likewise an EPRT whose port ends in such a byte, and the server's 227/229 passive
  * offers), and passes everything else. `delayMs` adds latency to each direction (a long
- * link, for benchmarks). Only the control connection is proxied; data connections go direct.
+ * link, for benchmarks); `refuseEvery` resets some new connections (a connection-rate limit). Only
+ * the control connection is proxied; data connections go direct.
  */
 import net from 'node:net';
 import { listen, type RunningServer } from './listen.js';
@@ -17,6 +18,11 @@ export interface SimulatorOptions {
   readonly corrupt: readonly number[];
   /** Delay added to every chunk in each direction, in milliseconds. */
   readonly delayMs: number;
+  /**
+   * Reset every N-th new control connection at once, as a middlebox that limits new connections
+   * does (ftp-proxy's `ForkLimit`, a connection-rate rule). 0 or undefined: refuse none.
+   */
+  readonly refuseEvery?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -104,6 +110,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 
   const server = net.createServer((client) => {
     const id = nextId++;
+    if (options.refuseEvery && id % options.refuseEvery === 0) {
+      options.log?.(`#${id} ${client.remoteAddress}:${client.remotePort} refused (every ${options.refuseEvery}th connection)`);
+      client.on('error', () => undefined);
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = net.connect(options.upstream);
     client.setNoDelay(true);
     upstream.setNoDelay(true);

@@ -8,7 +8,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { echoTag } from '../ftp/echo.js';
 import type { DataAddress } from '../ftp/portCommand.js';
-import { splitCommand, unmapIPv4 } from '../ftp/portCommand.js';
+import { unmapIPv4 } from '../ftp/address.js';
+import { splitCommand } from '../ftp/portCommand.js';
 import { Admission, DEFAULT_LIMITS, type ServerLimits } from './admission.js';
 import { listen, type RunningServer } from './listen.js';
 
@@ -21,8 +22,8 @@ export interface Session {
   readonly localAddress: string;
   user: string | undefined;
   loggedIn: boolean;
-  /** Where the next data connection goes (set by PORT/EPRT), and the command line that set it. */
-  dataTarget: { readonly address: DataAddress; readonly line: string } | undefined;
+  /** Where the next data connection goes (set by PORT/EPRT), and the command that set it. */
+  dataTarget: { readonly address: DataAddress; readonly line: string; readonly raw: Buffer } | undefined;
   /** A passive listener waiting for the client's data connection (set by PASV/EPSV). */
   passive: PassiveListener | undefined;
   /** Listening already for the next PASV/EPSV to offer (the reflector's `SITE OFFER`). */

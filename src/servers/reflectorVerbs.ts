@@ -4,8 +4,9 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { parseEprtArgument, parsePortArgument, type DataAddress, type ParseResult } from '../ftp/portCommand.js';
-import type net from 'node:net';
-import { sentTag } from '../ftp/echo.js';
+import { isIP, type Socket } from 'node:net';
+import { canonicalAddress, formatEndpoint, sameAddress } from '../ftp/address.js';
+import { sentTag, targetTag } from '../ftp/echo.js';
 import { passiveReplyText } from '../ftp/passiveReply.js';
 import { capIncoming, connectBack, listenPassive, sendAndClose } from './dataConnection.js';
 import type { Session, Verb } from './ftpServer.js';
@@ -88,25 +89,27 @@ function acceptTarget(s: Session, parsed: ParseResult, line: string, policy: Ref
   const { address } = parsed;
   if (family !== undefined && address.family !== family) return s.reply(522, `Network protocol not supported on this connection, use (${family === 4 ? 1 : 2})`);
   if (address.port < 1024) return s.reply(501, `Refusing to connect to privileged port ${address.port} (RFC 2577)`);
-  if (!policy.allowForeign && address.host !== s.peerAddress) {
-    return s.reply(501, `Refusing to connect to ${address.host}: only to this connection's peer ${s.peerAddress} (RFC 2577; see --allow-foreign)`);
+  // Addresses, not their spellings: nf_nat_ftp writes IPv6 in full form (FIELD-NOTES §5).
+  if (!policy.allowForeign && !sameAddress(address.host, s.peerAddress)) {
+    return s.reply(501, `Refusing to connect to ${canonicalAddress(address.host)}: only to this connection's peer ${canonicalAddress(s.peerAddress)} (RFC 2577; see --allow-foreign)`);
   }
   s.passive?.close(); // a data-port command replaces a pending passive offer
   s.passive = undefined;
-  s.dataTarget = { address, line };
+  s.dataTarget = { address, line, raw: s.raw };
   s.reply(200, `${line.split(' ')[0]} understood: data connection will go to ${formatTarget(address)}`);
 }
 
 function formatTarget(address: DataAddress): string {
-  return address.family === 6 ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+  return formatEndpoint(address.host, address.port);
 }
 
 function familyOf(address: string): 4 | 6 | undefined {
-  return address.includes(':') ? 6 : address.includes('.') ? 4 : undefined;
+  const family = isIP(address);
+  return family === 4 || family === 6 ? family : undefined;
 }
 
 /** The listing's data connection: active (connect to PORT/EPRT's target) or passive (the client's). */
-async function openData(s: Session, policy: ReflectorPolicy): Promise<{ socket: net.Socket; label: string } | string> {
+async function openData(s: Session, policy: ReflectorPolicy): Promise<{ socket: Socket; label: string } | string> {
   const passive = s.passive;
   if (passive) {
     s.passive = undefined;
@@ -122,14 +125,16 @@ async function openData(s: Session, policy: ReflectorPolicy): Promise<{ socket: 
   s.dataTarget = undefined;
   if (!target) return '';
   // Connect first, then 150, as vsftpd does: a refused connection is a plain 425, and the 150 goes
-  // out next to the 226 instead of being a separate reply across the link.
+  // out next to the 226 instead of being a separate reply across the link. Both name the exact
+  // data-port command acted on: behind a proxy that answered PORT itself, nothing else does.
+  const tag = targetTag(target.raw);
   try {
-    const socket = await connectBack(target.address, policy.dataTimeoutMs);
+    const socket = await connectBack(target.address, policy.dataTimeoutMs, s.localAddress);
     capIncoming(socket, policy.maxDataBytes ?? Number.POSITIVE_INFINITY);
-    s.reply(150, `Connected to ${formatTarget(target.address)}`);
-    return { socket, label: `"${target.line}" reached ${formatTarget(target.address)}` };
+    s.reply(150, `Connected to ${formatTarget(target.address)} ${tag}`);
+    return { socket, label: `"${target.line}" reached ${formatTarget(target.address)} ${tag}` };
   } catch (error) {
-    return `Cannot open data connection to ${formatTarget(target.address)}: ${(error as Error).message}`;
+    return `Cannot open data connection to ${formatTarget(target.address)}: ${(error as Error).message} ${tag}`;
   }
 }
 

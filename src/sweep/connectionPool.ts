@@ -1,13 +1,16 @@
 /**
  * Control connections for a sweep. Concurrency means N connections, each running one probe at a
  * time (RFC 959: one command at a time). A connection that timed out, was reset or closed is never
- * reused: it is discarded and the next probe opens a fresh one.
+ * reused: it is discarded and the next probe opens a fresh one. A new connection that fails before
+ * any probed command was sent is made again (connectionRetries.ts); when the far side keeps
+ * refusing more connections while others are open, the sweep goes on with those it has.
  */
 import { isIP } from 'node:net';
 import { ControlConnection, type TlsSettings } from '../ftp/controlConnection.js';
 import { clearDataChannel, login } from '../ftp/login.js';
 import { LocalError, UsageError } from '../ftp/errors.js';
-import { unmapIPv4 } from '../ftp/portCommand.js';
+import { unmapIPv4 } from '../ftp/address.js';
+import { backoffMs, isRetryable, MAX_RETRIES, RetryLog, TargetLostError, type RetryStage } from './connectionRetries.js';
 import type { HighBytePool } from './highBytes.js';
 import type { DataCommand } from './plan.js';
 
@@ -40,7 +43,15 @@ export interface Lease {
 export class ConnectionPool {
   private readonly idle: Lease[] = [];
   private readonly live = new Set<Lease>();
+  /** Callers waiting for a lease another caller releases (the far side takes no more connections). */
+  private readonly waiting: ((lease: Lease | undefined) => void)[] = [];
   private first: Promise<boolean> | undefined;
+  /** How many connections the far side takes at once, once it refused more; else unbounded. */
+  private capacity = Number.POSITIVE_INFINITY;
+  /** Why no more connections are handed out: the target was lost, or closeAll() ended the pool. */
+  private ended: Error | undefined;
+  /** Connections that failed before any probed command was sent. */
+  readonly retries = new RetryLog();
 
   constructor(
     private readonly target: Target,
@@ -77,10 +88,13 @@ export class ConnectionPool {
     const ownByte = this.owned.take();
     if (ownByte === undefined) throw new LocalError('no free port byte left for another connection', { hint: 'lower --concurrency' });
     let connection: ControlConnection | undefined;
+    let stage: RetryStage = 'connect';
     try {
       const { host, port, timeoutMs, password, passwordIsSecret } = this.target;
       connection = await ControlConnection.open({ host, port, timeoutMs, transcript: this.settings.transcript === true, ...(passwordIsSecret && password ? { secret: password } : {}) });
+      stage = 'tls';
       if (this.target.tls) await connection.secure(this.target.tls);
+      stage = 'login';
       await login(connection, this.target.user, password);
       if (this.target.tls) await clearDataChannel(connection);
       const listenAddress = unmapIPv4(connection.localAddress);
@@ -98,18 +112,65 @@ export class ConnectionPool {
     } catch (error) {
       connection?.close();
       this.owned.release(ownByte);
+      if (typeof error === 'object' && error !== null) failedAt.set(error, stage);
       throw error;
     }
   }
 
-  /** An idle connection if there is one, else a fresh one. */
-  async acquire(): Promise<Lease> {
-    return this.idle.pop() ?? this.open();
+  /**
+   * A logged-in connection for one attempt: an idle one, else a new one (`fresh`: always a new one,
+   * for confirmations). A new connection that fails is made again after a backoff, up to
+   * MAX_RETRIES times; then, if others are open, the far side is taken to accept no more, and the
+   * caller waits for one of those. Throws the first connection's error when none ever opened (the
+   * target is unusable), and TargetLostError when connections stop opening altogether.
+   */
+  async acquire(fresh = false): Promise<Lease> {
+    let failures = 0;
+    for (;;) {
+      if (this.ended) throw this.ended;
+      if (!fresh && this.idle.length > 0) return this.idle.pop()!;
+      if (this.live.size >= this.capacity) {
+        // At the far side's limit: reuse a connection (an idle one, else the next one released),
+        // or, for a fresh one, close it to make room.
+        const spare = this.idle.pop() ?? (await this.nextReleased());
+        if (spare && !fresh) return spare;
+        if (spare) this.discard(spare);
+        continue;
+      }
+      try {
+        return await this.open();
+      } catch (error) {
+        if (!(await this.firstSucceeded()) || !isRetryable(error)) throw error;
+        this.retries.note((typeof error === 'object' && error !== null && failedAt.get(error)) || 'connect', error);
+        if (failures < MAX_RETRIES) {
+          await new Promise((resolve) => setTimeout(resolve, backoffMs(failures++)));
+          continue;
+        }
+        if (this.live.size === 0) throw this.end(new TargetLostError(`${this.target.host}:${this.target.port}`, failures + 1, error));
+        this.capacity = this.live.size;
+        this.retries.lowerConcurrency(this.capacity);
+        failures = 0; // waiting for a released connection is no failure: start counting anew
+      }
+    }
   }
 
-  /** Back to the idle list if still usable; otherwise discarded. */
+  /** No more leases from now on: every caller waiting, and every later one, gets `reason`. */
+  private end(reason: Error): Error {
+    this.ended ??= reason;
+    for (const waiter of this.waiting.splice(0)) waiter(undefined);
+    return this.ended;
+  }
+
+  /** Resolves with the next lease released by another caller, or undefined when one is discarded. */
+  private nextReleased(): Promise<Lease | undefined> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Back to a waiting caller or the idle list if still usable; otherwise discarded. */
   release(lease: Lease): void {
-    if (lease.connection.closed) this.discard(lease);
+    if (lease.connection.closed) return this.discard(lease);
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(lease);
     else this.idle.push(lease);
   }
 
@@ -117,14 +178,17 @@ export class ConnectionPool {
   discard(lease: Lease): void {
     lease.connection.quit();
     this.forget(lease);
+    // Room for another connection now: a waiting caller may open one.
+    this.waiting.shift()?.(undefined);
   }
 
-  /** Sends QUIT on every connection still open and closes them (without waiting for 221). */
+  /** Sends QUIT on every connection still open and closes them (without waiting for 221); no more leases. */
   closeAll(): void {
     for (const lease of [...this.live]) {
       lease.connection.quit();
       this.forget(lease);
     }
+    this.end(new LocalError('the sweep is over: no more control connections'));
   }
 
   private forget(lease: Lease): void {
@@ -133,3 +197,6 @@ export class ConnectionPool {
     if (i !== -1) this.idle.splice(i, 1);
   }
 }
+
+/** Where openLease failed, for each error it threw (for the retry count). */
+const failedAt = new WeakMap<object, RetryStage>();

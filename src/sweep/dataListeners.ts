@@ -24,7 +24,8 @@ export class BindConflictError extends LocalError {
   }
 }
 
-const HEAD_BYTES = 200;
+/** Enough for the reflector's payload line with its target tag (an IPv6 EPRT in full form). */
+const HEAD_BYTES = 512;
 
 export class DataListeners {
   readonly connections: DataConnectionRecord[] = [];

@@ -66,6 +66,17 @@ export interface Attempt {
   readonly echo: string | undefined;
   /** A PORT command echoed in a reply's text by a server (BSD ftpd style). */
   readonly echoedInReply: string | undefined;
+  /**
+   * The data-port command the reflector says it connected back for (latin1, terminator included),
+   * from its listing replies or its data: behind an application proxy, which answers PORT itself,
+   * the proxy's own command — the only word of what the far side was told.
+   */
+  readonly relayed: string | undefined;
+  /**
+   * Whether the probed command went out. When it did not (the connection was found closed, or
+   * answered something unasked), the attempt says nothing about the value and is made again.
+   */
+  readonly commandSent: boolean;
   /** PASV/EPSV only: the offer. */
   readonly offer: PassiveOffer | undefined;
   readonly data: DataOutcome;
@@ -75,4 +86,40 @@ export interface Attempt {
   /** Facts worth a line in the report: a taken port and the high byte used instead, … */
   readonly notes: readonly string[];
   readonly ms: number;
+}
+
+/** What every attempt has, whatever it observed. */
+type AttemptIdentity = Pick<Attempt, 'value' | 'oracle' | 'command' | 'variant'>;
+
+const NOT_TRIED: DataOutcome = { kind: 'not-tried' };
+
+/**
+ * An attempt record: the identity, what was observed, and nothing else — every observation left
+ * out is empty. One literal with every field in one order, so all attempts share one V8 shape.
+ */
+export function makeAttempt(seen: AttemptIdentity & Partial<Attempt>): Attempt {
+  return {
+    value: seen.value,
+    oracle: seen.oracle,
+    command: seen.command,
+    variant: seen.variant,
+    sent: seen.sent ?? '',
+    sentBytes: seen.sentBytes ?? '',
+    cut: seen.cut,
+    expectedPort: seen.expectedPort ?? 0,
+    dataExpected: seen.dataExpected ?? false,
+    replies: seen.replies ?? [],
+    portReply: seen.portReply,
+    finalReply: seen.finalReply,
+    echo: seen.echo,
+    echoedInReply: seen.echoedInReply,
+    relayed: seen.relayed,
+    commandSent: seen.commandSent ?? false,
+    offer: seen.offer,
+    data: seen.data ?? NOT_TRIED,
+    failure: seen.failure,
+    wide: seen.wide ?? false,
+    notes: seen.notes ?? [],
+    ms: seen.ms ?? 0,
+  };
 }

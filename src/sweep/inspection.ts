@@ -4,13 +4,14 @@
  * - SYST: Cisco ASA's FTP inspection masks the system type with X's by default;
  * - the reflector's echo of that ordinary command: any difference is a rewrite;
  * - the address in data-port commands: the probes' own echoes show whether it was translated (a
- *   NAT's FTP helper) or rewritten — no extra command needed for that (sweepFindings, after the sweep).
+ *   NAT's FTP helper) or rewritten — no extra command needed for that (PathObservations).
  */
 import { displayBytes, findEcho, stripEcho } from '../ftp/echo.js';
 import { FtpSweepError } from '../ftp/errors.js';
 import { replyMessage } from '../ftp/replyParser.js';
 import type { Lease } from './connectionPool.js';
 import type { ValueResult } from './valueResult.js';
+import type { Translation } from './verdict.js';
 
 export interface InspectionReport {
   /** What was checked, for the report: e.g. `SYST`, `echo`, `address`. */
@@ -40,25 +41,61 @@ export async function inspectControlChannel(lease: Lease): Promise<InspectionRep
   return { checked, findings };
 }
 
-/** How many rewritten values a finding names; the rest are in results.csv. */
+/** How many values a finding names; the rest are in results.csv. */
 const NAMED = 8;
 
+function named(rows: readonly { readonly value: number }[], total: number): string {
+  return rows.map((r) => String(r.value)).join(', ') + (total > NAMED ? `, … (${total} in all)` : '');
+}
+
 /**
- * The address check, from the sweep's own data-port commands (`echoed`: the reflector echoed them):
- * a translated row means the far side saw another address than the one sent (a NAT's FTP helper);
- * a corrupted one, that something rewrote the command itself — an inspecting middlebox, even when
- * SYST and every other command came through untouched (the seed's firewall did exactly that).
+ * What the sweep's own data-port commands showed about the path, gathered row by row as rows
+ * become final (a passing row's evidence is dropped right after). Claimed only where the
+ * reflector's word makes it certain: its echo, or its naming of the command it connected back for.
+ * - translated: the far side saw another address (a NAT's FTP helper), another port too (NAT
+ *   remapping a taken port), or a command written by an application proxy that answered ours;
+ * - corrupted with other bytes seen: something rewrote the command itself — an inspecting
+ *   middlebox, even when SYST and every other command came through untouched (the seed's firewall).
  */
-export function sweepFindings(report: InspectionReport, results: readonly ValueResult[], echoed: boolean): InspectionReport {
-  if (!echoed) return report;
-  const findings = [...report.findings];
-  const translated = results.find((r) => r.verdict === 'translated');
-  if (translated) findings.push(`the far side saw "${translated.seen}" for "${translated.sent}": the address is translated (a NAT with an FTP helper)`);
-  const rewritten = results.filter((r) => r.verdict === 'corrupted' && r.seen !== '' && r.seen !== r.sent);
-  if (rewritten.length > 0) {
-    const first = rewritten[0]!;
-    const values = rewritten.slice(0, NAMED).map((r) => String(r.value)).join(', ') + (rewritten.length > NAMED ? `, … (${rewritten.length} in all)` : '');
-    findings.push(`the far side saw "${first.seen}" for "${first.sent}": data-port commands are rewritten in transit (value${rewritten.length > 1 ? 's' : ''} ${values})`);
+export class PathObservations {
+  /** Whether the far side was an ftpsweep reflector (its echo or target tag was seen). */
+  reflector = false;
+  private readonly translated = new Map<Translation, { row: ValueResult; rows: ValueResult[]; count: number }>();
+  private readonly rewritten: ValueResult[] = [];
+  private rewrittenCount = 0;
+
+  add(row: ValueResult): void {
+    this.reflector ||= row.judged.some(({ attempt: a }) => a.echo !== undefined || a.relayed !== undefined || a.offer?.reported !== undefined);
+    const judgement = row.judged.find((j) => j.judgement.verdict === 'translated')?.judgement;
+    if (row.verdict === 'translated' && judgement?.verdict === 'translated') {
+      const seen = this.translated.get(judgement.via) ?? { row, rows: [], count: 0 };
+      if (seen.rows.length < NAMED) seen.rows.push(row);
+      seen.count++;
+      this.translated.set(judgement.via, seen);
+    }
+    if (row.verdict === 'corrupted' && row.seen !== '' && row.seen !== row.sent) {
+      if (this.rewritten.length < NAMED) this.rewritten.push(row);
+      this.rewrittenCount++;
+    }
   }
-  return { checked: [...report.checked, 'address'], findings };
+
+  /** The check's report with the address findings added; unchanged without the reflector's word. */
+  findings(report: InspectionReport, command: string): InspectionReport {
+    if (!this.reflector) return report;
+    const findings = [...report.findings];
+    const says = (r: ValueResult): string => `the far side saw "${r.seen}" for "${r.sent}"`;
+    const nat = this.translated.get('nat');
+    if (nat) findings.push(`${says(nat.row)}: the address is translated (a NAT with an FTP helper)`);
+    const remap = this.translated.get('remap');
+    if (remap) findings.push(`${says(remap.row)}: another port, and the data still reached the port sent (a NAT remapping ports taken on its address; value${remap.count > 1 ? 's' : ''} ${named(remap.rows, remap.count)})`);
+    const proxy = this.translated.get('proxy');
+    if (proxy) findings.push(`an application proxy answers ${command} itself and opens its own data connections: ${says(proxy.row)}, and the data still reached the port sent`);
+    const rewrite = this.translated.get('rewrite');
+    if (rewrite) findings.push(`${says(rewrite.row)}: rewritten on the way, to the same address and port`);
+    if (this.rewrittenCount > 0) {
+      const first = this.rewritten[0]!;
+      findings.push(`${says(first)}: data-port commands are rewritten in transit (value${this.rewrittenCount > 1 ? 's' : ''} ${named(this.rewritten, this.rewrittenCount)})`);
+    }
+    return { checked: [...report.checked, 'address'], findings };
+  }
 }

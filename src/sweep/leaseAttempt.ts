@@ -2,10 +2,11 @@
  * Running an attempt on a leased connection: the glue between the pool, the owned port bytes and
  * the probe, and the evidence recorded when an attempt could not even start.
  */
-import { ConnectError, ConnectionClosedError, LocalError, LoginError, TimeoutError, UsageError } from '../ftp/errors.js';
+import { LocalError } from '../ftp/errors.js';
 import type { ConnectionPool, Lease } from './connectionPool.js';
 import { BindConflictError } from './dataListeners.js';
-import type { Attempt, Failure } from './evidence.js';
+import { MAX_RETRIES, TargetLostError } from './connectionRetries.js';
+import { makeAttempt, type Attempt, type Failure } from './evidence.js';
 import { highByteCandidates, type HighBytePool, type HighByteSpec } from './highBytes.js';
 import { isPassive, ownedByte, probeTarget, type Plan, type ProbeTarget } from './plan.js';
 import { runPassiveAttempt } from './passiveProbe.js';
@@ -54,21 +55,29 @@ export function widePorts(plan: Plan, own: number, expected: number): number[] {
 
 /**
  * One attempt on a pooled connection, or (`fresh`, for confirmations) on a connection opened for it
- * alone and closed afterwards.
+ * alone and closed afterwards. An attempt whose command never went out (the connection was found
+ * closed) is made again on another connection: only attempts that sent the value judge it.
  */
 export async function attemptOn(ctx: SweepContext, fresh: boolean, probe: Probe, wide: boolean): Promise<Attempt> {
-  let lease: Lease;
-  try {
-    lease = fresh ? await ctx.pool.open() : await ctx.pool.acquire();
-  } catch (error) {
-    if (!(await ctx.pool.firstSucceeded())) throw error; // the target is unusable: the sweep ends (exit 2)
-    return failedAttempt(ctx, probe, connectFailure(error));
-  }
-  try {
-    return await attemptOnLease(ctx, lease, probe, wide);
-  } finally {
-    if (fresh) ctx.pool.discard(lease);
+  for (let retry = 0; ; retry++) {
+    let lease: Lease;
+    try {
+      lease = await ctx.pool.acquire(fresh);
+    } catch (error) {
+      // Out of port bytes or descriptors: this machine's problem, recorded as the value's `error`.
+      if (error instanceof LocalError && (await ctx.pool.firstSucceeded())) return failedAttempt(ctx, probe, { kind: 'local', message: error.message });
+      throw error; // the target is unusable or lost: the sweep ends (exit 2)
+    }
+    const attempt = await attemptOnLease(ctx, lease, probe, wide).catch((error: unknown) => {
+      ctx.pool.discard(lease);
+      throw error;
+    });
+    if (fresh || !attempt.commandSent) ctx.pool.discard(lease);
     else ctx.pool.release(lease);
+    if (attempt.commandSent || attempt.failure?.kind === 'local') return attempt;
+    const why = attempt.failure?.kind === 'closed' ? attempt.failure.message : 'not sent';
+    ctx.pool.retries.note('stale', new Error(why));
+    if (retry >= MAX_RETRIES) throw new TargetLostError(lease.connection.label, retry + 1, new Error(why));
   }
 }
 
@@ -131,39 +140,7 @@ export async function attemptOnLease(ctx: SweepContext, lease: Lease, probe: Pro
   }
 }
 
-/** Evidence for an attempt that never got to send its command. */
+/** Evidence for an attempt that never got to send its command: a local problem. */
 function failedAttempt(ctx: SweepContext, probe: Probe, failure: Failure): Attempt {
-  return {
-    value: probe.value,
-    oracle: ctx.options.oracle,
-    command: ctx.plan.command,
-    variant: probe.variant,
-    sent: '',
-    sentBytes: '',
-    cut: undefined,
-    expectedPort: 0,
-    dataExpected: false,
-    replies: [],
-    portReply: undefined,
-    finalReply: undefined,
-    echo: undefined,
-    echoedInReply: undefined,
-    offer: undefined,
-    data: { kind: 'not-tried' },
-    failure,
-    wide: false,
-    notes: [],
-    ms: 0,
-  };
-}
-
-/** A fresh connection could not be opened mid-sweep: the value's evidence, not a crash. */
-function connectFailure(error: unknown): Failure {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof ConnectError || error instanceof LoginError) {
-    return { kind: 'closed', phase: error instanceof LoginError ? 'login' : 'connect', reset: false, message: `could not open another control connection: ${message}` };
-  }
-  if (error instanceof TimeoutError || error instanceof ConnectionClosedError) return toFailure(error);
-  if (error instanceof LocalError || error instanceof UsageError) return { kind: 'local', message };
-  return toFailure(error);
+  return makeAttempt({ value: probe.value, oracle: ctx.options.oracle, command: ctx.plan.command, variant: probe.variant, failure });
 }

@@ -14,7 +14,7 @@ import type { DataAddress } from '../ftp/portCommand.js';
 import { nameList } from '../ftp/listing.js';
 import { replyKind, replyMessage, type Reply } from '../ftp/replyParser.js';
 import { BindConflictError } from './dataListeners.js';
-import type { Attempt, DataOutcome, Failure, Oracle, PassiveOffer } from './evidence.js';
+import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Oracle, type PassiveOffer } from './evidence.js';
 import { toFailure } from './probe.js';
 
 export interface PassiveSpec {
@@ -66,6 +66,11 @@ async function readOffer(address: DataAddress, timeoutMs: number, onConnected: (
 
 export async function runPassiveAttempt(connection: ControlConnection, spec: PassiveSpec): Promise<Attempt> {
   const started = performance.now();
+  const identity = { value: spec.value, oracle: spec.oracle, command: spec.command, variant: 'plain' } as const;
+  if (connection.closed || connection.hasUnreadReplies) {
+    const why = connection.closeReason?.message ?? `${connection.label} sent a reply nobody asked for`;
+    return makeAttempt({ ...identity, failure: { kind: 'closed', phase: 'port-reply', reset: false, message: why } });
+  }
   const replies: Reply[] = [];
   const notes: string[] = [];
   let portReply: Reply | undefined;
@@ -103,26 +108,20 @@ export async function runPassiveAttempt(connection: ControlConnection, spec: Pas
     failure = toFailure(error);
   }
   const sent = offer?.reported ?? spec.command;
-  return {
-    value: spec.value,
-    oracle: spec.oracle,
-    command: spec.command,
-    variant: 'plain',
+  return makeAttempt({
+    ...identity,
     sent,
     sentBytes: `${spec.command}\r\n`,
-    cut: undefined,
     expectedPort: spec.offerPort ?? (offer?.parsed.ok ? offer.parsed.address.port : 0),
     dataExpected: true,
     replies,
     portReply,
     finalReply,
-    echo: undefined,
-    echoedInReply: undefined,
+    commandSent: true,
     offer,
     data,
     failure,
-    wide: false,
     notes,
     ms: Math.round(performance.now() - started),
-  };
+  });
 }

@@ -3,12 +3,12 @@
  * record. Everything observed goes into an Attempt; nothing is judged here.
  */
 import type { ControlConnection } from '../ftp/controlConnection.js';
-import { displayBytes, echoedCommandInReply, findEcho } from '../ftp/echo.js';
+import { displayBytes, echoedCommandInReply, findEcho, findTarget } from '../ftp/echo.js';
 import { ConnectionClosedError, LocalError, ProtocolError, TimeoutError } from '../ftp/errors.js';
 import { nameList } from '../ftp/listing.js';
 import { replyKind, type Reply } from '../ftp/replyParser.js';
 import { BindConflictError, DataListeners } from './dataListeners.js';
-import type { Attempt, DataOutcome, Failure, Oracle } from './evidence.js';
+import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Oracle } from './evidence.js';
 import { isPassive, type DataCommand, type ProbeTarget } from './plan.js';
 import type { Variant, Wire } from './variants.js';
 
@@ -55,10 +55,16 @@ async function openListeners(spec: AttemptSpec, notes: string[]): Promise<DataLi
 
 /**
  * Runs one attempt. Throws BindConflictError before anything is sent when the expected port is
- * taken locally and `bindRequired`; every other problem is recorded.
+ * taken locally and `bindRequired`; every other problem is recorded. A connection found closed, or
+ * holding replies nobody asked for, gets no command: the attempt says `commandSent: false`.
  */
 export async function runAttempt(connection: ControlConnection, spec: AttemptSpec): Promise<Attempt> {
   const started = performance.now();
+  const identity = { value: spec.value, oracle: spec.oracle, command: spec.command, variant: spec.variant };
+  if (connection.closed || connection.hasUnreadReplies) {
+    const why = connection.closeReason?.message ?? `${connection.label} sent a reply nobody asked for`;
+    return makeAttempt({ ...identity, failure: { kind: 'closed', phase: 'port-reply', reset: false, message: why } });
+  }
   const notes: string[] = [];
   const listeners = await openListeners(spec, notes);
   if (listeners && listeners.skipped > 0) notes.push(`${listeners.skipped} of the ${spec.widePorts.length} other ports could not be listened on`);
@@ -105,11 +111,8 @@ export async function runAttempt(connection: ControlConnection, spec: AttemptSpe
     if (triedData && listeners.connections.length === 0) connection.note('no data connection arrived');
   }
   const echoBytes = portReply && findEcho(portReply);
-  return {
-    value: spec.value,
-    oracle: spec.oracle,
-    command: spec.command,
-    variant: spec.variant,
+  return makeAttempt({
+    ...identity,
     sent: displayBytes(wire.line),
     sentBytes,
     cut: spec.cut,
@@ -120,13 +123,32 @@ export async function runAttempt(connection: ControlConnection, spec: AttemptSpe
     finalReply,
     echo: echoBytes?.toString('latin1'),
     echoedInReply: portReply && !echoBytes && !isPassive(spec.command) ? echoedCommandInReply(portReply, spec.command) : undefined,
-    offer: undefined,
+    relayed: relayedCommand(replies.slice(1), listeners),
+    commandSent: true,
     data,
     failure,
     wide: spec.widePorts.length > 0,
     notes,
     ms: Math.round(performance.now() - started),
-  };
+  });
+}
+
+/**
+ * The data-port command the reflector says it connected back for: in its listing replies (150,
+ * 425), or failing those in the data it sent (`[ftpsweep-target HEX]`, echo.ts).
+ */
+function relayedCommand(listingReplies: readonly Reply[], listeners: DataListeners | undefined): string | undefined {
+  for (const reply of listingReplies) {
+    for (const line of reply.lines) {
+      const found = findTarget(line);
+      if (found !== undefined) return found;
+    }
+  }
+  for (const c of listeners?.connections ?? []) {
+    const found = findTarget(c.head);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function dataOutcome(listeners: DataListeners | undefined, expectedPort: number, triedData: boolean): DataOutcome {

@@ -8,9 +8,10 @@ import pLimit from 'p-limit';
 import type { TlsSettings } from '../ftp/controlConnection.js';
 import { UsageError } from '../ftp/errors.js';
 import { ConnectionPool } from './connectionPool.js';
+import { BACKOFF_TOTAL_MS, MAX_RETRIES, TargetLostError, type RetryReport } from './connectionRetries.js';
 import type { Attempt, Oracle } from './evidence.js';
 import { HighBytePool, type HighByteSpec } from './highBytes.js';
-import { inspectControlChannel, sweepFindings, type InspectionReport } from './inspection.js';
+import { inspectControlChannel, PathObservations, type InspectionReport } from './inspection.js';
 import { attemptOn, ownCandidates, type Probe, type SweepContext } from './leaseAttempt.js';
 import { isPassive, ownedByte, planValues, type DataCommand, type Field, type Plan } from './plan.js';
 import { valueResult, type ValueResult } from './valueResult.js';
@@ -90,8 +91,12 @@ export interface SweepOutcome {
   readonly reflector: boolean;
   /** What the control-channel check before the sweep found (inspection.ts). */
   readonly inspection: InspectionReport | undefined;
-  /** The sweep was stopped (`signal`) before every probe was done; `results` holds those done. */
+  /** The sweep was stopped (`signal`, or the target lost) before every probe was done; `results` holds those done. */
   readonly interrupted: boolean;
+  /** Why the sweep stopped early on its own: the target stopped taking connections (exit 2). */
+  readonly stopped: TargetLostError | undefined;
+  /** Control connections that failed before any probed command was sent, and were made again. */
+  readonly retries: RetryReport;
 }
 
 export interface SweepHooks {
@@ -183,8 +188,9 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   signal?.addEventListener('abort', stopping, { once: true });
   // A 2-D sweep keeps only the verdicts of passing rows in memory: they are in results.csv already.
   const compact = probes.length > COMPACT_ABOVE;
-  let reflector = false;
+  const observed = new PathObservations();
   let inspection: InspectionReport | undefined;
+  let lost: TargetLostError | undefined;
   // Wide confirmations hold 256 listeners each: fewer at once than the open-file limit allows.
   const wideLimit = pLimit(Math.max(1, Math.min(options.concurrency, wideSlots())));
 
@@ -193,6 +199,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     // refused login), the others fail alike, and the sweep ends with that error (exit 2).
     let fatal: unknown;
     let finished = 0;
+    const ending = (): boolean => fatal !== undefined || lost !== undefined || signal?.aborted === true;
     let failing = 0;
     const limit = pLimit(options.concurrency);
     // The control-channel check takes one slot like a probe, on a pooled connection.
@@ -209,7 +216,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
       }
     });
     const runProbe = async (probe: Probe, i: number): Promise<void> => {
-      if (fatal !== undefined || signal?.aborted) return;
+      if (ending()) return;
       try {
         const attempts: Attempt[] = [await attemptOn(ctx, false, probe, false)];
         if (isFailure(classify(attempts[0]!).verdict)) {
@@ -220,43 +227,62 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
             attempts.push(await (wide ? wideLimit(() => attemptOn(ctx, true, probe, true)) : attemptOn(ctx, true, probe, false)));
           }
         }
-        if (signal?.aborted) return; // cut short by the stop: its evidence is ours, not the firewall's
+        // Cut short by the stop: its evidence is ours, not the firewall's.
+        if (signal?.aborted || lost !== undefined) return;
         const row = valueResult(attempts);
-        reflector ||= attempts.some((a) => a.echo !== undefined || a.offer?.reported !== undefined);
+        observed.add(row);
         if (isFailure(row.verdict)) failing++;
         hooks.onRow?.(row);
         results[i] = isFailure(row.verdict) ? row : withoutEvidence(row, compact);
         hooks.onProgress?.({ done: ++finished, total: probes.length, failing });
       } catch (error) {
-        if (!signal?.aborted) fatal ??= error;
+        // The target stopped taking connections mid-sweep: end here, keeping every finished row.
+        if (error instanceof TargetLostError) lost ??= error;
+        else if (!signal?.aborted) fatal ??= error;
       }
     };
-    await feed(probes.length, options.concurrency * 2, (i) => limit(runProbe, probes[i]!, i), () => fatal !== undefined || signal?.aborted === true);
+    await feed(probes.length, options.concurrency * 2, (i) => limit(runProbe, probes[i]!, i), ending);
     await checking;
     if (fatal !== undefined) throw fatal;
   } finally {
     signal?.removeEventListener('abort', stopping);
     ctx.pool.closeAll();
   }
-  const interrupted = signal?.aborted === true && results.filter(Boolean).length < probes.length;
+  const interrupted = (signal?.aborted === true || lost !== undefined) && results.filter(Boolean).length < probes.length;
   const completed = interrupted ? results.filter(Boolean) : results;
-  const checkedAddress = reflector && !isPassive(plan.command);
-  return { startedAt, endedAt: new Date(), results: completed, reflector, inspection: inspection && sweepFindings(inspection, completed, checkedAddress), interrupted };
+  return {
+    startedAt,
+    endedAt: new Date(),
+    results: completed,
+    reflector: observed.reflector,
+    // Passive offers are the server's: the address check is about data-port commands.
+    inspection: inspection && (isPassive(plan.command) ? inspection : observed.findings(inspection, plan.command)),
+    interrupted,
+    stopped: interrupted ? lost : undefined,
+    retries: ctx.pool.retries.report(),
+  };
 }
 
-/** Waits one attempt can make at most: connect, greeting, USER, PASS, the command (and SITE
- * OFFER or a pipelined reply), NLST, the transfer, the data's end; AUTH TLS adds four. */
-const WAITS_PER_ATTEMPT = 10;
+/** Waits one attempt can make at most on an open connection: the command (and SITE OFFER or a
+ * pipelined reply), NLST, the transfer, the data's end, QUIT. */
+const WAITS_PER_ATTEMPT = 6;
+/** Waits of opening one connection: connect, greeting, USER, PASS; AUTH TLS adds four. */
+const WAITS_PER_OPEN = 4;
 
 /**
  * An upper bound on how long a sweep can take, from its options alone: every attempt of every
- * probe (and the control-channel check) waiting out every deadline, `concurrency` at a time.
- * Every wait is bounded by --timeout, so no peer, however hostile, can hold a sweep longer.
+ * probe (and the control-channel check) waiting out every deadline, with every new connection
+ * failing and retried (connectionRetries.ts) — and, since a far side may take only one connection
+ * at a time, one attempt after another. Every wait is bounded by --timeout, so no peer, however
+ * hostile, can hold a sweep longer.
  */
 export function sweepDeadlineMs(options: SweepOptions): number {
-  const waits = WAITS_PER_ATTEMPT + (options.tls ? 4 : 0);
-  const rounds = Math.ceil((sweepProbes(options).length + 1) / options.concurrency);
-  return rounds * (1 + options.confirm) * waits * options.timeoutMs;
+  const tries = MAX_RETRIES + 1;
+  const openMs = (WAITS_PER_OPEN + (options.tls ? 4 : 0)) * options.timeoutMs;
+  const acquireMs = tries * openMs + BACKOFF_TOTAL_MS;
+  // A connection found closed before its command is replaced, up to MAX_RETRIES times.
+  const attemptMs = tries * acquireMs + WAITS_PER_ATTEMPT * options.timeoutMs;
+  return (sweepProbes(options).length + 1) * (1 + options.confirm) * attemptMs;
 }
 
 /** Checks option ranges; throws UsageError naming the flag. */

@@ -2,10 +2,10 @@
  * Verdicts: a pure function from an attempt's evidence to what it means, and the rule that merges a
  * value's attempts (first pass + confirmations) into one row.
  */
-import { displayBytes, firstDifference, stripEcho } from '../ftp/echo.js';
+import { stripEcho } from '../ftp/echo.js';
 import type { Phase } from '../ftp/errors.js';
-import { parseDataPortLine } from '../ftp/portCommand.js';
 import { inferredSeen, isPassive } from './plan.js';
+import { describeRewrite, heard, judgeRewrite, type Rewrite } from './rewrite.js';
 import { classifyPassive } from './passiveVerdict.js';
 import { isNegative, replyKind, replyMessage } from '../ftp/replyParser.js';
 import type { Attempt } from './evidence.js';
@@ -14,11 +14,19 @@ import type { Attempt } from './evidence.js';
 export const VERDICTS = ['pass', 'translated', 'corrupted', 'rejected', 'no-data', 'timeout', 'reset', 'error'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/**
+ * What made a `translated` row fine: the far side saw a valid command that still got the data to
+ * the port sent. `nat`: another address (a NAT's FTP helper). `remap`: another port too (NAT
+ * remapping a port taken on its address). `proxy`: an application proxy answered the command itself
+ * and sent its own. `rewrite`: other bytes, the same address and port.
+ */
+export type Translation = 'nat' | 'remap' | 'proxy' | 'rewrite';
+
 export type Judgement =
   /** The far side understood exactly what was sent (and, for the data oracle, connected to it). */
   | { readonly verdict: 'pass'; readonly seen: string; readonly detail: string }
-  /** A valid command with another address (NAT), same port, and the data still arrived. */
-  | { readonly verdict: 'translated'; readonly seen: string; readonly detail: string }
+  /** A valid command naming another address or port (NAT, a proxy), and the data still arrived. */
+  | { readonly verdict: 'translated'; readonly seen: string; readonly via: Translation; readonly detail: string }
   /** The far side saw other bytes, or connected to another port. */
   | { readonly verdict: 'corrupted'; readonly seen: string; readonly detail: string }
   | { readonly verdict: 'rejected'; readonly seen: string; readonly code: number; readonly detail: string }
@@ -44,54 +52,58 @@ const WAITING_FOR: Record<Phase, string> = {
   quit: 'the QUIT reply',
 };
 
-function terminator(bytes: string): string {
-  return bytes.endsWith('\r\n') ? '\r\n' : bytes.endsWith('\n') ? '\n' : '';
-}
-
 /** "(the command went out in two segments, cut after byte 9)" — for the details of split probes. */
 function cutNote(a: Attempt): string {
   return a.cut === undefined ? '' : ` (the command went out in two TCP segments, cut after byte ${a.cut})`;
 }
 
-/** Judges one attempt. Pure. */
+type ValidRewrite = Extract<Rewrite, { kind: 'valid' }>;
+
+/** What a valid rewrite says about the value: how it reads, and what kind of middlebox made it. */
+interface Translated {
+  readonly rewrite: ValidRewrite;
+  readonly text: string;
+  readonly via: Translation;
+}
+
+/**
+ * Judges one attempt. Pure. In order: what the far side was told (a broken rewrite is corruption
+ * whatever follows), where the data went, transport failures, then reply codes and the data.
+ */
 export function classify(a: Attempt): Judgement {
   if (isPassive(a.command)) return classifyPassive(a);
   if (a.failure?.kind === 'local') return { verdict: 'error', seen: '', detail: `local problem, not the firewall: ${a.failure.message}` };
-  const verb = a.command;
+  const h = heard(a);
+  const seen = h?.text ?? '';
+  const rewrite = judgeRewrite(a, h);
+  if (rewrite.kind === 'broken') return { verdict: 'corrupted', seen, detail: `${rewrite.detail}${cutNote(a)}` };
+  const translated: Translated | undefined = rewrite.kind === 'valid' ? { rewrite, text: describeRewrite(rewrite, seen, a.command), via: translationKind(rewrite) } : undefined;
+  return wrongPort(a, seen) ?? transportFailure(a, seen, translated) ?? byReplies(a, seen, translated);
+}
 
-  // 1. Evidence of what the far side received: the reflector's exact echo, or a server's echo.
-  const seen = a.echo !== undefined ? displayBytes(a.echo) : (a.echoedInReply ?? '');
-  let translation = '';
-  const rewritten = a.echo !== undefined ? a.echo !== a.sentBytes : seen !== '' && seen !== a.sent;
-  if (rewritten) {
-    // Still the same command, framed the same, with the same port? Then it was rewritten, not
-    // broken (NAT's ALG). A changed terminator changes the framing (RFC 959 §4.1: CRLF): broken.
-    const understood = parseDataPortLine(a.echo === undefined ? seen : a.echo.replace(/\r?\n$/, ''));
-    const intended = parseDataPortLine(a.sentBytes.replace(/\r?\n$/, ''));
-    const sameFraming = a.echo === undefined || terminator(a.echo) === terminator(a.sentBytes);
-    if (sameFraming && understood.ok && intended.ok && understood.address.port === intended.address.port) {
-      translation =
-        understood.address.host === intended.address.host
-          ? `the far side received "${seen}": rewritten, but the same address and port`
-          : `the far side saw ${understood.address.host}:${understood.address.port} instead of ${intended.address.host}:${intended.address.port}`;
-    } else {
-      const at = firstDifference(displayBytes(a.sentBytes), seen);
-      return { verdict: 'corrupted', seen, detail: `the far side received "${seen}" instead of "${displayBytes(a.sentBytes)}" (differs from character ${at + 1})${cutNote(a)}` };
-    }
-  }
+function translationKind(r: ValidRewrite): Translation {
+  return r.byProxy ? 'proxy' : r.portChanged ? 'remap' : r.addressChanged ? 'nat' : 'rewrite';
+}
 
-  // 2. The data connection reached another port: the server understood another value.
-  if (a.data.kind === 'wrong-port') {
-    const [got, want] = [a.data.port, a.expectedPort];
-    const understood = got >> 8 === want >> 8 ? `: it understood ${got & 255}, not ${want & 255}` : got % 256 === want % 256 ? `: it understood ${got >> 8}, not ${want >> 8}` : '';
-    return {
-      verdict: 'corrupted',
-      seen: seen !== '' ? seen : inferredSeen(verb, got),
-      detail: `the server connected to port ${got} (${got >> 8},${got & 255}) instead of ${want} (${want >> 8},${want & 255})${understood}${cutNote(a)}`,
-    };
-  }
+/** The data connection reached another port: the server understood another value. */
+function wrongPort(a: Attempt, seen: string): Judgement | undefined {
+  if (a.data.kind !== 'wrong-port') return undefined;
+  const [got, want] = [a.data.port, a.expectedPort];
+  const understood = got >> 8 === want >> 8 ? `: it understood ${got & 255}, not ${want & 255}` : got % 256 === want % 256 ? `: it understood ${got >> 8}, not ${want >> 8}` : '';
+  return {
+    verdict: 'corrupted',
+    seen: seen !== '' ? seen : inferredSeen(a.command, got),
+    detail: `the server connected to port ${got} (${got >> 8},${got & 255}) instead of ${want} (${want >> 8},${want & 255})${understood}${cutNote(a)}`,
+  };
+}
 
-  // 3. Transport failures: where it stalled or broke.
+/** "; the far side was told …" — a failure's detail keeps what the far side was told. */
+function toldNote(t: Translated | undefined): string {
+  return t ? `; ${t.text}` : '';
+}
+
+/** Where the attempt stalled or broke, if it did. */
+function transportFailure(a: Attempt, seen: string, t: Translated | undefined): Judgement | undefined {
   const f = a.failure;
   if (f?.kind === 'timeout') {
     if ((f.phase === 'list-reply' || f.phase === 'transfer') && a.data.kind === 'none') {
@@ -101,7 +113,7 @@ export function classify(a: Attempt): Judgement {
       return {
         verdict: 'no-data',
         seen,
-        detail: `${verb} accepted and ${stage}, but no data connection reached port ${a.expectedPort} within ${f.timeoutMs} ms: something between may block the server's connection back`,
+        detail: `${a.command} accepted and ${stage}, but no data connection reached port ${a.expectedPort} within ${f.timeoutMs} ms: something between may block the server's connection back${toldNote(t)}`,
       };
     }
     return { verdict: 'timeout', seen, phase: f.phase, detail: `no reply while waiting for ${WAITING_FOR[f.phase]}: ${f.message}${cutNote(a)}` };
@@ -110,14 +122,27 @@ export function classify(a: Attempt): Judgement {
     return { verdict: 'reset', seen, phase: f.phase, detail: `control connection ${f.reset ? 'reset' : 'closed'} while waiting for ${WAITING_FOR[f.phase]}: ${f.message}${cutNote(a)}` };
   }
   if (f?.kind === 'protocol') return { verdict: 'reset', seen, phase: undefined, detail: `ftpsweep dropped the connection: ${f.message}` };
+  return undefined;
+}
 
-  // 4. Reply codes are data.
+/**
+ * The data-port reply, then the data. A valid rewrite passes as `translated` when the data still
+ * reached the port sent; a rewrite to another port that no data connection checked is said to be
+ * undecided (the reply oracle sees no data).
+ */
+function byReplies(a: Attempt, seen: string, t: Translated | undefined): Judgement {
+  const verb = a.command;
   const portReply = a.portReply;
   if (!portReply) return { verdict: 'error', seen, detail: `internal: no ${verb} reply and no failure recorded` };
+  const unchecked = t?.rewrite.portChanged
+    ? `; a valid ${verb} with another port is what NAT remapping a taken port, or a proxy, sends: only a data connection can tell that from a rewrite that sends the data elsewhere — sweep with --oracle data against the reflector, which connects back`
+    : '';
+  const ok = (how: string, checked: boolean): Judgement =>
+    t ? { verdict: 'translated', seen, via: t.via, detail: `${t.text}; ${how}${checked ? '' : unchecked}` } : { verdict: 'pass', seen, detail: how };
   if (!a.dataExpected) {
     // A swept address field names another host: servers refuse it (RFC 2577), and nothing can come
     // back to us. The question is only whether the bytes arrived as sent.
-    if (a.echo !== undefined) return { verdict: translation ? 'translated' : 'pass', seen, detail: `${translation || 'arrived unchanged'}; the address is not this machine's, so the far side's ${portReply.code} is beside the point` };
+    if (a.echo !== undefined) return ok(`${t ? 'a valid command' : 'arrived unchanged'}; the address is not this machine's, so the far side's ${portReply.code} is beside the point`, false);
     if (replyKind(portReply.code) === 'positive') return { verdict: 'pass', seen, detail: `${verb} accepted: ${portReply.code} (the address is not this machine's: no data connection expected)` };
     return { verdict: 'rejected', seen, code: portReply.code, detail: `${verb} refused: ${summarize(portReply)} — the address is not this machine's, which servers refuse (RFC 2577); sweep address fields against the reflector, which echoes what it received` };
   }
@@ -130,27 +155,25 @@ export function classify(a: Attempt): Judgement {
     // one value while its neighbours pass hints at something rewriting the command on the way.
     // (Not for a privileged port: servers refuse those whatever the firewall does, RFC 2577.)
     const hint = portReply.code === 501 && a.variant === 'plain' && a.expectedPort >= 1024 ? ' (what was sent is well-formed: if other values pass, something on the way may have changed it; the reflector shows the bytes)' : '';
-    return { verdict: 'rejected', seen, code: portReply.code, detail: `${verb} refused: ${summarize(portReply)}${hint}${translation ? `; ${translation}` : ''}` };
+    return { verdict: 'rejected', seen, code: portReply.code, detail: `${verb} refused: ${summarize(portReply)}${hint}${toldNote(t)}` };
   }
-  const ok = (how: string): Judgement =>
-    translation ? { verdict: 'translated', seen, detail: `${translation}; ${how}` } : { verdict: 'pass', seen, detail: how };
-  if (a.oracle === 'reply') return ok(`${verb} accepted: ${portReply.code} (reply oracle: the data connection was not tested)`);
+  if (a.oracle === 'reply') return ok(`${verb} accepted: ${portReply.code} (reply oracle: the data connection was not tested)`, false);
 
-  // 5. The data oracle.
   const final = a.finalReply;
   if (a.data.kind === 'arrived' || a.data.kind === 'open') {
     if (final && isNegative(final.code)) {
-      return { verdict: 'rejected', seen, code: final.code, detail: `the data connection reached port ${a.expectedPort} but the listing failed: ${summarize(final)}` };
+      return { verdict: 'rejected', seen, code: final.code, detail: `the data connection reached port ${a.expectedPort} but the listing failed: ${summarize(final)}${toldNote(t)}` };
     }
-    return ok(`data connection reached port ${a.expectedPort}${a.data.kind === 'open' ? ' (the server left it open)' : ''}`);
+    const still = t && (t.rewrite.portChanged || t.rewrite.byProxy) ? 'the data still reached' : 'data connection reached';
+    return ok(`${still} port ${a.expectedPort}${a.data.kind === 'open' ? ' (the server left it open)' : ''}`, true);
   }
   if (final && (final.code === 425 || final.code === 426)) {
-    return { verdict: 'no-data', seen, detail: `the server could not open the data connection to port ${a.expectedPort}: ${summarize(final)}` };
+    return { verdict: 'no-data', seen, detail: `the server could not open the data connection to port ${a.expectedPort}: ${summarize(final)}${toldNote(t)}` };
   }
   if (final && isNegative(final.code)) {
     return { verdict: 'rejected', seen, code: final.code, detail: `NLST refused: ${summarize(final)} (the data oracle needs a listing: use a login directory with a file in it, or --oracle reply)` };
   }
-  return { verdict: 'no-data', seen, detail: `${verb} and NLST accepted (${final ? final.code : 'no final reply'}) but no data connection reached port ${a.expectedPort}` };
+  return { verdict: 'no-data', seen, detail: `${verb} and NLST accepted (${final ? final.code : 'no final reply'}) but no data connection reached port ${a.expectedPort}${toldNote(t)}` };
 }
 
 function summarize(reply: { readonly code: number; readonly lines: readonly string[] }): string {

@@ -1,5 +1,5 @@
 import type { Reply } from '../../src/ftp/replyParser.js';
-import type { Attempt } from '../../src/sweep/evidence.js';
+import { makeAttempt, type Attempt } from '../../src/sweep/evidence.js';
 
 /** A reply from its text lines, e.g. reply('200 PORT ok'). */
 export function reply(...lines: string[]): Reply {
@@ -14,27 +14,21 @@ export function attempt(overrides: Partial<Attempt> = {}): Attempt {
   const portReply = 'portReply' in overrides ? overrides.portReply : reply('200 PORT command successful');
   const finalReply = 'finalReply' in overrides ? overrides.finalReply : reply('226 Transfer complete');
   const replies = overrides.replies ?? [portReply, finalReply].filter((r): r is Reply => r !== undefined);
-  return {
+  return makeAttempt({
     value: 227,
     oracle: 'data',
     command: 'PORT',
     variant: 'plain',
     sent: overrides.sent ?? 'PORT 127,0,0,1,124,227',
     sentBytes: `${overrides.sent ?? 'PORT 127,0,0,1,124,227'}\r\n`,
-    cut: undefined,
     expectedPort: 124 * 256 + 227,
     dataExpected: true,
-    echo: undefined,
-    echoedInReply: undefined,
-    offer: undefined,
+    commandSent: true,
     data: { kind: 'arrived', port: 124 * 256 + 227, bytes: 20 },
-    failure: undefined,
-    wide: false,
-    notes: [],
     ms: 3,
     ...overrides,
     portReply,
     finalReply,
     replies,
-  };
+  });
 }

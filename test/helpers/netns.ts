@@ -1,8 +1,20 @@
 /**
  * A real firewall for the tests: three network namespaces, client — firewall — server, joined by
- * veth pairs, with nftables on the firewall. Documentation addresses only (RFC 5737):
+ * veth pairs, with nftables on the firewall. Documentation addresses only (RFC 5737, RFC 3849),
+ * IPv4 and IPv6 on the same links:
  *
  *   client 198.51.100.2/24  ──  198.51.100.1 firewall 203.0.113.1  ──  203.0.113.2/24 server
+ *          2001:db8:1::2/64 ──  2001:db8:1::1          2001:db8:2::1 ──  2001:db8:2::2/64
+ *
+ * Each end holds a second address per family that it never picks as a source on its own:
+ *
+ *   - the client 198.51.100.3 and 2001:db8:1::3: a second client behind the same NAT;
+ *   - the server 203.0.113.3 and 2001:db8:2::3: a multi-homed server. A program listening there
+ *     that connects back without binding its source goes out from 203.0.113.2 / 2001:db8:2::2.
+ *
+ * (IPv4: the second address of a subnet is a secondary one, never a route's source. IPv6: the
+ * second address is deprecated — preferred_lft 0 — so source selection avoids it (RFC 6724 rule
+ * 3), while it still accepts connections and explicit binds.)
  *
  * Names are unique per run (the pid and random bytes), and `destroy()` deletes exactly the
  * namespaces this run created, which takes their veths and processes' network with them.
@@ -16,6 +28,18 @@ export const CLIENT_IP = '198.51.100.2';
 export const FIREWALL_CLIENT_SIDE = '198.51.100.1';
 export const FIREWALL_SERVER_SIDE = '203.0.113.1';
 export const SERVER_IP = '203.0.113.2';
+
+export const CLIENT_IP6 = '2001:db8:1::2';
+export const FIREWALL_CLIENT_SIDE6 = '2001:db8:1::1';
+export const FIREWALL_SERVER_SIDE6 = '2001:db8:2::1';
+export const SERVER_IP6 = '2001:db8:2::2';
+
+/** A second client in the client namespace, behind the same NAT as the first. */
+export const SECOND_CLIENT_IP = '198.51.100.3';
+export const SECOND_CLIENT_IP6 = '2001:db8:1::3';
+/** The server's second address: reachable, but not the source its routes pick. */
+export const SERVER_ALIAS_IP = '203.0.113.3';
+export const SERVER_ALIAS_IP6 = '2001:db8:2::3';
 
 function tool(name: string): string | undefined {
   return ['/usr/sbin', '/sbin', '/usr/bin', '/bin'].map((dir) => `${dir}/${name}`).find((p) => existsSync(p));
@@ -33,22 +57,39 @@ export function namespacesMissing(): string | undefined {
   return undefined;
 }
 
+/** Why the topology has no IPv6 here (a kernel without it), or undefined when it has. */
+export function ipv6Missing(): string | undefined {
+  return existsSync('/proc/sys/net/ipv6') ? undefined : 'this kernel has no IPv6 (/proc/sys/net/ipv6 is missing)';
+}
+
+/** Each variant filters, translates and inspects IPv4 and IPv6 alike (one `table inet`). */
 export type FirewallVariant =
-  /** nftables masquerade + `ct helper "ftp"` on port 21: Linux's FTP ALG translating PORT. */
+  /** nftables masquerade + `ct helper "ftp"` on port 21: Linux's FTP ALG translating PORT/EPRT. */
   | 'helper-nat'
   /** The same without the helper: only established/related traffic back — active FTP blocked. */
   | 'no-helper-nat'
   /** The helper on a routed firewall (no NAT): inspection without translation. */
   | 'helper-routed';
 
+/** The veth ends: client's, firewall's two, server's (for `tcpdump -i`, `ip route get … oif`). */
+export interface Interfaces {
+  readonly client: string;
+  readonly firewallClientSide: string;
+  readonly firewallServerSide: string;
+  readonly server: string;
+}
+
 export interface Topology {
   readonly client: string;
   readonly firewall: string;
   readonly server: string;
+  readonly interfaces: Interfaces;
   /** Runs a command in a namespace and returns its stdout; throws with its stderr on failure. */
   run(ns: string, args: readonly string[]): string;
   /** Replaces the firewall's whole ruleset. */
   useFirewall(variant: FirewallVariant): void;
+  /** The source address `ns` picks on its own for a connection to `destination` (`ip route get`). */
+  sourceFor(ns: string, destination: string): string;
   /** Deletes the three namespaces. Idempotent; safe after a partial build. */
   destroy(): void;
 }
@@ -62,13 +103,16 @@ function sh(args: readonly string[]): string {
   }
 }
 
-/** The firewall's ruleset for a variant; `toClient`/`toServer` are its interface names. */
+/**
+ * The firewall's ruleset for a variant; `toClient`/`toServer` are its interface names. One
+ * `table inet`: the same rules for IPv4 and IPv6, and the helper object serves both families.
+ */
 export function firewallRuleset(variant: FirewallVariant, toClient: string, toServer: string): string {
   const helper = variant !== 'no-helper-nat';
   const nat = variant !== 'helper-routed';
   return `flush ruleset
-table ip ftpsweep {
-${helper ? `  ct helper ftp-standard { type "ftp" protocol tcp; }
+table inet ftpsweep {
+${helper ? `  ct helper ftp-standard { type "ftp" protocol tcp; l3proto inet; }
   chain helpers { type filter hook prerouting priority filter; policy accept; tcp dport 21 ct helper set "ftp-standard"; }
 ` : ''}  chain forwarding {
     type filter hook forward priority filter; policy drop;
@@ -93,9 +137,16 @@ export function createTopology(): Topology {
     client,
     firewall,
     server,
+    interfaces: { client: cEnd, firewallClientSide: fcEnd, firewallServerSide: fsEnd, server: sEnd },
     run: (ns, args) => sh(['ip', 'netns', 'exec', ns, ...args]),
     useFirewall(variant) {
       execFileSync('ip', ['netns', 'exec', firewall, 'nft', '-f', '-'], { input: firewallRuleset(variant, fcEnd, fsEnd) });
+    },
+    sourceFor(ns, destination) {
+      const route = sh(['ip', '-n', ns, 'route', 'get', destination]);
+      const source = / src (\S+)/.exec(route)?.[1];
+      if (source === undefined) throw new Error(`ip route get ${destination} in ${ns} names no source: ${route.trim()}`);
+      return source;
     },
     destroy() {
       for (const ns of created.splice(0)) spawnSync('ip', ['netns', 'del', ns]);
@@ -109,17 +160,38 @@ export function createTopology(): Topology {
     }
     sh(['ip', 'link', 'add', cEnd, 'netns', client, 'type', 'veth', 'peer', 'name', fcEnd, 'netns', firewall]);
     sh(['ip', 'link', 'add', sEnd, 'netns', server, 'type', 'veth', 'peer', 'name', fsEnd, 'netns', firewall]);
-    const address = (ns: string, dev: string, cidr: string): void => {
-      sh(['ip', '-n', ns, 'addr', 'add', cidr, 'dev', dev]);
-      sh(['ip', '-n', ns, 'link', 'set', dev, 'up']);
+    // nodad: usable at once (no duplicate address detection to wait out).
+    const address = (ns: string, dev: string, cidr: string, ...flags: string[]): void => {
+      sh(['ip', '-n', ns, 'addr', 'add', cidr, 'dev', dev, ...(cidr.includes(':') ? ['nodad'] : []), ...flags]);
     };
+    // The second addresses after the first: a secondary IPv4 address, a deprecated IPv6 one.
+    // Without IPv6 in the kernel the topology is IPv4 only (what alg.test.ts needs).
+    const ipv6 = ipv6Missing() === undefined;
     address(client, cEnd, `${CLIENT_IP}/24`);
+    address(client, cEnd, `${SECOND_CLIENT_IP}/24`);
     address(firewall, fcEnd, `${FIREWALL_CLIENT_SIDE}/24`);
     address(firewall, fsEnd, `${FIREWALL_SERVER_SIDE}/24`);
     address(server, sEnd, `${SERVER_IP}/24`);
+    address(server, sEnd, `${SERVER_ALIAS_IP}/24`);
+    if (ipv6) {
+      address(client, cEnd, `${CLIENT_IP6}/64`);
+      address(client, cEnd, `${SECOND_CLIENT_IP6}/64`, 'preferred_lft', '0');
+      address(firewall, fcEnd, `${FIREWALL_CLIENT_SIDE6}/64`);
+      address(firewall, fsEnd, `${FIREWALL_SERVER_SIDE6}/64`);
+      address(server, sEnd, `${SERVER_IP6}/64`);
+      address(server, sEnd, `${SERVER_ALIAS_IP6}/64`, 'preferred_lft', '0');
+    }
+    for (const [ns, dev] of [[client, cEnd], [firewall, fcEnd], [firewall, fsEnd], [server, sEnd]] as const) {
+      sh(['ip', '-n', ns, 'link', 'set', dev, 'up']);
+    }
     sh(['ip', '-n', client, 'route', 'add', 'default', 'via', FIREWALL_CLIENT_SIDE]);
     sh(['ip', '-n', server, 'route', 'add', 'default', 'via', FIREWALL_SERVER_SIDE]);
     topology.run(firewall, ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+    if (ipv6) {
+      sh(['ip', '-n', client, '-6', 'route', 'add', 'default', 'via', FIREWALL_CLIENT_SIDE6]);
+      sh(['ip', '-n', server, '-6', 'route', 'add', 'default', 'via', FIREWALL_SERVER_SIDE6]);
+      topology.run(firewall, ['sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1']);
+    }
   } catch (error) {
     topology.destroy();
     throw error;

@@ -26,7 +26,7 @@ export function startLenientPeer(): Promise<RunningServer> {
     handler: (s, arg) => {
       const f = arg.split(',');
       const host = f.slice(0, 4).map(atoi).join('.');
-      s.dataTarget = { address: { family: 4, host, port: atoi(f[4]) * 256 + atoi(f[5]) }, line: `PORT ${arg}` };
+      s.dataTarget = { address: { family: 4, host, port: atoi(f[4]) * 256 + atoi(f[5]) }, line: `PORT ${arg}`, raw: s.raw };
       s.reply(200, 'PORT command successful. Consider using PASV.');
     },
   };

@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { stripEcho } from '../../src/ftp/echo.js';
 import { replyMessage } from '../../src/ftp/replyParser.js';
-import { sweepExitCode } from '../../src/report/summary.js';
+import { consoleReport } from '../../src/report/consoleReport.js';
+import { htmlReport } from '../../src/report/htmlReport.js';
+import { markdownReport } from '../../src/report/markdownReport.js';
+import { buildSummary, sweepExitCode } from '../../src/report/summary.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { runSweep, SWEEP_DEFAULTS, type SweepOptions } from '../../src/sweep/sweep.js';
 import type { ValueResult } from '../../src/sweep/valueResult.js';
@@ -106,10 +109,34 @@ for (const name of PEER_NAMES) {
       }
     });
 
-    it.each(['PASV', 'EPSV'] as const)('%s: every offer the server makes is valid and can be connected to', async (command) => {
-      const outcome = await runSweep(options(peer.port, { command, values: Array.from({ length: 8 }, (_, v) => v) }));
+    it.each(['PASV', 'EPSV'] as const)('%s: every offer the server makes is valid and can be connected to; the report draws no value matrix', async (command) => {
+      const opts = options(peer.port, { command, values: Array.from({ length: 8 }, (_, v) => v) });
+      const outcome = await runSweep(opts);
       expect(valuesNot(outcome.results, 'pass').map((v) => `${v}: ${outcome.results[v]!.detail}`)).toEqual([]);
       for (const r of outcome.results) expect(r.seen).toMatch(command === 'PASV' ? /^227 .*\d+,\d+,\d+,\d+,\d+,\d+/ : /^229 .*\(\|\|\|\d+\|\)/);
+      // The server picks its ports: the 8 "values" are 8 tries, and the reports say so once.
+      const summary = buildSummary(opts, outcome);
+      const console = consoleReport(summary, outcome.results, 'reports/x');
+      expect(console.match(/the server picks the ports it offers/g)).toHaveLength(1);
+      expect(console).not.toMatch(/\. pass {2}t translated/);
+      expect(htmlReport(summary, outcome.results)).not.toMatch(/<table class="grid"/);
+      expect(markdownReport(summary, outcome.results)).toMatch(/## Matrix\n\n.*not values; there is no value matrix\./);
+    });
+
+    // FIELD-NOTES §5: `200 EPRT command successful` is the server's own text, not an echo.
+    it.each(['127.0.0.1', '::1'])('EPRT straight to the server over %s: every value passes, exit 0', async (host) => {
+      const server = host === '127.0.0.1' ? peer : await startRealPeer(name, { host });
+      try {
+        // Each server instance has its own login (Pure-FTPd's virtual user gets a fresh password).
+        const login = { user: server.user, password: server.password ?? SWEEP_DEFAULTS.password, passwordIsSecret: server.password !== undefined };
+        const outcome = await runSweep(options(server.port, { host, command: 'EPRT', ...login }));
+        expect(valuesNot(outcome.results, 'pass').map((v) => `${v}: ${outcome.results[v]!.verdict} ${outcome.results[v]!.detail}`)).toEqual([]);
+        expect(outcome.results.every((r) => r.data === 'arrived' && r.seen === '')).toBe(true);
+        expect(outcome.results[0]!.sent).toMatch(host === '::1' ? /^EPRT \|2\|::1\|\d+\|$/ : /^EPRT \|1\|127\.0\.0\.1\|\d+\|$/);
+        expect(sweepExitCode(outcome.results)).toBe(0);
+      } finally {
+        if (server !== peer) await server.close();
+      }
     });
 
     it('reply oracle through the same firewall: what reply codes alone can and cannot see', async () => {

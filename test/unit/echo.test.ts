@@ -32,6 +32,18 @@ describe('echo evidence', () => {
     expect(echoedCommandInReply(reply(line), 'PORT')).toBe(echoed);
   });
 
+  it.each([
+    // vsftpd and ProFTPD (FIELD-NOTES §5): their own words, not what they received
+    ['200 EPRT command successful. Consider using EPSV.', undefined],
+    ['200 EPRT command successful', undefined],
+    ['500 Bad EPRT protocol.', undefined],
+    ["500 'EPRT': command unrecognized", undefined],
+    ["500 'EPRT |1|10.225.1.89|31971_|': command not understood.", 'EPRT |1|10.225.1.89|31971_|'],
+    ['501 Bad EPRT !2!::1!1251!', 'EPRT !2!::1!1251!'],
+  ])('echoedCommandInReply(%j, EPRT)', (line, echoed) => {
+    expect(echoedCommandInReply(reply(line), 'EPRT')).toBe(echoed);
+  });
+
   it('firstDifference', () => {
     expect(firstDifference('abc', 'abc')).toBe(-1);
     expect(firstDifference('abc', 'abd')).toBe(2);

@@ -1,51 +1,72 @@
 /**
- * The control-channel check's findings from the sweep's own rows (sweepFindings): translated and
- * rewritten data-port commands, only when the reflector's echo makes them certain.
+ * The control-channel check's findings from the sweep's own rows (PathObservations): translated
+ * and rewritten data-port commands, only when the reflector's word makes them certain.
  */
 import { describe, expect, it } from 'vitest';
-import { sweepFindings, type InspectionReport } from '../../src/sweep/inspection.js';
-import type { ValueResult } from '../../src/sweep/valueResult.js';
-import type { Verdict } from '../../src/sweep/verdict.js';
+import { PathObservations, type InspectionReport } from '../../src/sweep/inspection.js';
+import { valueResult, type ValueResult } from '../../src/sweep/valueResult.js';
+import { attempt, reply } from '../helpers/attempts.js';
 
 const CHECKED: InspectionReport = { checked: ['SYST', 'echo'], findings: [] };
 
-function row(value: number, verdict: Verdict, seen: string): ValueResult {
+/** A row from one reflector attempt at `value` (high byte 64) whose echo was `echo`. */
+function row(value: number, echo: string, overrides: Parameters<typeof attempt>[0] = {}): ValueResult {
   const sent = `PORT 127,0,0,1,64,${value}`;
-  return { value, variant: 'plain', verdict, sent, seen, replyCode: 200, reply: '200 ok', data: 'arrived', failures: 0, attempts: 1, detail: '', ms: 1, judged: [] };
+  return valueResult([attempt({ value, sent, expectedPort: 64 * 256 + value, data: { kind: 'arrived', port: 64 * 256 + value, bytes: 9 }, echo: `${echo}\r\n`, ...overrides })]);
 }
 
-const passing = Array.from({ length: 256 }, (_, v) => row(v, 'pass', `PORT 127,0,0,1,64,${v}`));
-const corrupt = (v: number): ValueResult => row(v, 'corrupted', `PORT 127,0,0,1,64,${String(v).slice(0, -1)}_`);
+const passing = Array.from({ length: 256 }, (_, v) => row(v, `PORT 127,0,0,1,64,${v}`));
+const corrupt = (v: number): ValueResult => row(v, `PORT 127,0,0,1,64,${String(v).slice(0, -1)}_`, { portReply: reply('501 Syntax error'), finalReply: undefined, data: { kind: 'not-tried' } });
 
-describe('sweepFindings', () => {
+function findings(rows: readonly ValueResult[]): InspectionReport {
+  const observed = new PathObservations();
+  for (const r of rows) observed.add(r);
+  return observed.findings(CHECKED, 'PORT');
+}
+
+describe('PathObservations', () => {
   it('every row passed: the address was checked and nothing found', () => {
-    expect(sweepFindings(CHECKED, passing, true)).toEqual({ checked: ['SYST', 'echo', 'address'], findings: [] });
+    expect(findings(passing)).toEqual({ checked: ['SYST', 'echo', 'address'], findings: [] });
   });
 
-  it('without the reflector echo nothing is claimed, not even the check', () => {
-    expect(sweepFindings(CHECKED, [corrupt(227)], false)).toBe(CHECKED);
+  it('without the reflector\'s word nothing is claimed, not even the check', () => {
+    const plain = valueResult([attempt({ data: { kind: 'wrong-port', port: 31766, bytes: 1 } })]);
+    expect(findings([plain])).toBe(CHECKED);
   });
 
   it('one corrupted value names the bytes the far side saw', () => {
     const rows = passing.map((r) => (r.value === 227 ? corrupt(227) : r));
-    expect(sweepFindings(CHECKED, rows, true).findings).toEqual(['the far side saw "PORT 127,0,0,1,64,22_" for "PORT 127,0,0,1,64,227": data-port commands are rewritten in transit (value 227)']);
+    expect(findings(rows).findings).toEqual(['the far side saw "PORT 127,0,0,1,64,22_" for "PORT 127,0,0,1,64,227": data-port commands are rewritten in transit (value 227)']);
   });
 
   it('many corrupted values: eight named, then the count', () => {
     const rows = Array.from({ length: 10 }, (_, i) => corrupt(200 + i));
-    const [finding] = sweepFindings(CHECKED, rows, true).findings;
+    const [finding] = findings(rows).findings;
     expect(finding).toMatch(/\(values 200, 201, 202, 203, 204, 205, 206, 207, … \(10 in all\)\)$/);
   });
 
   it('a corrupted row without what was seen (e.g. no data came) is no evidence of a rewrite', () => {
-    expect(sweepFindings(CHECKED, [row(5, 'corrupted', '')], true).findings).toEqual([]);
+    const noEcho = row(5, 'PORT 127,0,0,1,64,5', { data: { kind: 'wrong-port', port: 64 * 256 + 6, bytes: 1 } });
+    expect(findings([{ ...noEcho, seen: '' }]).findings).toEqual([]);
   });
 
   it('a translated address and a rewrite are two findings', () => {
-    const rows = [row(1, 'translated', 'PORT 203,0,113,2,64,1'), corrupt(227)];
-    const { findings } = sweepFindings(CHECKED, rows, true);
-    expect(findings).toHaveLength(2);
-    expect(findings[0]).toMatch(/address is translated/);
-    expect(findings[1]).toMatch(/rewritten in transit \(value 227\)/);
+    const { findings: found } = findings([row(1, 'PORT 203,0,113,2,64,1'), corrupt(227)]);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/address is translated \(a NAT with an FTP helper\)/);
+    expect(found[1]).toMatch(/rewritten in transit \(value 227\)/);
+  });
+
+  it('another port with the data still arriving: NAT remapping, the values named', () => {
+    const { findings: found } = findings([row(40, 'PORT 203,0,113,1,124,39'), row(41, 'PORT 203,0,113,1,124,42')]);
+    expect(found).toEqual([expect.stringMatching(/^the far side saw "PORT 203,0,113,1,124,39" for "PORT 127,0,0,1,64,40": another port, .*NAT remapping ports .*values 40, 41\)$/)]);
+  });
+
+  it('a command named only in the listing replies: an application proxy answered PORT itself', () => {
+    const proxied = row(7, 'unused', { echo: undefined, relayed: 'PORT 127,0,0,1,140,17\r\n', portReply: reply('200 PORT command successful') });
+    expect(proxied.verdict).toBe('translated');
+    expect(findings([proxied]).findings).toEqual([
+      'an application proxy answers PORT itself and opens its own data connections: the far side saw "PORT 127,0,0,1,140,17" for "PORT 127,0,0,1,64,7", and the data still reached the port sent',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eprtCommand, formatPortArgument, parseDataPortLine, parseEprtArgument, parsePortArgument, portCommand, unmapIPv4 } from '../../src/ftp/portCommand.js';
+import { eprtCommand, formatPortArgument, parseDataPortLine, parseEprtArgument, parsePortArgument, portCommand } from '../../src/ftp/portCommand.js';
+import { unmapIPv4 } from '../../src/ftp/address.js';
 
 describe('PORT (RFC 959 §4.1.2)', () => {
   it('formats host and port bytes', () => {
