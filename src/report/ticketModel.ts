@@ -45,7 +45,7 @@ export interface TicketModel {
 
 /** One line on the control-channel check: what it found, or that it found nothing. */
 export function inspectionLine(inspection: NonNullable<Summary['inspection']>): string {
-  if (inspection.findings.length > 0) return `rewritten: ${inspection.findings.join('; ')}`;
+  if (inspection.findings.length > 0) return inspection.findings.join('; ');
   return `no sign of inspection (checked: ${inspection.checked.join(', ') || 'nothing'}${inspection.checked.includes('echo') ? '' : '; without the reflector only SYST can be checked'})`;
 }
 

@@ -118,11 +118,12 @@ export class ConnectionPool {
   }
 
   /**
-   * A logged-in connection for one attempt: an idle one, else a new one (`fresh`: always a new one,
-   * for confirmations). A new connection that fails is made again after a backoff, up to
-   * MAX_RETRIES times; then, if others are open, the far side is taken to accept no more, and the
-   * caller waits for one of those. Throws the first connection's error when none ever opened (the
-   * target is unusable), and TargetLostError when connections stop opening altogether.
+   * A logged-in connection for one attempt: an idle one, else a new one (`fresh`: a new one, for
+   * confirmations). A new connection that fails is made again after a backoff, up to MAX_RETRIES
+   * times; then, if others are open, the far side is taken to accept no more (a per-address limit,
+   * ftp-proxy's ForkLimit), and from then on every caller — fresh or not — reuses one of those.
+   * Throws the first connection's error when none ever opened (the target is unusable), and
+   * TargetLostError when connections stop opening altogether.
    */
   async acquire(fresh = false): Promise<Lease> {
     let failures = 0;
@@ -130,12 +131,9 @@ export class ConnectionPool {
       if (this.ended) throw this.ended;
       if (!fresh && this.idle.length > 0) return this.idle.pop()!;
       if (this.live.size >= this.capacity) {
-        // At the far side's limit: reuse a connection (an idle one, else the next one released),
-        // or, for a fresh one, close it to make room.
         const spare = this.idle.pop() ?? (await this.nextReleased());
-        if (spare && !fresh) return spare;
-        if (spare) this.discard(spare);
-        continue;
+        if (spare) return spare;
+        continue; // one was discarded: room for a new one
       }
       try {
         return await this.open();

@@ -63,6 +63,9 @@ export class PathObservations {
   private readonly translated = new Map<Translation, { row: ValueResult; rows: ValueResult[]; count: number }>();
   private readonly rewritten: ValueResult[] = [];
   private rewrittenCount = 0;
+  /** Replies to the probed command that carried no echo, and no later word of the reflector either. */
+  private unechoed = 0;
+  private unechoedExample = '';
 
   add(row: ValueResult): void {
     this.reflector ||= row.judged.some(({ attempt: a }) => a.echo !== undefined || a.relayed !== undefined || a.offer?.reported !== undefined);
@@ -77,12 +80,23 @@ export class PathObservations {
       if (this.rewritten.length < NAMED) this.rewritten.push(row);
       this.rewrittenCount++;
     }
+    const first = row.judged[0]?.attempt;
+    if (first?.portReply && first.echo === undefined && first.relayed === undefined && first.offer === undefined) {
+      this.unechoed++;
+      this.unechoedExample ||= `${first.portReply.code} ${stripEcho(replyMessage(first.portReply)).split('\n')[0]!.slice(0, 80)}`;
+    }
   }
 
   /** The check's report with the address findings added; unchanged without the reflector's word. */
   findings(report: InspectionReport, command: string): InspectionReport {
-    if (!this.reflector) return report;
-    const findings = [...report.findings];
+    // The reflector echoed SYST, yet replies to the probed command carried no echo: something
+    // between answered them itself (ftp-proxy refuses EPRT; any proxy answers PORT).
+    const answeredBetween =
+      report.checked.includes('echo') && this.unechoed > 0
+        ? [`the far side is the reflector, but ${this.unechoed} ${command} repl${this.unechoed === 1 ? 'y carries' : 'ies carry'} no echo ("${this.unechoedExample}"): something between answers ${command} itself`]
+        : [];
+    if (!this.reflector) return answeredBetween.length === 0 ? report : { checked: report.checked, findings: [...report.findings, ...answeredBetween] };
+    const findings = [...report.findings, ...answeredBetween];
     const says = (r: ValueResult): string => `the far side saw "${r.seen}" for "${r.sent}"`;
     const nat = this.translated.get('nat');
     if (nat) findings.push(`${says(nat.row)}: the address is translated (a NAT with an FTP helper)`);

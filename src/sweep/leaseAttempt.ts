@@ -54,9 +54,10 @@ export function widePorts(plan: Plan, own: number, expected: number): number[] {
 }
 
 /**
- * One attempt on a pooled connection, or (`fresh`, for confirmations) on a connection opened for it
- * alone and closed afterwards. An attempt whose command never went out (the connection was found
- * closed) is made again on another connection: only attempts that sent the value judge it.
+ * One attempt on a pooled connection, or (`fresh`, for confirmations) on a new one, which then joins
+ * the pool (a pooled one when the far side takes no more connections). An attempt whose command
+ * never went out (the connection was found closed) is made again on another connection: only
+ * attempts that sent the value judge it.
  */
 export async function attemptOn(ctx: SweepContext, fresh: boolean, probe: Probe, wide: boolean): Promise<Attempt> {
   for (let retry = 0; ; retry++) {
@@ -72,8 +73,8 @@ export async function attemptOn(ctx: SweepContext, fresh: boolean, probe: Probe,
       ctx.pool.discard(lease);
       throw error;
     });
-    if (fresh || !attempt.commandSent) ctx.pool.discard(lease);
-    else ctx.pool.release(lease);
+    if (attempt.commandSent) ctx.pool.release(lease);
+    else ctx.pool.discard(lease);
     if (attempt.commandSent || attempt.failure?.kind === 'local') return attempt;
     const why = attempt.failure?.kind === 'closed' ? attempt.failure.message : 'not sent';
     ctx.pool.retries.note('stale', new Error(why));

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { CLIENT_IP, createTopology, FIREWALL_SERVER_SIDE, namespacesMissing, SERVER_IP, type FirewallVariant, type Topology } from '../helpers/netns.js';
+import { LINUX_HELPER_NAT, linuxHelperVersion, recordPath } from '../helpers/observations.js';
 import { peerMissing, startRealPeer } from '../helpers/realPeers.js';
 import { describeWhen } from '../helpers/requirements.js';
 
@@ -70,6 +71,7 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
     // The check before the sweep saw it too.
     const summary = JSON.parse(await readFile(path.join(work, 'helper-nat', 'summary.json'), 'utf8'));
     expect(summary.inspection.findings).toEqual([expect.stringMatching(/saw "PORT 203,0,113,1,\d+,\d+" for "PORT 198,51,100,2,\d+,\d+": the address is translated/)]);
+    await recordPath('linux-helper-nat-reflector', { middlebox: LINUX_HELPER_NAT, version: linuxHelperVersion(), farSide: 'ftpsweep reflector', command: 'PORT', rows, exitCode: code });
   });
 
   describeWhen('through the helper to vsftpd', peerMissing('vsftpd'), () => {
@@ -80,6 +82,7 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
       expect(code).toBe(0);
       expect(rows.filter((r) => r.verdict !== 'pass').map((r) => `${r.value} ${r.verdict} ${r.detail}`)).toEqual([]);
       expect(rows.every((r) => r.data === 'arrived')).toBe(true);
+      await recordPath('linux-helper-nat-vsftpd', { middlebox: LINUX_HELPER_NAT, version: linuxHelperVersion(), farSide: `vsftpd ${vsftpd.version}`, command: 'PORT', rows, exitCode: code });
     });
 
     it('without the helper vsftpd refuses the untranslated private address (RFC 2577): every value rejected', async () => {
@@ -91,6 +94,7 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
         expect(row).toMatchObject({ verdict: 'rejected', reply_code: '500', data: 'not-tried' });
         expect(row.reply).toMatch(/^500 Illegal PORT command/);
       }
+      await recordPath('linux-no-helper-nat-vsftpd', { middlebox: 'Linux masquerade without the FTP helper', version: linuxHelperVersion(), farSide: `vsftpd ${vsftpd.version}`, command: 'PORT', rows, exitCode: code, note: 'vsftpd refuses the untranslated private address (RFC 2577)' });
     });
   });
 
@@ -108,6 +112,7 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
       expect(row.detail).toMatch(new RegExp(`could not open the data connection to port \\d+: 425 Cannot open data connection to ${CLIENT_IP.replaceAll('.', '\\.')}`));
     }
     expect(stdout).toMatch(/no-data 256/);
+    await recordPath('linux-no-helper-nat-reflector', { middlebox: 'Linux masquerade without the FTP helper', version: linuxHelperVersion(), farSide: 'ftpsweep reflector --allow-foreign', command: 'PORT', rows, exitCode: code, note: 'active FTP blocked: the 425 is quoted' });
   });
 
   it('the helper stalls a PORT split over two TCP segments, at every cut point (FIELD-NOTES §2)', async () => {
@@ -122,6 +127,7 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
     // The same values in one segment each pass (translated) through the same firewall.
     const whole = await sweepFromClient('helper-whole', 'helper-nat', ['--values', '0-7'], 8);
     expect(whole.rows.every((r) => r.verdict === 'translated')).toBe(true);
+    await recordPath('linux-helper-nat-split', { middlebox: LINUX_HELPER_NAT, version: linuxHelperVersion(), farSide: 'ftpsweep reflector', command: 'PORT --split auto (cut after byte 1..8)', rows, exitCode: code, note: 'the helper stalls a PORT split over two TCP segments' });
   });
 
   it('an unreachable host is a one-line error, exit 2, within the timeout', async () => {
@@ -143,5 +149,6 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
     expect(code).toBe(0);
     expect(rows.filter((r) => r.verdict !== 'pass')).toEqual([]);
     expect(rows.every((r) => r.seen === r.sent && r.data === 'arrived')).toBe(true);
+    await recordPath('linux-helper-routed-reflector', { middlebox: 'Linux nf_conntrack_ftp, routed (no NAT)', version: linuxHelperVersion(), farSide: 'ftpsweep reflector', command: 'PORT', rows, exitCode: code });
   });
 });

@@ -39,6 +39,7 @@ import {
   SERVER_IP6,
   type Topology,
 } from '../helpers/netns.js';
+import { LINUX_HELPER_NAT, linuxHelperVersion, recordPath } from '../helpers/observations.js';
 import { peerMissing, startRealPeer } from '../helpers/realPeers.js';
 import { describeWhen } from '../helpers/requirements.js';
 
@@ -151,6 +152,7 @@ describeWhen('Linux FTP helper: IPv6, a multi-homed server, NAT port remapping (
     expect(offenders(rows, 'translated')).toEqual([]);
     expect(code).toBe(0);
     expect(summary.inspection.findings).toEqual([expect.stringMatching(/the address is translated/)]);
+    await recordPath('linux-helper-nat6-reflector', { middlebox: LINUX_HELPER_NAT, version: linuxHelperVersion(), farSide: 'ftpsweep reflector', command: 'EPRT over IPv6', rows, exitCode: code, note: 'the address is written in full form' });
   });
 
   for (const family of [4, 6] as const) {
@@ -166,6 +168,7 @@ describeWhen('Linux FTP helper: IPv6, a multi-homed server, NAT port remapping (
       // data that arrives came from the alias.
       expect(offenders(rows, 'translated')).toEqual([]);
       expect(code).toBe(0);
+      await recordPath(`linux-helper-nat${family}-alias-reflector`, { middlebox: LINUX_HELPER_NAT, version: linuxHelperVersion(), farSide: `ftpsweep reflector on the server's second address`, command: family === 4 ? 'PORT' : 'EPRT over IPv6', rows, exitCode: code, note: 'connects back from the address the client connected to' });
     });
   }
 
@@ -177,6 +180,7 @@ describeWhen('Linux FTP helper: IPv6, a multi-homed server, NAT port remapping (
       // vsftpd's "200 EPRT command successful." quotes no argument: it is not an echo (FIELD-NOTES §5).
       expect(offenders(rows, 'pass')).toEqual([]);
       expect(code).toBe(0);
+      await recordPath('linux-helper-nat6-vsftpd', { middlebox: LINUX_HELPER_NAT, version: linuxHelperVersion(), farSide: `vsftpd ${vsftpd.version}`, command: 'EPRT over IPv6', rows, exitCode: code });
     });
   });
 
@@ -214,6 +218,7 @@ describeWhen('Linux FTP helper: IPv6, a multi-homed server, NAT port remapping (
       }
       expect(summary.inspection.findings).toEqual([expect.stringMatching(/another port, and the data still reached the port sent \(a NAT remapping ports taken on its address; values \d+, \d+, \d+, \d+\)$/)]);
       expect(code).toBe(0);
+      await recordPath(`linux-helper-nat${family}-remap`, { middlebox: `${LINUX_HELPER_NAT}, ports held by another client`, version: linuxHelperVersion(), farSide: 'ftpsweep reflector', command: family === 4 ? 'PORT' : 'EPRT over IPv6', rows, exitCode: code, note: 'the port is remapped; the data still reaches the port sent' });
     });
   }
 });

@@ -18,11 +18,14 @@ function row(value: number, echo: string, overrides: Parameters<typeof attempt>[
 const passing = Array.from({ length: 256 }, (_, v) => row(v, `PORT 127,0,0,1,64,${v}`));
 const corrupt = (v: number): ValueResult => row(v, `PORT 127,0,0,1,64,${String(v).slice(0, -1)}_`, { portReply: reply('501 Syntax error'), finalReply: undefined, data: { kind: 'not-tried' } });
 
-function findings(rows: readonly ValueResult[]): InspectionReport {
+function findings(rows: readonly ValueResult[], checked: InspectionReport = CHECKED, command = 'PORT'): InspectionReport {
   const observed = new PathObservations();
   for (const r of rows) observed.add(r);
-  return observed.findings(CHECKED, 'PORT');
+  return observed.findings(checked, command);
 }
+
+/** A server that is not the reflector: SYST came back without an echo. */
+const NO_ECHO: InspectionReport = { checked: ['SYST'], findings: [] };
 
 describe('PathObservations', () => {
   it('every row passed: the address was checked and nothing found', () => {
@@ -31,7 +34,15 @@ describe('PathObservations', () => {
 
   it('without the reflector\'s word nothing is claimed, not even the check', () => {
     const plain = valueResult([attempt({ data: { kind: 'wrong-port', port: 31766, bytes: 1 } })]);
-    expect(findings([plain])).toBe(CHECKED);
+    expect(findings([plain], NO_ECHO)).toBe(NO_ECHO);
+  });
+
+  it('the reflector echoed SYST but not the probed command: something between answered it', () => {
+    const refused = valueResult([attempt({ command: 'EPRT', sent: 'EPRT |1|127.0.0.1|31971|', portReply: reply("500 'EPRT': command unrecognized."), finalReply: undefined, data: { kind: 'not-tried' } })]);
+    expect(findings([refused, refused], CHECKED, 'EPRT')).toEqual({
+      checked: ['SYST', 'echo'],
+      findings: ['the far side is the reflector, but 2 EPRT replies carry no echo ("500 \'EPRT\': command unrecognized."): something between answers EPRT itself'],
+    });
   });
 
   it('one corrupted value names the bytes the far side saw', () => {
