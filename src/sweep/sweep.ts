@@ -3,7 +3,6 @@
  * control connections; a probe that did not pass is confirmed at once, on fresh connections, so each
  * value's row is final as soon as it is reported (and can be streamed to disk).
  */
-import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import type { TlsSettings } from '../ftp/controlConnection.js';
 import { UsageError } from '../ftp/errors.js';
@@ -11,6 +10,7 @@ import { ConnectionPool } from './connectionPool.js';
 import { BACKOFF_TOTAL_MS, MAX_RETRIES, TargetLostError, type RetryReport } from './connectionRetries.js';
 import type { Attempt, Oracle } from './evidence.js';
 import { HighBytePool, type HighByteSpec } from './highBytes.js';
+import { checkOpenFiles, wideSlots } from './openFiles.js';
 import { inspectControlChannel, PathObservations, type InspectionReport } from './inspection.js';
 import { attemptOn, ownCandidates, type Probe, type SweepContext } from './leaseAttempt.js';
 import { isPassive, ownedByte, planValues, type DataCommand, type Field, type Plan } from './plan.js';
@@ -299,39 +299,5 @@ export function validateSweepOptions(options: SweepOptions): void {
   if (options.variants.length === 0) throw new UsageError('no variants to probe', 'give --variant plain, or leave it out');
   if (options.fields.length === 2 && (options.variants.length > 1 || options.variants[0] !== 'plain' || options.split.kind !== 'none')) {
     throw new UsageError('a 2-D sweep (two fields) takes no --variant or --split', 'sweep variants and split commands over one field');
-  }
-}
-
-/** The open-file limit (`ulimit -n`): read from /proc on Linux; elsewhere the common default 1024. */
-function openFileLimit(): number {
-  try {
-    const match = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-    if (match) return Number(match[1]);
-  } catch {
-    // Not Linux: keep the default.
-  }
-  return 1024;
-}
-
-/** How many wide confirmations (257 listeners each) fit in the open-file limit, beside the rest. */
-function wideSlots(): number {
-  return Math.floor((openFileLimit() - 256) / 300);
-}
-
-/** Each running probe holds a control connection, a listener and a data connection, or more. */
-const FILES_PER_PROBE = 4;
-/** Node itself, stdio, the report files. */
-const FILES_BASE = 64;
-
-/**
- * Refuses, before anything is sent, a concurrency the open-file limit cannot carry: running out of
- * descriptors mid-sweep would turn into errors on random values.
- */
-function checkOpenFiles(concurrency: number): void {
-  const limit = openFileLimit();
-  const need = concurrency * FILES_PER_PROBE + FILES_BASE;
-  if (need > limit) {
-    const fits = Math.max(1, Math.floor((limit - FILES_BASE) / FILES_PER_PROBE));
-    throw new UsageError(`--concurrency ${concurrency} needs about ${need} open files, but this process may open only ${limit} (ulimit -n)`, `lower --concurrency to ${fits} or raise \`ulimit -n\``);
   }
 }
