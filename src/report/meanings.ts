@@ -6,7 +6,7 @@ import type { Verdict } from '../sweep/verdict.js';
 export const VERDICT_MEANING: Readonly<Record<Verdict, string>> = {
   pass: 'The far side understood exactly the PORT command that was sent, and (data oracle) the server connected back to exactly that port. Nothing on the way changed it.',
   translated:
-    'Something on the way rewrote the address inside PORT and kept the port, as a NAT firewall\'s FTP helper (ALG) does, and the data connection still arrived. This is normal behind NAT; the reflector shows the address it received.',
+    'Something on the way rewrote PORT into another valid command, and the data connection still reached the exact port that was sent. A NAT firewall\'s FTP helper (ALG) writes its own address, and another port when the one asked for is taken on its address; an application proxy answers PORT itself and sends its own. This is normal; the detail says what changed, and the reflector shows what it received. (Under the reply oracle no data connection was made: the detail says so.)',
   corrupted:
     'The far side received different bytes than were sent, or the server connected to a different port than the one asked for. When neighbouring values pass, the firewall\'s FTP inspection is mangling these values — the seed\'s DMZ firewall turned PORT …,227 into …,22_. Attach results.csv and the dialogue below to the firewall ticket.',
   rejected:

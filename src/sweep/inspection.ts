@@ -101,7 +101,15 @@ export class PathObservations {
     const nat = this.translated.get('nat');
     if (nat) findings.push(`${says(nat.row)}: the address is translated (a NAT with an FTP helper)`);
     const remap = this.translated.get('remap');
-    if (remap) findings.push(`${says(remap.row)}: another port, and the data still reached the port sent (a NAT remapping ports taken on its address; value${remap.count > 1 ? 's' : ''} ${named(remap.rows, remap.count)})`);
+    if (remap) {
+      const values = `value${remap.count > 1 ? 's' : ''} ${named(remap.rows, remap.count)}`;
+      // Under the reply oracle no data connection was made: the finding must not claim one.
+      findings.push(
+        remap.row.data.startsWith('arrived')
+          ? `${says(remap.row)}: another port, and the data still reached the port sent (a NAT remapping ports taken on its address; ${values})`
+          : `${says(remap.row)}: another port (${values}); no data connection checked it: a NAT remapping ports delivers the data to the port sent, a rewrite would not — sweep with --oracle data to tell`,
+      );
+    }
     const proxy = this.translated.get('proxy');
     if (proxy) findings.push(`an application proxy answers ${command} itself and opens its own data connections: ${says(proxy.row)}, and the data still reached the port sent`);
     const rewrite = this.translated.get('rewrite');

@@ -73,6 +73,12 @@ describe('PathObservations', () => {
     expect(found).toEqual([expect.stringMatching(/^the far side saw "PORT 203,0,113,1,124,39" for "PORT 127,0,0,1,64,40": another port, .*NAT remapping ports .*values 40, 41\)$/)]);
   });
 
+  it('another port under the reply oracle: the finding claims no data connection', () => {
+    const unchecked = row(40, 'PORT 203,0,113,1,124,39', { oracle: 'reply', finalReply: undefined, data: { kind: 'not-tried' } });
+    expect(unchecked.verdict).toBe('translated');
+    expect(findings([unchecked]).findings).toEqual([expect.stringMatching(/another port \(value 40\); no data connection checked it: .*--oracle data/)]);
+  });
+
   it('a command named only in the listing replies: an application proxy answered PORT itself', () => {
     const proxied = row(7, 'unused', { echo: undefined, relayed: 'PORT 127,0,0,1,140,17\r\n', portReply: reply('200 PORT command successful') });
     expect(proxied.verdict).toBe('translated');
