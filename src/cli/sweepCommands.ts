@@ -7,6 +7,7 @@ import { rerenderReport, mergeReports } from '../jobs/reportJobs.js';
 import { runSweepJob, type SweepJob } from '../jobs/sweepJob.js';
 import { consoleReport } from '../report/consoleReport.js';
 import { formatTranscript } from '../report/transcript.js';
+import { UsageError } from '../ftp/errors.js';
 import { probeOnce } from '../sweep/probeOnce.js';
 import { isFailure } from '../sweep/verdict.js';
 import { interruptible, progressLine, type Io } from './io.js';
@@ -24,7 +25,7 @@ async function sweepAndReport(job: SweepJob, io: Io): Promise<number> {
     if (job.junit !== undefined) io.out(`JUnit: ${files.at(-1)}`);
     // The target stopped taking connections: the report covers the values done, and it is an error.
     if (summary.stopped !== null) {
-      io.err(`ftpsweep: ${summary.stopped}`);
+      io.err(`ftpsweep: ${summary.stopped.reason} — ${summary.stopped.hint}`);
       return 2;
     }
     return stop.exitCode() ?? summary.exitCode;
@@ -62,6 +63,7 @@ export function probeCommand(run: Run): CommandModule {
     builder: (y: Argv) => targetOptions(y, true).option('value', { type: 'number', demandOption: 'give --value, e.g. --value 227', describe: 'last-octet value 0..255' }),
     handler: run(async (args, io) => {
       const value = Number(args.value);
+      if (!Number.isInteger(value) || value < 0 || value > 255) throw new UsageError(`--value ${String(args.value)} is out of range`, 'give a whole number 0..255, e.g. --value 227');
       const { options } = toSweepJob(combineFlags({ ...givenFlags(args), values: String(value) }, undefined, io.env), io.env);
       const { result, transcript } = await probeOnce(options, value);
       io.out(formatTranscript(transcript));

@@ -64,6 +64,7 @@ export class ControlConnection {
   private waiter: { resolve: (reply: Reply) => void; reject: (error: FtpSweepError) => void; timer: NodeJS.Timeout } | undefined;
   private phase: Phase = 'connect';
   private greetedByReflector = false;
+  private peerClosedAt: number | undefined;
 
   private constructor(
     socket: net.Socket,
@@ -77,9 +78,14 @@ export class ControlConnection {
   private readonly onSocketData = (chunk: Buffer): void => this.onData(chunk);
   private readonly onSocketError = (error: Error): void => {
     const reset = errnoCode(error) === 'ECONNRESET' || errnoCode(error) === 'EPIPE';
-    this.close(new ConnectionClosedError(this.phase, reset, `control connection to ${this.label}: ${error.message}`, error));
+    this.closedByPeer(new ConnectionClosedError(this.phase, reset, `control connection to ${this.label}: ${error.message}`, error));
   };
-  private readonly onSocketClose = (): void => this.close(new ConnectionClosedError(this.phase, false, `control connection to ${this.label} was closed by the server`));
+  private readonly onSocketClose = (): void => this.closedByPeer(new ConnectionClosedError(this.phase, false, `control connection to ${this.label} was closed by the server`));
+
+  private closedByPeer(reason: ConnectionClosedError): void {
+    if (!this.reason) this.peerClosedAt = performance.now();
+    this.close(reason);
+  }
 
   private attach(socket: net.Socket): void {
     socket.on('data', this.onSocketData);
@@ -138,7 +144,10 @@ export class ControlConnection {
         throw new ConnectError(`${connection.label} sent no FTP greeting within ${options.timeoutMs} ms`, 'check that --port is the FTP control port, or raise --timeout');
       }
       if (error instanceof ConnectionClosedError) {
-        throw new ConnectError(`${connection.label} closed the connection before its greeting`, 'check that --port is the FTP control port and that the server accepts you');
+        throw new ConnectError(
+          `${connection.label} closed the connection before its greeting`,
+          'check that --port is the FTP control port and that the server accepts you — a limit on new connections (ftp-proxy\'s ForkLimit, a rate rule) closes them so too: wait, then try again',
+        );
       }
       throw error;
     }
@@ -170,6 +179,10 @@ export class ControlConnection {
    */
   get hasUnreadReplies(): boolean {
     return this.queue.length > 0;
+  }
+  /** When the far side closed or reset the connection (performance.now()), if it was the far side. */
+  get closedByPeerAt(): number | undefined {
+    return this.peerClosedAt;
   }
   /** Why the connection ended (the first reason), if it has. */
   get closeReason(): FtpSweepError | undefined {

@@ -50,6 +50,17 @@ export function findTarget(text: string): string | undefined {
 }
 
 /**
+ * The reflector refuses a data-port command naming another address than the control connection's
+ * peer (RFC 2577) with `501 Refusing to connect to A: only to this connection's peer P (…)`. Its
+ * peer is the address the far side sees us at — behind NAT, the NAT's: the one fact that tells an
+ * untranslated address from a corrupted one.
+ */
+export function refusedForeign(reply: Reply): { readonly named: string; readonly peer: string } | undefined {
+  const match = /Refusing to connect to (\S+): only to this connection's peer (\S+) \(RFC 2577/.exec(reply.lines.join('\n'));
+  return match ? { named: match[1]!, peer: match[2]! } : undefined;
+}
+
+/**
  * For passive offers (PASV/EPSV) the reflector also says what it sent: `[ftpsweep-sent HEX]` of
  * the reply line before its tags, so the sweep can compare it with the line it received.
  */

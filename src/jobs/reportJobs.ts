@@ -76,6 +76,7 @@ export async function mergeReports(job: MergeJob): Promise<{ readonly summary: S
     startedAt: new Date(Math.min(...reports.map((r) => Date.parse(r.summary.startedAt)))),
     endedAt: new Date(Math.max(...reports.map((r) => Date.parse(r.summary.endedAt)))),
     reflector: reports.some((r) => r.summary.reflector),
+    offersChosenByServer: reports.some((r) => r.summary.offersChosenByServer),
     rows,
     mergedFrom: job.dirs,
     baseline: comparison,

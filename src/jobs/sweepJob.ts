@@ -58,7 +58,7 @@ export function dialogueRow(rows: readonly ResultRow[]): ResultRow | undefined {
 /** Probes `row` once more with its whole dialogue kept; a failure to do so is said in the text. */
 async function captureDialogue(options: SweepOptions, row: ResultRow): Promise<string> {
   try {
-    const { result, transcript } = await probeOnce({ ...options, variants: [row.variant] }, row.value);
+    const { result, transcript } = await probeOnce({ ...options, variants: [row.variant] }, row.value, true);
     return `${formatTranscript(transcript)}\n\nverdict: ${result.verdict}\ndetail:  ${result.detail}`;
   } catch (error) {
     if (!(error instanceof FtpSweepError)) throw error;

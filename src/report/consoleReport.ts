@@ -26,7 +26,8 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
   if (noMatrix) out.push(`  note: ${noMatrix}`);
   const retried = summary.connectionRetries ? retryLine(summary.connectionRetries) : undefined;
   if (retried) out.push(`  connections: ${retried}`);
-  if (summary.stopped) out.push(`  STOPPED: ${summary.stopped}`);
+  // What to do about it is in the one-line error the CLI prints last.
+  if (summary.stopped) out.push(`  STOPPED: ${summary.stopped.reason}`);
   if (summary.interrupted) out.push(`  INTERRUPTED: ${summary.done} of ${summary.probes} probes done — finish with the same command and --resume ${reportDir}`);
   else if (summary.resumed > 0) out.push(`  resumed: ${summary.resumed} probes were done before, ${summary.done - summary.resumed} probed now`);
   out.push(`  ${VERDICTS.filter((v) => summary.counts[v] > 0).map((v) => `${v} ${summary.counts[v]}`).join('   ')}`);

@@ -1,22 +1,54 @@
 /**
- * "What this means", per verdict: the paragraph a firewall engineer reads next to the matrix.
+ * "What this means", per verdict: the paragraph a firewall engineer reads next to the matrix. It
+ * says only what this sweep could observe: which command was probed, which oracle judged it, and
+ * whether the reflector reported what it received (README: "What each verdict can and cannot tell").
  */
 import type { Verdict } from '../sweep/verdict.js';
 
-export const VERDICT_MEANING: Readonly<Record<Verdict, string>> = {
-  pass: 'The far side understood exactly the PORT command that was sent, and (data oracle) the server connected back to exactly that port. Nothing on the way changed it.',
-  translated:
-    'Something on the way rewrote PORT into another valid command, and the data connection still reached the exact port that was sent. A NAT firewall\'s FTP helper (ALG) writes its own address, and another port when the one asked for is taken on its address; an application proxy answers PORT itself and sends its own. This is normal; the detail says what changed, and the reflector shows what it received. (Under the reply oracle no data connection was made: the detail says so.)',
-  corrupted:
-    'The far side received different bytes than were sent, or the server connected to a different port than the one asked for. When neighbouring values pass, the firewall\'s FTP inspection is mangling these values — the seed\'s DMZ firewall turned PORT …,227 into …,22_. Attach results.csv and the dialogue below to the firewall ticket.',
-  rejected:
-    'The server refused the command (4xx/5xx) and nothing shows that the bytes were changed. Check the reply: servers refuse privileged ports, foreign addresses (RFC 2577) and, with a 501, commands they find malformed — a well-formed PORT called malformed for only some values points at something rewriting it.',
-  'no-data':
-    'The server accepted PORT, but its data connection never reached the port. A stateful firewall without an FTP helper (or with a broken one) blocks active FTP this way; so does a client-side firewall refusing incoming connections.',
-  timeout:
-    'No reply came within the timeout, and the control connection was given up. An FTP helper that drops or holds segments it cannot parse makes sessions hang like this (Linux\'s helper stalls a PORT split over two segments).',
-  reset:
-    'The control connection was closed or reset while waiting. Some firewalls (Cisco ASA "inspect ftp strict", Check Point) reset connections whose FTP commands they dislike.',
-  error:
-    'A problem on this machine (for example a port that could not be bound), never blamed on the firewall. Free resources or lower --concurrency and run again.',
-};
+export interface MeaningContext {
+  /** PORT, EPRT, PASV or EPSV. */
+  readonly command: string;
+  readonly oracle: string;
+  /** The far side was the reflector: what arrived is known byte for byte. */
+  readonly reflector: boolean;
+}
+
+function passMeaning({ command, oracle, reflector }: MeaningContext): string {
+  if (command === 'PASV' || command === 'EPSV') {
+    return `The ${command} offer arrived as a valid reply${reflector ? ', byte for byte as the reflector sent it,' : ''} and${oracle === 'data' ? ' ftpsweep connected to it and the listing arrived' : ' (reply oracle) was not connected to'}.`;
+  }
+  if (reflector) {
+    return `The reflector received exactly the ${command} command that was sent${oracle === 'data' ? ', and connected back to exactly that port' : ''}. Nothing on the way changed it.`;
+  }
+  if (oracle === 'data') {
+    return `The server connected back to exactly the port ${command} named. Without the reflector, ftpsweep cannot see whether something on the way rewrote the command and still delivered the data there (a NAT's FTP helper, a proxy): that looks the same.`;
+  }
+  return `The server accepted ${command} (2xx). Reply codes alone cannot show what it understood: lenient servers answer 200 to a corrupted command and connect elsewhere (sweep with the data oracle, or against the reflector).`;
+}
+
+function translatedMeaning({ command, oracle }: MeaningContext): string {
+  const data = oracle === 'data' ? ', and the data connection still reached the exact port that was sent' : '; no data connection was made (reply oracle), so the detail says what only a data connection could decide';
+  return `Something on the way rewrote ${command} into another valid command${data}. A NAT firewall's FTP helper (ALG) writes its own address, and another port when the one asked for is taken on its address; an application proxy answers ${command} itself and sends its own. This is how such middleboxes work; the detail says what changed, and the reflector shows what it received.`;
+}
+
+export function verdictMeaning(verdict: Verdict, context: MeaningContext): string {
+  const { command } = context;
+  switch (verdict) {
+    case 'pass':
+      return passMeaning(context);
+    case 'translated':
+      return translatedMeaning(context);
+    case 'corrupted':
+      return `The far side received a command that is not valid any more, or connected to a different port than the one asked for. When neighbouring values pass, something's FTP inspection is mangling these values — the seed's DMZ firewall turned PORT …,227 into …,22_. Attach results.csv and the dialogue below to the firewall ticket.`;
+    case 'rejected':
+      return `The far side refused the command (4xx/5xx), and nothing shows that the bytes were changed. It may be the server or a middlebox answering for it (the reply text says which): servers refuse privileged ports, foreign addresses (RFC 2577) and, with a 501, commands they find malformed — a well-formed ${command} called malformed for only some values points at something rewriting it.`;
+    case 'no-data':
+      return `The far side accepted ${command}, but the data connection never got through. A stateful firewall without an FTP helper (or with a broken one) blocks active FTP this way; so does a client-side firewall refusing incoming connections.`;
+    case 'timeout':
+      return `No reply came within the timeout, and the control connection was given up. An FTP helper that drops or holds segments it cannot parse makes sessions hang like this (Linux's helper stalls a ${command} split over two segments) — but so does a server that waits for a line ending it accepts (ProFTPD never answers a command ended by a bare LF): sweep the server straight, or the reflector, to tell them apart.`;
+    case 'reset':
+      return `The control connection was closed or reset while waiting, on its own (connections the far side closed all at once, as a restart does, are made again and not counted). Some firewalls (Cisco ASA "inspect ftp strict", Check Point) reset connections whose FTP commands they dislike.`;
+    case 'error':
+      return 'A problem on this machine (for example a port that could not be bound), never blamed on the firewall. Free resources or lower --concurrency and run again.';
+  }
+}

@@ -43,8 +43,8 @@ export interface Summary {
   readonly durationMs: number;
   /** The sweep was stopped (Ctrl-C, SIGTERM, the target lost) before all its probes were done: `--resume` it. */
   readonly interrupted: boolean;
-  /** Why the sweep stopped on its own before the end (the target stopped taking connections), or null. */
-  readonly stopped: string | null;
+  /** Why the sweep stopped on its own before the end (the target stopped taking connections), and what to do; or null. */
+  readonly stopped: { readonly reason: string; readonly hint: string } | null;
   /** Control connections that failed before any probed command was sent, and were made again; null when merged. */
   readonly connectionRetries: RetryReport | null;
   /** Probes the sweep has (of its shard), and of those, how many are done (rows in results.csv). */
@@ -54,6 +54,8 @@ export interface Summary {
   readonly resumed: number;
   /** Whether the far side was an ftpsweep reflector (byte-exact echoes). */
   readonly reflector: boolean;
+  /** PASV/EPSV offers the server chose itself: the values are repeated tries, not values (no matrix). */
+  readonly offersChosenByServer: boolean;
   readonly total: number;
   readonly counts: Readonly<Record<Verdict, number>>;
   readonly failing: readonly { readonly value: number; readonly verdict: Verdict; readonly sent: string; readonly seen: string; readonly data: string; readonly detail: string }[];
@@ -105,6 +107,7 @@ export interface SummaryParts {
   readonly startedAt: Date;
   readonly endedAt: Date;
   readonly reflector: boolean;
+  readonly offersChosenByServer?: boolean;
   readonly rows: readonly ResultRow[];
   readonly shard?: Shard | null;
   readonly mergedFrom?: readonly string[] | null;
@@ -112,7 +115,7 @@ export interface SummaryParts {
   readonly dialogueValue?: string | null;
   readonly inspection?: Summary['inspection'];
   readonly interrupted?: boolean;
-  readonly stopped?: string | null;
+  readonly stopped?: Summary['stopped'];
   readonly connectionRetries?: RetryReport | null;
   /** Planned probes; default: the rows. */
   readonly probes?: number;
@@ -137,6 +140,7 @@ export function makeSummary(parts: SummaryParts): Summary {
     done: rows.length,
     resumed: parts.resumed ?? 0,
     reflector: parts.reflector,
+    offersChosenByServer: parts.offersChosenByServer ?? false,
     total: rows.length,
     counts: countVerdicts(rows),
     failing: rows.filter((r) => isFailure(r.verdict)).map((r) => ({ value: r.value, verdict: r.verdict, sent: r.sent, seen: r.seen, data: r.data, detail: r.detail })),
@@ -155,9 +159,10 @@ export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra
     startedAt: outcome.startedAt,
     endedAt: outcome.endedAt,
     reflector: outcome.reflector,
+    offersChosenByServer: outcome.offersChosenByServer,
     inspection: outcome.inspection ?? null,
     interrupted: outcome.interrupted,
-    stopped: outcome.stopped ? `${outcome.stopped.message} — ${outcome.stopped.hint}` : null,
+    stopped: outcome.stopped ? { reason: outcome.stopped.message, hint: outcome.stopped.hint ?? '' } : null,
     connectionRetries: outcome.retries,
     ...extra,
     rows: extra.rows ?? outcome.results,

@@ -3,11 +3,11 @@
  */
 import { isFailure, VERDICTS, type Verdict } from '../sweep/verdict.js';
 import type { ResultRow } from '../sweep/valueResult.js';
-import { VERDICT_MEANING } from './meanings.js';
+import { verdictMeaning } from './meanings.js';
 import type { Summary } from './summary.js';
 import { retryLine } from '../sweep/connectionRetries.js';
 import { splitDifference, type Split } from './textDiff.js';
-import { isKnownFailure } from './baseline.js';
+import { isKnownFailure, type Comparison } from './baseline.js';
 import { rowLabel } from './rowLabel.js';
 import { variantsIn } from './matrix.js';
 import type { Variant } from '../sweep/variants.js';
@@ -57,13 +57,21 @@ export const FAILING_LISTED = 500;
  * the swept "values" are only repeated tries — no value matrix may suggest otherwise. Undefined when
  * the values mean what they say.
  */
-export function serverChoseOffers(summary: Pick<Summary, 'options' | 'reflector' | 'total'>): string | undefined {
+export function serverChoseOffers(summary: Pick<Summary, 'options' | 'offersChosenByServer' | 'total'>): string | undefined {
+  if (!summary.offersChosenByServer) return undefined;
   const { command } = summary.options;
-  if ((command !== 'PASV' && command !== 'EPSV') || summary.reflector) return undefined;
-  return `${command} against a server that is not the ftpsweep reflector: the server picks the ports it offers, so these ${summary.total} probes are ${summary.total} tries of its offers, not values; there is no value matrix`;
+  return `${command} offers that the reflector was not asked for (another server, or a middlebox answering ${command} itself): the far side picks the ports it offers, so these ${summary.total} probes are ${summary.total} tries of its offers, not values; there is no value matrix`;
 }
 
 const list = (values: readonly string[]): string => (values.length === 0 ? 'none' : values.join(', '));
+
+/** "All 256 values passed.", "No value failed: 200 passed, 56 translated.", "3 of 256 values failed." */
+function headline(total: number, failing: number, translated: number, what: 'values' | 'tries', comparison: Comparison | undefined): string {
+  const one = what === 'values' ? 'value' : 'try';
+  if (failing > 0) return `${failing} of ${total} ${what} failed${comparison ? `; ${comparison.newFailures.length} got worse than the baseline` : ''}.`;
+  if (translated === 0) return `All ${total} ${what} passed.`;
+  return `No ${one} failed: ${total - translated} passed, ${translated} translated (rewritten on the way, and still working).`;
+}
 
 export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialogue?: string): TicketModel {
   const { target, options } = summary;
@@ -83,7 +91,7 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
   if (summary.inspection) facts.push(['control channel', inspectionLine(summary.inspection)]);
   const retried = summary.connectionRetries ? retryLine(summary.connectionRetries) : undefined;
   if (retried) facts.push(['connections', retried]);
-  if (summary.interrupted) facts.push(['INTERRUPTED', `${summary.done} of ${summary.probes} probes done; the rest were not probed${summary.stopped ? ` (${summary.stopped})` : ''}`]);
+  if (summary.interrupted) facts.push(['INTERRUPTED', `${summary.done} of ${summary.probes} probes done; the rest were not probed${summary.stopped ? ` (${summary.stopped.reason})` : ''}`]);
   if (summary.shard) facts.push(['shard', `${summary.shard.index} of ${summary.shard.count}`]);
   if (summary.mergedFrom) facts.push(['merged from', summary.mergedFrom.join(', ')]);
 
@@ -107,22 +115,20 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
     : [];
 
   const present = VERDICTS.filter((v) => summary.counts[v] > 0);
+  const noMatrix = serverChoseOffers(summary);
   return {
     title: `ftpsweep report: ${target.host}:${target.port}`,
     facts,
-    headline:
-      failingRows.length === 0
-        ? `All ${rows.length} values passed.`
-        : `${failingRows.length} of ${rows.length} values failed${comparison ? `; ${comparison.newFailures.length} got worse than the baseline` : ''}.`,
+    headline: headline(rows.length, failingRows.length, summary.counts.translated, noMatrix === undefined ? 'values' : 'tries', comparison),
     counts: present.map((v) => [v, summary.counts[v]] as const),
     rows,
-    noMatrix: serverChoseOffers(summary),
+    noMatrix,
     twoFields,
     variants: variantsIn(rows),
     failing,
     failingTotal: failingRows.length,
     baselineLines,
     dialogue: dialogue && summary.dialogueValue !== null ? { label: summary.dialogueValue, text: dialogue } : undefined,
-    meanings: present.map((v) => [v, VERDICT_MEANING[v]] as const),
+    meanings: present.map((v) => [v, verdictMeaning(v, { command: options.command, oracle: options.oracle, reflector: summary.reflector })] as const),
   };
 }

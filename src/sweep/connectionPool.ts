@@ -45,13 +45,18 @@ export class ConnectionPool {
   private readonly live = new Set<Lease>();
   /** Callers waiting for a lease another caller releases (the far side takes no more connections). */
   private readonly waiting: ((lease: Lease | undefined) => void)[] = [];
-  private first: Promise<boolean> | undefined;
+  /** Whether any connection ever opened; opens still under way; who waits to know. */
+  private opened = false;
+  private opening = 0;
+  private readonly askers: ((opened: boolean) => void)[] = [];
   /** How many connections the far side takes at once, once it refused more; else unbounded. */
   private capacity = Number.POSITIVE_INFINITY;
   /** Why no more connections are handed out: the target was lost, or closeAll() ended the pool. */
   private ended: Error | undefined;
   /** Connections that failed before any probed command was sent. */
   readonly retries = new RetryLog();
+  /** The last connections the far side closed, and when: to tell one closed alone from many at once. */
+  private readonly peerCloses: { readonly connection: ControlConnection; readonly at: number }[] = [];
 
   constructor(
     private readonly target: Target,
@@ -61,27 +66,40 @@ export class ConnectionPool {
       readonly transcript?: boolean;
       /** Idle connections are closed to make room beyond this many (--concurrency). */
       readonly maxConnections?: number;
+      /** The target took connections before (a sweep just ran): a refused one is retried at once. */
+      readonly reachable?: boolean;
     } = {},
-  ) {}
+  ) {
+    this.opened = settings.reachable === true;
+  }
 
   /** Opens a fresh connection (connect, greeting, login). Throws the typed error if it cannot. */
   open(): Promise<Lease> {
     // Each caller holds at most one lease at a time, so closing idle ones keeps the total bounded.
     while (this.settings.maxConnections !== undefined && this.live.size >= this.settings.maxConnections && this.idle.length > 0) this.discard(this.idle.pop()!);
+    this.opening++;
     const opening = this.openLease();
-    this.first ??= opening.then(
-      () => true,
-      () => false,
+    const settled = (ok: boolean): void => {
+      this.opening--;
+      this.opened ||= ok;
+      if (this.opened || this.opening === 0) for (const ask of this.askers.splice(0)) ask(this.opened);
+    };
+    opening.then(
+      () => settled(true),
+      () => settled(false),
     );
     return opening;
   }
 
   /**
-   * Whether the first connection this pool tried to open succeeded (waits for it to finish). When it
-   * did not, a failure to connect is the target's problem (wrong host, refused login), not a value's.
+   * Whether any connection ever opened (waiting, while none has, for those under way). When none
+   * did, a failure to connect is the target's problem (wrong host, refused login), not a value's —
+   * but one refused connection among several opened at once is not (a per-address limit, a
+   * middlebox refusing some): the others decide.
    */
-  firstSucceeded(): Promise<boolean> {
-    return this.first ?? Promise.resolve(false);
+  anySucceeded(): Promise<boolean> {
+    if (this.opened || this.opening === 0) return Promise.resolve(this.opened);
+    return new Promise((resolve) => this.askers.push(resolve));
   }
 
   private async openLease(): Promise<Lease> {
@@ -122,7 +140,7 @@ export class ConnectionPool {
    * confirmations). A new connection that fails is made again after a backoff, up to MAX_RETRIES
    * times; then, if others are open, the far side is taken to accept no more (a per-address limit,
    * ftp-proxy's ForkLimit), and from then on every caller — fresh or not — reuses one of those.
-   * Throws the first connection's error when none ever opened (the target is unusable), and
+   * Throws a connection's error when none ever opened (the target is unusable), and
    * TargetLostError when connections stop opening altogether.
    */
   async acquire(fresh = false): Promise<Lease> {
@@ -138,7 +156,7 @@ export class ConnectionPool {
       try {
         return await this.open();
       } catch (error) {
-        if (!(await this.firstSucceeded()) || !isRetryable(error)) throw error;
+        if (!(await this.anySucceeded()) || !isRetryable(error)) throw error;
         this.retries.note((typeof error === 'object' && error !== null && failedAt.get(error)) || 'connect', error);
         if (failures < MAX_RETRIES) {
           await new Promise((resolve) => setTimeout(resolve, backoffMs(failures++)));
@@ -189,12 +207,38 @@ export class ConnectionPool {
     this.end(new LocalError('the sweep is over: no more control connections'));
   }
 
+  /**
+   * How many other connections the far side closed within SHARED_CLOSE_MS of closing `connection`
+   * (0 when it did not close it). Many sessions closed at once — a server restarting, every
+   * session killed — says nothing about the command any one of them was sending. Waits that long
+   * first, so the others' close events have arrived.
+   */
+  async closedAlongside(connection: ControlConnection): Promise<number> {
+    const at = connection.closedByPeerAt;
+    if (at === undefined) return 0;
+    await new Promise((resolve) => setTimeout(resolve, SHARED_CLOSE_MS));
+    const others = new Set<ControlConnection>();
+    for (const c of [...[...this.live].map((l) => l.connection), ...this.peerCloses.map((p) => p.connection)]) {
+      const theirs = c.closedByPeerAt;
+      if (c !== connection && theirs !== undefined && Math.abs(theirs - at) <= SHARED_CLOSE_MS) others.add(c);
+    }
+    return others.size;
+  }
+
   private forget(lease: Lease): void {
+    const at = lease.connection.closedByPeerAt;
+    if (at !== undefined) {
+      this.peerCloses.push({ connection: lease.connection, at });
+      if (this.peerCloses.length > 64) this.peerCloses.shift();
+    }
     if (this.live.delete(lease)) this.owned.release(lease.ownByte);
     const i = this.idle.indexOf(lease);
     if (i !== -1) this.idle.splice(i, 1);
   }
 }
+
+/** Connections the far side closed this close together were closed by one event, not by a command. */
+const SHARED_CLOSE_MS = 50;
 
 /** Where openLease failed, for each error it threw (for the retry count). */
 const failedAt = new WeakMap<object, RetryStage>();

@@ -7,8 +7,12 @@
  */
 import { ConnectError, ConnectionClosedError, LoginError, TimeoutError } from '../ftp/errors.js';
 
-/** Where a connection failed: before the greeting, in the TLS upgrade, the login, or later (stale). */
-export type RetryStage = 'connect' | 'tls' | 'login' | 'stale';
+/**
+ * Where a connection failed: before the greeting, in the TLS upgrade, the login, later (stale:
+ * found closed before the command), or closed by the far side together with others while the
+ * command was out (a restart: no word about the command).
+ */
+export type RetryStage = 'connect' | 'tls' | 'login' | 'stale' | 'together';
 
 /** New connections tried in a row for one attempt before the target counts as lost. */
 export const MAX_RETRIES = 5;
@@ -59,26 +63,27 @@ export class RetryLog {
 }
 
 const STAGE_WORDS: Record<RetryStage, string> = {
-  connect: 'connecting or at the greeting',
-  tls: 'in the TLS upgrade',
-  login: 'at the login',
-  stale: 'found closed when reused',
+  connect: 'failed connecting or at the greeting',
+  tls: 'failed in the TLS upgrade',
+  login: 'failed at the login',
+  stale: 'were found closed before their command',
+  together: 'were closed by the far side all at once (a restart?) while their command was out',
 };
 
-/** One line for people: "3 control connections failed before any command was sent (…); retried". */
+/** One line for people: "3 control connections retried, never counted against a value: …". */
 export function retryLine(report: RetryReport): string | undefined {
   if (report.total === 0) return undefined;
   const stages = Object.entries(report.byStage).map(([stage, n]) => `${n} ${STAGE_WORDS[stage as RetryStage]}`).join(', ');
   const n = report.concurrencyLoweredTo;
   const lowered = n === null ? '' : `; new ones kept failing while ${n} stayed open, so the sweep went on with ${n}`;
-  return `${report.total} control connection${report.total === 1 ? '' : 's'} failed before any command was sent (${stages}; e.g. ${report.example}); retried, never counted against a value${lowered}`;
+  return `${report.total} control connection${report.total === 1 ? '' : 's'} retried, never counted against a value: ${stages} (e.g. ${report.example})${lowered}`;
 }
 
 /** The far side stopped taking control connections mid-sweep: the sweep ends (exit 2), its rows kept. */
 export class TargetLostError extends ConnectError {
   constructor(where: string, tries: number, last: unknown) {
     super(
-      `lost ${where}: ${tries} new control connections in a row failed before any command was sent (last: ${last instanceof Error ? last.message : String(last)})`,
+      `lost ${where}: ${tries} control connections in a row failed before any command could be judged (last: ${last instanceof Error ? last.message : String(last)})`,
       'check that the server and anything in front of it are up and accept this many connections (lower --concurrency); the finished rows are kept, and --resume DIR finishes the sweep',
     );
   }

@@ -6,7 +6,7 @@
  * - the address in data-port commands: the probes' own echoes show whether it was translated (a
  *   NAT's FTP helper) or rewritten — no extra command needed for that (PathObservations).
  */
-import { displayBytes, findEcho, stripEcho } from '../ftp/echo.js';
+import { displayBytes, findEcho, refusedForeign, stripEcho } from '../ftp/echo.js';
 import { FtpSweepError } from '../ftp/errors.js';
 import { replyMessage } from '../ftp/replyParser.js';
 import type { Lease } from './connectionPool.js';
@@ -60,15 +60,20 @@ function named(rows: readonly { readonly value: number }[], total: number): stri
 export class PathObservations {
   /** Whether the far side was an ftpsweep reflector (its echo or target tag was seen). */
   reflector = false;
+  /** Whether a PASV/EPSV offer came from the reflector as asked (its `[ftpsweep-sent]` tag). */
+  offersAsked = false;
   private readonly translated = new Map<Translation, { row: ValueResult; rows: ValueResult[]; count: number }>();
   private readonly rewritten: ValueResult[] = [];
   private rewrittenCount = 0;
+  /** The reflector refused an unchanged command naming another address than the one it sees us at. */
+  private untranslated: { readonly named: string; readonly peer: string } | undefined;
   /** Replies to the probed command that carried no echo, and no later word of the reflector either. */
   private unechoed = 0;
   private unechoedExample = '';
 
   add(row: ValueResult): void {
     this.reflector ||= row.judged.some(({ attempt: a }) => a.echo !== undefined || a.relayed !== undefined || a.offer?.reported !== undefined);
+    this.offersAsked ||= row.judged.some(({ attempt: a }) => a.offer?.reported !== undefined);
     const judgement = row.judged.find((j) => j.judgement.verdict === 'translated')?.judgement;
     if (row.verdict === 'translated' && judgement?.verdict === 'translated') {
       const seen = this.translated.get(judgement.via) ?? { row, rows: [], count: 0 };
@@ -81,22 +86,29 @@ export class PathObservations {
       this.rewrittenCount++;
     }
     const first = row.judged[0]?.attempt;
-    if (first?.portReply && first.echo === undefined && first.relayed === undefined && first.offer === undefined) {
+    if (first?.portReply && first.echo !== undefined && first.echo === first.sentBytes) this.untranslated ??= refusedForeign(first.portReply);
+    if (first?.portReply && first.echo === undefined && first.relayed === undefined && first.offer?.reported === undefined) {
       this.unechoed++;
       this.unechoedExample ||= `${first.portReply.code} ${stripEcho(replyMessage(first.portReply)).split('\n')[0]!.slice(0, 80)}`;
     }
   }
 
-  /** The check's report with the address findings added; unchanged without the reflector's word. */
-  findings(report: InspectionReport, command: string): InspectionReport {
+  /**
+   * The check's report with what the rows showed added; unchanged without the reflector's word.
+   * `addresses`: data-port commands, whose address and port the rows compare (not PASV/EPSV, whose
+   * offers are the far side's).
+   */
+  findings(report: InspectionReport, command: string, addresses = true): InspectionReport {
     // The reflector echoed SYST, yet replies to the probed command carried no echo: something
     // between answered them itself (ftp-proxy refuses EPRT; any proxy answers PORT).
     const answeredBetween =
       report.checked.includes('echo') && this.unechoed > 0
         ? [`the far side is the reflector, but ${this.unechoed} ${command} repl${this.unechoed === 1 ? 'y carries' : 'ies carry'} no echo ("${this.unechoedExample}"): something between answers ${command} itself`]
         : [];
-    if (!this.reflector) return answeredBetween.length === 0 ? report : { checked: report.checked, findings: [...report.findings, ...answeredBetween] };
+    if (!this.reflector || !addresses) return answeredBetween.length === 0 ? report : { checked: report.checked, findings: [...report.findings, ...answeredBetween] };
     const findings = [...report.findings, ...answeredBetween];
+    const u = this.untranslated;
+    if (u) findings.push(`the far side sees the control connection come from ${u.peer}, but ${command} names ${u.named}, unchanged: a NAT without an FTP helper (active FTP cannot work through it)`);
     const says = (r: ValueResult): string => `the far side saw "${r.seen}" for "${r.sent}"`;
     const nat = this.translated.get('nat');
     if (nat) findings.push(`${says(nat.row)}: the address is translated (a NAT with an FTP helper)`);

@@ -57,7 +57,8 @@ export function widePorts(plan: Plan, own: number, expected: number): number[] {
  * One attempt on a pooled connection, or (`fresh`, for confirmations) on a new one, which then joins
  * the pool (a pooled one when the far side takes no more connections). An attempt whose command
  * never went out (the connection was found closed) is made again on another connection: only
- * attempts that sent the value judge it.
+ * attempts that sent the value judge it. So is one whose connection the far side closed together
+ * with others: a restart, not the value.
  */
 export async function attemptOn(ctx: SweepContext, fresh: boolean, probe: Probe, wide: boolean): Promise<Attempt> {
   for (let retry = 0; ; retry++) {
@@ -66,18 +67,19 @@ export async function attemptOn(ctx: SweepContext, fresh: boolean, probe: Probe,
       lease = await ctx.pool.acquire(fresh);
     } catch (error) {
       // Out of port bytes or descriptors: this machine's problem, recorded as the value's `error`.
-      if (error instanceof LocalError && (await ctx.pool.firstSucceeded())) return failedAttempt(ctx, probe, { kind: 'local', message: error.message });
+      if (error instanceof LocalError && (await ctx.pool.anySucceeded())) return failedAttempt(ctx, probe, { kind: 'local', message: error.message });
       throw error; // the target is unusable or lost: the sweep ends (exit 2)
     }
     const attempt = await attemptOnLease(ctx, lease, probe, wide).catch((error: unknown) => {
       ctx.pool.discard(lease);
       throw error;
     });
+    const together = attempt.commandSent && attempt.failure?.kind === 'closed' ? await ctx.pool.closedAlongside(lease.connection) : 0;
     if (attempt.commandSent) ctx.pool.release(lease);
     else ctx.pool.discard(lease);
-    if (attempt.commandSent || attempt.failure?.kind === 'local') return attempt;
+    if ((attempt.commandSent && together === 0) || attempt.failure?.kind === 'local') return attempt;
     const why = attempt.failure?.kind === 'closed' ? attempt.failure.message : 'not sent';
-    ctx.pool.retries.note('stale', new Error(why));
+    ctx.pool.retries.note(together > 0 ? 'together' : 'stale', new Error(together > 0 ? `${why} (with ${together} other${together === 1 ? '' : 's'} at once)` : why));
     if (retry >= MAX_RETRIES) throw new TargetLostError(lease.connection.label, retry + 1, new Error(why));
   }
 }

@@ -18,15 +18,17 @@ export interface ProbeOutcome {
 /**
  * Probes `value` once (written as the first of `options.variants`). With the data oracle it also
  * listens on the ports a corrupted command could lead to, so the dialogue shows where the server
- * connected instead. Throws on connection or login errors.
+ * connected instead. Throws on connection or login errors — after retrying them (with backoff,
+ * bounded) when the target is known to be `reachable`: a sweep just ran against it, and a
+ * connection-rate limit may refuse the next connection.
  */
-export async function probeOnce(options: SweepOptions, value: number): Promise<ProbeOutcome> {
+export async function probeOnce(options: SweepOptions, value: number, reachable = false): Promise<ProbeOutcome> {
   validateSweepOptions({ ...options, values: [value & 255] });
   const plan = { command: options.command, fields: options.fields };
   const owned = new HighBytePool(ownCandidates(plan, options.highByte));
-  const pool = new ConnectionPool(options, owned, { transcript: true });
+  const pool = new ConnectionPool(options, owned, { transcript: true, reachable });
   const ctx: SweepContext = { options, plan, pool, owned };
-  const lease = await pool.open();
+  const lease = await pool.acquire(true);
   try {
     const attempt = await attemptOnLease(ctx, lease, { value, variant: options.variants[0] ?? 'plain', index: 0 }, options.oracle === 'data');
     return { result: valueResult([attempt]), transcript: lease.connection.transcript };

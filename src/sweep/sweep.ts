@@ -89,6 +89,11 @@ export interface SweepOutcome {
   readonly results: readonly ValueResult[];
   /** Whether the far side was an ftpsweep reflector (its echo was seen). */
   readonly reflector: boolean;
+  /**
+   * PASV/EPSV whose offers nobody asked for (not the reflector's `SITE OFFER`: another server, or a
+   * proxy answering itself): the server chose the ports, so the values are only repeated tries.
+   */
+  readonly offersChosenByServer: boolean;
   /** What the control-channel check before the sweep found (inspection.ts). */
   readonly inspection: InspectionReport | undefined;
   /** The sweep was stopped (`signal`, or the target lost) before every probe was done; `results` holds those done. */
@@ -212,7 +217,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
           ctx.pool.release(lease);
         }
       } catch (error) {
-        if (!(await ctx.pool.firstSucceeded())) fatal ??= error;
+        if (!(await ctx.pool.anySucceeded())) fatal ??= error;
       }
     });
     const runProbe = async (probe: Probe, i: number): Promise<void> => {
@@ -254,9 +259,10 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     startedAt,
     endedAt: new Date(),
     results: completed,
-    reflector: observed.reflector,
-    // Passive offers are the server's: the address check is about data-port commands.
-    inspection: inspection && (isPassive(plan.command) ? inspection : observed.findings(inspection, plan.command)),
+    // The reflector's echo of SYST says so too, even when a middlebox answered every probe itself.
+    reflector: observed.reflector || inspection?.checked.includes('echo') === true,
+    offersChosenByServer: isPassive(plan.command) && !observed.offersAsked,
+    inspection: inspection && observed.findings(inspection, plan.command, !isPassive(plan.command)),
     interrupted,
     stopped: interrupted ? lost : undefined,
     retries: ctx.pool.retries.report(),

@@ -2,7 +2,7 @@
  * Verdicts: a pure function from an attempt's evidence to what it means, and the rule that merges a
  * value's attempts (first pass + confirmations) into one row.
  */
-import { stripEcho } from '../ftp/echo.js';
+import { refusedForeign, stripEcho } from '../ftp/echo.js';
 import type { Phase } from '../ftp/errors.js';
 import { inferredSeen, isPassive } from './plan.js';
 import { describeRewrite, heard, judgeRewrite, type Rewrite } from './rewrite.js';
@@ -151,10 +151,22 @@ function byReplies(a: Attempt, seen: string, t: Translated | undefined): Judgeme
     return { verdict: 'reset', seen, phase: 'port-reply', detail: `the server closed the session: ${summarize(portReply)}` };
   }
   if (replyKind(portReply.code) !== 'positive') {
+    const foreign = a.echo !== undefined && t === undefined ? refusedForeign(portReply) : undefined;
+    if (foreign) {
+      // The bytes arrived unchanged, but the far side sees us at another address: nothing on the
+      // way translated the address in the command — a NAT without an FTP helper.
+      return {
+        verdict: 'rejected',
+        seen,
+        code: portReply.code,
+        detail: `the reflector received ${verb} unchanged, naming ${foreign.named}, but sees the control connection come from ${foreign.peer}: the address was not translated — a NAT without an FTP helper, through which active FTP cannot work (the reflector refuses it, RFC 2577; --allow-foreign makes it try)`,
+      };
+    }
     // RFC 959 §4.2.1: 501 is a syntax error in the parameters. Ours are well-formed, so a 501 to
-    // one value while its neighbours pass hints at something rewriting the command on the way.
-    // (Not for a privileged port: servers refuse those whatever the firewall does, RFC 2577.)
-    const hint = portReply.code === 501 && a.variant === 'plain' && a.expectedPort >= 1024 ? ' (what was sent is well-formed: if other values pass, something on the way may have changed it; the reflector shows the bytes)' : '';
+    // one value while its neighbours pass hints at something rewriting the command on the way —
+    // unless the reflector's echo shows it arrived as sent. (Not for a privileged port: servers
+    // refuse those whatever the firewall does, RFC 2577.)
+    const hint = portReply.code === 501 && a.echo === undefined && a.variant === 'plain' && a.expectedPort >= 1024 ? ' (what was sent is well-formed: if other values pass, something on the way may have changed it; the reflector shows the bytes)' : '';
     return { verdict: 'rejected', seen, code: portReply.code, detail: `${verb} refused: ${summarize(portReply)}${hint}${toldNote(t)}` };
   }
   if (a.oracle === 'reply') return ok(`${verb} accepted: ${portReply.code} (reply oracle: the data connection was not tested)`, false);

@@ -60,10 +60,60 @@ describe('a middlebox that refuses every N-th new connection (a connection-rate 
     const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(firewall.port), '--values', '220-235', '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/connections: \d+ control connections? failed before any command was sent \(\d+ connecting or at the greeting; e\.g\. .*\); retried, never counted against a value/);
+    expect(run.stdout).toMatch(/connections: \d+ control connections? retried, never counted against a value: \d+ failed connecting or at the greeting \(e\.g\. .*\)/);
     const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.connectionRetries.total).toBeGreaterThanOrEqual(1);
     expect(summary.failing.map((f: { value: number }) => f.value)).toEqual([227]);
+  });
+});
+
+/**
+ * A plain TCP forwarder to the reflector that, when `trigger(line)` first holds for a command it
+ * forwards, closes every connection it carries at once — as a server restarting, or an admin
+ * killing every session, does — and `drop` says whether to reset the very first connection.
+ */
+function forwarder(options: { trigger?: (chunk: string) => boolean; resetFirst?: boolean }): Promise<RunningServer> {
+  const open = new Set<net.Socket>();
+  let fired = false;
+  let count = 0;
+  return listen(
+    net.createServer((client) => {
+      client.on('error', () => undefined);
+      if (options.resetFirst && ++count === 1) return client.resetAndDestroy();
+      const upstream = net.connect({ host: '127.0.0.1', port: reflector.port });
+      upstream.on('error', () => undefined);
+      open.add(client);
+      client.on('close', () => (open.delete(client), upstream.destroy()));
+      upstream.on('close', () => client.destroy());
+      upstream.pipe(client);
+      client.on('data', (chunk: Buffer) => {
+        upstream.write(chunk);
+        if (!fired && options.trigger?.(chunk.toString('latin1'))) {
+          fired = true;
+          setImmediate(() => [...open].forEach((s) => s.destroy()));
+        }
+      });
+    }),
+    '127.0.0.1',
+    0,
+  );
+}
+
+describe('failures that say nothing about the value in flight', () => {
+  it('the first connection opened is the one refused, the others open: the sweep goes on (no exit 2)', async () => {
+    const front = await forwarder({ resetFirst: true });
+    running.push(front);
+    const outcome = await runSweep(loopbackOptions(front.port, { values: Array.from({ length: 16 }, (_, v) => v) }));
+    expect(valuesNot(outcome.results, 'pass')).toEqual([]);
+    expect(outcome.retries.total).toBe(1);
+  });
+
+  it('every session closed at once while commands are out (a restart): retried, not a value\'s reset', async () => {
+    const front = await forwarder({ trigger: (chunk) => /^PORT [\d,]+,100\r\n/.test(chunk) });
+    running.push(front);
+    const outcome = await runSweep(loopbackOptions(front.port, { concurrency: 4 }));
+    expect(valuesNot(outcome.results, 'pass').map((v) => `${v} ${outcome.results[v]!.verdict} ${outcome.results[v]!.detail}`)).toEqual([]);
+    expect(outcome.retries.byStage.together).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -88,11 +138,12 @@ describe('a target that stops taking connections mid-sweep', () => {
     const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(peer.port), '--values', '0-9', '--concurrency', '2', '--timeout', '300', '--out', out], { timeoutMs: 60_000 });
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^ftpsweep: lost 127\.0\.0\.1:\d+: 6 new control connections in a row failed before any command was sent \(last: .*\) — .*--resume DIR/);
+    expect(run.stderr).toMatch(/^ftpsweep: lost 127\.0\.0\.1:\d+: 6 control connections in a row failed before any command could be judged \(last: .*\) — .*--resume DIR/);
     expect(run.stdout).toMatch(/INTERRUPTED: \d+ of 10 probes done/);
     const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ interrupted: true, probes: 10 });
-    expect(summary.stopped).toMatch(/^lost 127\.0\.0\.1/);
+    expect(summary.stopped.reason).toMatch(/^lost 127\.0\.0\.1/);
+    expect(summary.stopped.hint).toMatch(/--resume DIR/);
     expect(summary.connectionRetries.byStage.login).toBeGreaterThanOrEqual(6);
     const rows = parse(await readFile(path.join(out, 'results.csv'), 'utf8'), { columns: true }) as { value: string; verdict: string }[];
     expect(rows.length).toBe(summary.done);

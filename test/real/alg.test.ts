@@ -115,6 +115,20 @@ describeWhen('Linux FTP ALG in network namespaces', namespacesMissing(), () => {
     await recordPath('linux-no-helper-nat-reflector', { middlebox: 'Linux masquerade without the FTP helper', version: linuxHelperVersion(), farSide: 'ftpsweep reflector --allow-foreign', command: 'PORT', rows, exitCode: code, note: 'active FTP blocked: the 425 is quoted' });
   });
 
+  it('the same without the helper, the reflector as it comes (RFC 2577): every value rejected, and both row and finding say the address was not translated', async () => {
+    await reflectorBehindFirewall();
+    const { code, rows } = await sweepFromClient('no-helper-nat-strict', 'no-helper-nat', ['--values', '0-7', '--confirm', '0'], 8);
+    expect(code).toBe(1);
+    for (const row of rows) {
+      expect(row).toMatchObject({ verdict: 'rejected', reply_code: '501' });
+      expect(row.seen).toBe(row.sent);
+      expect(row.detail).toMatch(/but sees the control connection come from 203\.0\.113\.1: the address was not translated — a NAT without an FTP helper/);
+      expect(row.detail).not.toMatch(/may have changed it/);
+    }
+    const summary = JSON.parse(await readFile(path.join(work, 'no-helper-nat-strict', 'summary.json'), 'utf8'));
+    expect(summary.inspection.findings).toEqual(['the far side sees the control connection come from 203.0.113.1, but PORT names 198.51.100.2, unchanged: a NAT without an FTP helper (active FTP cannot work through it)']);
+  });
+
   it('the helper stalls a PORT split over two TCP segments, at every cut point (FIELD-NOTES §2)', async () => {
     await reflectorBehindFirewall();
     // Cut points 1..8 in turn; --timeout 1500: the stall lasts far longer (15 s measured).

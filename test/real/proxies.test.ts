@@ -7,6 +7,7 @@
  * connections (ForkLimit): those are said as they are, and never blamed on a value.
  */
 import { parse } from 'csv-parse/sync';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -181,11 +182,26 @@ for (const name of PROXY_NAMES) {
         // 768 attempts open more connections than ForkLimit lets through: those are retried, and
         // counted, never a value's verdict.
         expect(summary.connectionRetries?.total).toBeGreaterThan(0);
-        expect(stdout).toMatch(/connections: \d+ control connections failed before any command was sent/);
+        expect(stdout).toMatch(/connections: \d+ control connections retried, never counted against a value: \d+ failed connecting or at the greeting/);
         expect(code).toBe(1);
         await recordPath(`${name}-reflector-eprt`, { middlebox: name, version: toReflector.version, farSide: 'ftpsweep reflector', command: 'EPRT', rows, exitCode: code, note: `the proxy refuses EPRT (500); ForkLimit refused ${summary.connectionRetries?.total} new connections, retried` });
       });
     }
+
+    it('PASV in front of the reflector: the proxy answers it itself; the reports say the ports were not asked for, and draw no matrix', async () => {
+      // A proxy of its own: the sweeps above may have used up ftp-proxy's ForkLimit for now. One
+      // connection: ftp-proxy tries only the first port of its passive range (proxies.ts).
+      const proxy = await startProxy(name, { host: '127.0.0.1', port: reflector!.port });
+      const dir = path.join(out, 'reflector-pasv');
+      const run = await runCli(['sweep', '--host', proxy.host, '--port', String(proxy.port), '--command', 'PASV', '--values', '0-7', '--concurrency', '1', '--out', dir], { timeoutMs: 60_000 }).finally(() => proxy.close());
+      expect(run.stderr).toBe('');
+      const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')) as Summary;
+      expect(summary).toMatchObject({ reflector: true, offersChosenByServer: true });
+      expect(summary.inspection?.findings).toEqual([expect.stringMatching(/^the far side is the reflector, but 8 PASV replies carry no echo \("227 Entering Passive Mode .*"\): something between answers PASV itself$/)]);
+      expect(run.stdout).toMatch(/note: PASV offers that the reflector was not asked for .* not values; there is no value matrix/);
+      expect(existsSync(path.join(dir, 'matrix.csv'))).toBe(false);
+      expect(run.code).toBe(0);
+    });
 
     it('close() stops the proxy and every session it forked', async () => {
       const proxy = await startProxy(name, { host: '127.0.0.1', port: reflector!.port });

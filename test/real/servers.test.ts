@@ -117,7 +117,7 @@ for (const name of PEER_NAMES) {
       // The server picks its ports: the 8 "values" are 8 tries, and the reports say so once.
       const summary = buildSummary(opts, outcome);
       const console = consoleReport(summary, outcome.results, 'reports/x');
-      expect(console.match(/the server picks the ports it offers/g)).toHaveLength(1);
+      expect(console.match(/the far side picks the ports it offers/g)).toHaveLength(1);
       expect(console).not.toMatch(/\. pass {2}t translated/);
       expect(htmlReport(summary, outcome.results)).not.toMatch(/<table class="grid"/);
       expect(markdownReport(summary, outcome.results)).toMatch(/## Matrix\n\n.*not values; there is no value matrix\./);

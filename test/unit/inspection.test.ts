@@ -73,6 +73,11 @@ describe('PathObservations', () => {
     expect(found).toEqual([expect.stringMatching(/^the far side saw "PORT 203,0,113,1,124,39" for "PORT 127,0,0,1,64,40": another port, .*NAT remapping ports .*values 40, 41\)$/)]);
   });
 
+  it('an unchanged PORT the reflector refuses for naming another address than it sees: a NAT without an FTP helper', () => {
+    const refused = row(3, 'PORT 127,0,0,1,64,3', { portReply: reply("501 Refusing to connect to 127.0.0.1: only to this connection's peer 203.0.113.1 (RFC 2577; see --allow-foreign)"), finalReply: undefined, data: { kind: 'not-tried' } });
+    expect(findings([refused]).findings).toEqual(['the far side sees the control connection come from 203.0.113.1, but PORT names 127.0.0.1, unchanged: a NAT without an FTP helper (active FTP cannot work through it)']);
+  });
+
   it('another port under the reply oracle: the finding claims no data connection', () => {
     const unchecked = row(40, 'PORT 203,0,113,1,124,39', { oracle: 'reply', finalReply: undefined, data: { kind: 'not-tried' } });
     expect(unchecked.verdict).toBe('translated');

@@ -71,7 +71,7 @@ const NO_RETRIES = { total: 0, byStage: {}, example: null, concurrencyLoweredTo:
 describe('summary.json and the report folder', () => {
   it('counts verdicts, lists failing values, never holds the password', () => {
     const r = results();
-    const summary = buildSummary(OPTIONS, { startedAt: new Date(0), endedAt: new Date(1500), results: r, reflector: true, inspection: undefined, interrupted: false, stopped: undefined, retries: NO_RETRIES });
+    const summary = buildSummary(OPTIONS, { startedAt: new Date(0), endedAt: new Date(1500), results: r, reflector: true, inspection: undefined, interrupted: false, stopped: undefined, retries: NO_RETRIES, offersChosenByServer: false });
     expect(summary.counts.pass).toBe(255);
     expect(summary.counts.corrupted).toBe(1);
     expect(summary.failing.map((f) => f.value)).toEqual([227]);
@@ -93,7 +93,7 @@ describe('summary.json and the report folder', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ftpsweep-report-'));
     try {
       const rows = results();
-      const summary = buildSummary(OPTIONS, { startedAt: new Date(0), endedAt: new Date(1), results: rows, reflector: true, inspection: undefined, interrupted: false, stopped: undefined, retries: NO_RETRIES }, { dialogueValue: '227' });
+      const summary = buildSummary(OPTIONS, { startedAt: new Date(0), endedAt: new Date(1), results: rows, reflector: true, inspection: undefined, interrupted: false, stopped: undefined, retries: NO_RETRIES, offersChosenByServer: false }, { dialogueValue: '227' });
       const files = await writeReport(path.join(dir, 'out'), summary, rows, '  +1 ms > PORT 127,0,0,1,124,227');
       expect(files.map((f) => path.basename(f))).toEqual(['results.csv', 'matrix.csv', 'summary.json', 'report.html', 'report.md', 'dialogue.txt']);
       const json = JSON.parse(await readFile(files[2]!, 'utf8'));

@@ -139,6 +139,18 @@ describe('classify: evidence → verdict', () => {
       detail: /arrived unchanged; the address is not this machine's/,
     },
     {
+      name: 'the reflector refuses an unchanged PORT naming another address than it sees us at: a NAT without an FTP helper, no hint of a rewrite',
+      a: attempt({ sent: 'PORT 198,51,100,2,124,227', echo: 'PORT 198,51,100,2,124,227\r\n', portReply: reply("501 Refusing to connect to 198.51.100.2: only to this connection's peer 203.0.113.1 (RFC 2577; see --allow-foreign)"), finalReply: undefined, data: { kind: 'not-tried' } }),
+      verdict: 'rejected',
+      detail: /^the reflector received PORT unchanged, naming 198\.51\.100\.2, but sees the control connection come from 203\.0\.113\.1: the address was not translated — a NAT without an FTP helper/,
+    },
+    {
+      name: 'a 501 with the reflector\'s echo showing the bytes unchanged: no hint that something changed them',
+      a: attempt({ echo: `${SENT}\r\n`, portReply: reply('501 Syntax error in parameters: nope'), finalReply: undefined, data: { kind: 'not-tried' } }),
+      verdict: 'rejected',
+      detail: /^PORT refused: 501 Syntax error in parameters: nope$/,
+    },
+    {
       name: 'an address field naming another host, no echo, refused: rejected, saying why',
       a: attempt({ sent: 'PORT 127,0,0,9,124,9', dataExpected: false, portReply: reply('500 Illegal PORT command.'), finalReply: undefined, data: { kind: 'not-tried' } }),
       verdict: 'rejected',
