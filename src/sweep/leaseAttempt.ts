@@ -145,5 +145,5 @@ export async function attemptOnLease(ctx: SweepContext, lease: Lease, probe: Pro
 
 /** Evidence for an attempt that never got to send its command: a local problem. */
 function failedAttempt(ctx: SweepContext, probe: Probe, failure: Failure): Attempt {
-  return makeAttempt({ value: probe.value, oracle: ctx.options.oracle, command: ctx.plan.command, variant: probe.variant, failure });
+  return makeAttempt({ value: probe.value, oracle: ctx.options.oracle, command: ctx.plan.command, variant: probe.variant }, { failure });
 }

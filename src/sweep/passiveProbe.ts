@@ -69,7 +69,7 @@ export async function runPassiveAttempt(connection: ControlConnection, spec: Pas
   const identity = { value: spec.value, oracle: spec.oracle, command: spec.command, variant: 'plain' } as const;
   if (connection.closed || connection.hasUnreadReplies) {
     const why = connection.closeReason?.message ?? `${connection.label} sent a reply nobody asked for`;
-    return makeAttempt({ ...identity, failure: { kind: 'closed', phase: 'port-reply', reset: false, message: why } });
+    return makeAttempt(identity, { failure: { kind: 'closed', phase: 'port-reply', reset: false, message: why } });
   }
   const replies: Reply[] = [];
   const notes: string[] = [];
@@ -108,8 +108,7 @@ export async function runPassiveAttempt(connection: ControlConnection, spec: Pas
     failure = toFailure(error);
   }
   const sent = offer?.reported ?? spec.command;
-  return makeAttempt({
-    ...identity,
+  return makeAttempt(identity, {
     sent,
     sentBytes: `${spec.command}\r\n`,
     expectedPort: spec.offerPort ?? (offer?.parsed.ok ? offer.parsed.address.port : 0),

@@ -63,7 +63,7 @@ export async function runAttempt(connection: ControlConnection, spec: AttemptSpe
   const identity = { value: spec.value, oracle: spec.oracle, command: spec.command, variant: spec.variant };
   if (connection.closed || connection.hasUnreadReplies) {
     const why = connection.closeReason?.message ?? `${connection.label} sent a reply nobody asked for`;
-    return makeAttempt({ ...identity, failure: { kind: 'closed', phase: 'port-reply', reset: false, message: why } });
+    return makeAttempt(identity, { failure: { kind: 'closed', phase: 'port-reply', reset: false, message: why } });
   }
   const notes: string[] = [];
   const listeners = await openListeners(spec, notes);
@@ -111,8 +111,7 @@ export async function runAttempt(connection: ControlConnection, spec: AttemptSpe
     if (triedData && listeners.connections.length === 0) connection.note('no data connection arrived');
   }
   const echoBytes = portReply && findEcho(portReply);
-  return makeAttempt({
-    ...identity,
+  return makeAttempt(identity, {
     sent: displayBytes(wire.line),
     sentBytes,
     cut: spec.cut,

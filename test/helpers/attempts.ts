@@ -14,11 +14,8 @@ export function attempt(overrides: Partial<Attempt> = {}): Attempt {
   const portReply = 'portReply' in overrides ? overrides.portReply : reply('200 PORT command successful');
   const finalReply = 'finalReply' in overrides ? overrides.finalReply : reply('226 Transfer complete');
   const replies = overrides.replies ?? [portReply, finalReply].filter((r): r is Reply => r !== undefined);
-  return makeAttempt({
-    value: 227,
-    oracle: 'data',
-    command: 'PORT',
-    variant: 'plain',
+  const identity = { value: overrides.value ?? 227, oracle: overrides.oracle ?? 'data', command: overrides.command ?? 'PORT', variant: overrides.variant ?? 'plain' } as const;
+  return makeAttempt(identity, {
     sent: overrides.sent ?? 'PORT 127,0,0,1,124,227',
     sentBytes: `${overrides.sent ?? 'PORT 127,0,0,1,124,227'}\r\n`,
     expectedPort: 124 * 256 + 227,
