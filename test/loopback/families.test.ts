@@ -36,11 +36,14 @@ afterAll(async () => {
 });
 
 describe('other fields', () => {
-  it('p1 (the high byte): values 4..63 all pass against the reflector', async () => {
-    // Below 64: the other test files, running at the same time, hold whole high bytes from 64 up
-    // while they confirm (256 listeners each) — a taken port is an `error`, rightly, but not here.
+  it('p1 (the high byte): values 4..63 pass against the reflector; a port taken locally is an error, never the firewall\'s', async () => {
+    // The other test files, running at the same time, hold whole high bytes while they confirm
+    // (256 listeners each), and their connections cycle through 64..127 and then 5..63: a value
+    // whose ports are all taken here is an `error` naming them, rightly — and nothing else.
     const outcome = await runSweep(loopbackOptions(reflector.port, { fields: ['p1'], values: Array.from({ length: 60 }, (_, i) => i + 4) }));
-    expect(outcome.results.filter((r) => r.verdict !== 'pass').map((r) => `${r.value} ${r.verdict}: ${r.detail}`)).toEqual([]);
+    const taken = outcome.results.filter((r) => r.verdict === 'error' && /^local problem, not the firewall: no free local port for value \d+ \(local port \d+ was taken/.test(r.detail));
+    expect(outcome.results.filter((r) => r.verdict !== 'pass' && !taken.includes(r)).map((r) => `${r.value} ${r.verdict}: ${r.detail}`)).toEqual([]);
+    expect(taken.length).toBeLessThanOrEqual(4);
     expect(outcome.results.every((r) => /^PORT 127,0,0,1,(\d+),(\d+)$/.test(r.sent) && r.sent.split(',')[4] === String(r.value))).toBe(true);
   });
 
