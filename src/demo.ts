@@ -4,10 +4,11 @@
  */
 import { runSweepJob } from './jobs/sweepJob.js';
 import type { Summary } from './report/summary.js';
-import type { ResultRow } from './sweep/valueResult.js';
+import type { ResultRow } from './model/valueResult.js';
 import { startSimulator } from './servers/firewallSimulator.js';
 import { startReflector } from './servers/reflector.js';
-import { SWEEP_DEFAULTS, type SweepOptions, type SweepProgress } from './sweep/sweep.js';
+import { SWEEP_DEFAULTS, type SweepOptions } from './model/options.js';
+import { type SweepProgress } from './sweep/sweep.js';
 
 export const DEMO_CORRUPT_VALUE = 227;
 

@@ -4,7 +4,8 @@
  * cost every fresh process pays). Prints one JSON line: concurrency → sweep times in ms.
  * Usage: node dist/bench/warm.js PORT ORACLE REPEAT CONCURRENCY…
  */
-import { runSweep, SWEEP_DEFAULTS } from '../sweep/sweep.js';
+import { SWEEP_DEFAULTS } from '../model/options.js';
+import { runSweep } from '../sweep/sweep.js';
 
 const [port, oracle, repeat, ...concurrencies] = process.argv.slice(2);
 const options = {

@@ -1,7 +1,7 @@
 /**
  * Where the CLI writes, and how it waits for Ctrl-C: the only place signal handlers are installed.
  */
-import { FtpSweepError } from '../ftp/errors.js';
+import { FtpSweepError } from '../errors.js';
 import type { SweepProgress } from '../sweep/sweep.js';
 
 export interface Io {

@@ -8,14 +8,14 @@ import { isIP } from 'node:net';
 import type { TlsSettings } from '../ftp/controlConnection.js';
 import type { Argv } from 'yargs';
 import { expandValue, type SweepFile, type SweepFileKey } from '../config/sweepFile.js';
-import { UsageError } from '../ftp/errors.js';
+import { UsageError } from '../errors.js';
 import type { SweepJob } from '../jobs/sweepJob.js';
-import type { HighByteSpec } from '../sweep/highBytes.js';
-import { parseFields, type DataCommand } from '../sweep/plan.js';
-import { parseShard } from '../sweep/shard.js';
-import { parseSplit, parseVariants, VARIANTS } from '../sweep/variants.js';
-import { SWEEP_DEFAULTS } from '../sweep/sweep.js';
-import { parseValueList } from '../sweep/values.js';
+import { parseHighByte } from '../model/ownedBytes.js';
+import { parseFields, type DataCommand } from '../model/plan.js';
+import { parseShard } from '../model/shard.js';
+import { parseSplit, parseVariants, VARIANTS } from '../model/variants.js';
+import { SWEEP_DEFAULTS } from '../model/options.js';
+import { parseValueList } from '../model/values.js';
 
 export interface SweepFlags {
   host?: string;
@@ -121,12 +121,6 @@ export function passwordFromEnv(variable: string | undefined, env: NodeJS.Proces
   const value = env[variable];
   if (value === undefined || value === '') throw new UsageError(`the environment variable ${variable} (from --password-env) is not set`, `export ${variable}=… first, or leave out --password-env`);
   return value;
-}
-
-export function parseHighByte(text: string): HighByteSpec {
-  if (text === 'auto') return 'auto';
-  if (!/^\d+$/.test(text)) throw new UsageError(`--high-byte ${text} is not auto or a number`, 'use auto or a number 4..255');
-  return Number(text);
 }
 
 /**

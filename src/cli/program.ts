@@ -4,20 +4,19 @@
  * or local error (one line, no stack).
  */
 import yargs from 'yargs';
-import { UsageError } from '../ftp/errors.js';
+import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import type { Run } from './handler.js';
 import { describeError, type Io } from './io.js';
 import { demoCommand, reflectCommand, simulateCommand } from './serverCommands.js';
 import { mergeCommand, probeCommand, reportCommand, runCommand, sweepCommand } from './sweepCommands.js';
 
 const COMMANDS = ['sweep', 'run', 'probe', 'report', 'merge', 'reflect', 'simulate', 'demo'];
 
-/** A command's handler: parsed flags in, exit code out. */
-export type Handler = (args: Record<string, unknown>, io: Io) => Promise<number>;
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode = 0;
-  const run = (handler: Handler) => async (args: Record<string, unknown>): Promise<void> => {
+  const run: Run = (handler) => async (args) => {
     exitCode = await handler(args, io);
   };
   try {

@@ -4,18 +4,16 @@
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { DEMO_CORRUPT_VALUE, runDemo } from '../demo.js';
-import { UsageError } from '../ftp/errors.js';
+import { UsageError } from '../errors.js';
 import { consoleReport } from '../report/consoleReport.js';
 import { startSimulator } from '../servers/firewallSimulator.js';
 import type { RunningServer } from '../servers/listen.js';
 import { DEFAULT_LIMITS } from '../servers/admission.js';
 import { startReflector } from '../servers/reflector.js';
-import { parseValueList } from '../sweep/values.js';
+import { parseValueList } from '../model/values.js';
 import { progressLine, waitForStopSignal, type Io } from './io.js';
 import { parseHostPort, passwordFromEnv } from './options.js';
-import type { Handler } from './program.js';
-
-type Run = (handler: Handler) => (args: Record<string, unknown>) => Promise<void>;
+import type { Run } from './handler.js';
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/;
 

@@ -7,14 +7,12 @@ import { rerenderReport, mergeReports } from '../jobs/reportJobs.js';
 import { runSweepJob, type SweepJob } from '../jobs/sweepJob.js';
 import { consoleReport } from '../report/consoleReport.js';
 import { formatTranscript } from '../report/transcript.js';
-import { UsageError } from '../ftp/errors.js';
+import { UsageError } from '../errors.js';
 import { probeOnce } from '../sweep/probeOnce.js';
-import { isFailure } from '../sweep/verdict.js';
+import { isFailure } from '../model/judgement.js';
 import { interruptible, progressLine, type Io } from './io.js';
 import { combineFlags, givenFlags, sweepOptions, targetOptions, toSweepJob } from './options.js';
-import type { Handler } from './program.js';
-
-type Run = (handler: Handler) => (args: Record<string, unknown>) => Promise<void>;
+import type { Run } from './handler.js';
 
 async function sweepAndReport(job: SweepJob, io: Io): Promise<number> {
   const progress = progressLine(io);

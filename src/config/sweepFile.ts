@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { UsageError, errnoCode } from '../ftp/errors.js';
+import { UsageError, errnoCode } from '../errors.js';
 
 /** Every key a sweep file may hold, with what it takes. */
 export const SWEEP_FILE_KEYS = {

@@ -4,7 +4,8 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { ConnectError, LocalError, errnoCode } from './errors.js';
+import { LocalError, errnoCode } from '../errors.js';
+import { ConnectError } from './errors.js';
 
 /** Opens the TCP connection, turning socket errors into a ConnectError with a hint. */
 export function connectSocket(options: { readonly host: string; readonly port: number; readonly timeoutMs: number }): Promise<net.Socket> {

@@ -9,16 +9,8 @@
  */
 import type net from 'node:net';
 import { connectSocket, upgradeToTls, type TlsSettings } from './connect.js';
-import {
-  ConnectError,
-  ConnectionClosedError,
-  FtpSweepError,
-  ProtocolError,
-  TimeoutError,
-  UsageError,
-  errnoCode,
-  type Phase,
-} from './errors.js';
+import { FtpSweepError, UsageError, errnoCode } from '../errors.js';
+import { ConnectError, ConnectionClosedError, ProtocolError, TimeoutError, type Phase } from './errors.js';
 import { parseReplies, replyKind, replyMessage, type Reply } from './replyParser.js';
 
 export interface TranscriptEntry {

@@ -1,8 +1,8 @@
 /**
- * Typed errors. FTP reply codes are data (see replyParser.ts); these are for what is not a reply:
- * transport failures, local problems and user mistakes. Each has a stable string `code` so callers
- * branch on it, never on message text (the pattern of got's RequestError).
+ * Transport failures: what is not a reply (FTP reply codes are data, see replyParser.ts). Each has
+ * a stable string `code` (../errors.ts) so callers branch on it, never on message text.
  */
+import { FtpSweepError } from '../errors.js';
 
 /** Which wait a timeout or failure happened in; recorded so a verdict can say where it stalled. */
 export type Phase =
@@ -14,28 +14,6 @@ export type Phase =
   | 'transfer'
   | 'data'
   | 'quit';
-
-export type ErrorCode =
-  | 'ETIMEOUT'
-  | 'ECLOSED'
-  | 'ECONNECT'
-  | 'ELOGIN'
-  | 'EPROTOCOL'
-  | 'ELOCAL'
-  | 'EUSAGE';
-
-export class FtpSweepError extends Error {
-  override readonly name: string = 'FtpSweepError';
-  readonly code: ErrorCode;
-  /** A short hint for the user: what to do about it. Printed after the message by the CLI. */
-  readonly hint: string | undefined;
-
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.hint = options.hint;
-  }
-}
 
 /** No reply (or no data) before the deadline of `phase`. */
 export class TimeoutError extends FtpSweepError {
@@ -84,29 +62,4 @@ export class ProtocolError extends FtpSweepError {
   constructor(message: string) {
     super('EPROTOCOL', message);
   }
-}
-
-/** A problem on this machine (cannot bind, out of file descriptors). Never a firewall verdict. */
-export class LocalError extends FtpSweepError {
-  override readonly name = 'LocalError';
-  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super('ELOCAL', message, options);
-  }
-}
-
-/** Bad flags or option values. */
-export class UsageError extends FtpSweepError {
-  override readonly name = 'UsageError';
-  constructor(message: string, hint?: string) {
-    super('EUSAGE', message, hint === undefined ? {} : { hint });
-  }
-}
-
-/** Node's errno code of an error, if any (ECONNRESET, EADDRINUSE …). */
-export function errnoCode(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  }
-  return undefined;
 }

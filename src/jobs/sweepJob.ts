@@ -11,12 +11,13 @@ import { rowLabel } from '../report/rowLabel.js';
 import { buildSummary, summaryOptions, type Summary } from '../report/summary.js';
 import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
-import type { Shard } from '../sweep/shard.js';
-import { VARIANTS, type Variant } from '../sweep/variants.js';
-import { probeKey, runSweep, sweepProbes, type SweepOptions, type SweepProgress } from '../sweep/sweep.js';
-import type { ResultRow } from '../sweep/valueResult.js';
-import { isFailure, type Verdict } from '../sweep/verdict.js';
-import { FtpSweepError, UsageError } from '../ftp/errors.js';
+import type { Shard } from '../model/shard.js';
+import { VARIANTS, type Variant } from '../model/variants.js';
+import { type SweepOptions } from '../model/options.js';
+import { probeKey, runSweep, sweepProbes, type SweepProgress } from '../sweep/sweep.js';
+import type { ResultRow } from '../model/valueResult.js';
+import { isFailure, type Verdict } from '../model/judgement.js';
+import { FtpSweepError, UsageError } from '../errors.js';
 
 export interface SweepJob {
   readonly options: SweepOptions;

@@ -3,8 +3,8 @@
  * worse fails the run, so a firewall that has always corrupted 227 does not turn CI red every night
  * while still being listed, and a new corruption does.
  */
-import type { ResultRow } from '../sweep/valueResult.js';
-import { isFailure, type Verdict } from '../sweep/verdict.js';
+import type { ResultRow } from '../model/valueResult.js';
+import { isFailure, type Verdict } from '../model/judgement.js';
 import { rowLabel } from './rowLabel.js';
 
 /** Values are named by rowLabel: `227`, `124,227`, `227 trailing-space`. */

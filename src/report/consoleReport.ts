@@ -3,8 +3,8 @@
  * and where the report is.
  */
 import { retryLine } from '../sweep/connectionRetries.js';
-import type { ResultRow } from '../sweep/valueResult.js';
-import { VERDICTS, isFailure } from '../sweep/verdict.js';
+import type { ResultRow } from '../model/valueResult.js';
+import { VERDICTS, isFailure } from '../model/judgement.js';
 import { matrixText } from './matrix.js';
 import { rowLabel } from './rowLabel.js';
 import { inspectionLine, serverChoseOffers } from './ticketModel.js';

@@ -3,9 +3,9 @@
  * so it can be attached to a ticket and opened anywhere. Every text from the far side is escaped:
  * a hostile server's reply must not become markup.
  */
-import type { ResultRow } from '../sweep/valueResult.js';
-import { VARIANT_MEANING, type Variant } from '../sweep/variants.js';
-import { VERDICTS, type Verdict } from '../sweep/verdict.js';
+import type { ResultRow } from '../model/valueResult.js';
+import { VARIANT_MEANING, type Variant } from '../model/variants.js';
+import { VERDICTS, type Verdict } from '../model/judgement.js';
 import { verdictGrid } from './matrix.js';
 import type { Summary } from './summary.js';
 import type { Split } from './textDiff.js';

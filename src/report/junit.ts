@@ -3,8 +3,8 @@
  * values natively. With a baseline, failures already known from it are `skipped`, matching the exit
  * code: only new failures fail the build.
  */
-import type { ResultRow } from '../sweep/valueResult.js';
-import { isFailure } from '../sweep/verdict.js';
+import type { ResultRow } from '../model/valueResult.js';
+import { isFailure } from '../model/judgement.js';
 import { isKnownFailure } from './baseline.js';
 import { rowLabel } from './rowLabel.js';
 import type { Summary } from './summary.js';

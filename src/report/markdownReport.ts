@@ -1,8 +1,8 @@
 /**
  * report.md: the ticket report as Markdown, for a ticket system or a pull request.
  */
-import type { ResultRow } from '../sweep/valueResult.js';
-import { VARIANT_MEANING } from '../sweep/variants.js';
+import type { ResultRow } from '../model/valueResult.js';
+import { VARIANT_MEANING } from '../model/variants.js';
 import { VERDICT_MARK, verdictGrid } from './matrix.js';
 import type { Summary } from './summary.js';
 import { ticketModel, type FailingEntry } from './ticketModel.js';

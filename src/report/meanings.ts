@@ -3,7 +3,7 @@
  * says only what this sweep could observe: which command was probed, which oracle judged it, and
  * whether the reflector reported what it received (README: "What each verdict can and cannot tell").
  */
-import type { Verdict } from '../sweep/verdict.js';
+import type { Verdict } from '../model/judgement.js';
 
 export interface MeaningContext {
   /** PORT, EPRT, PASV or EPSV. */

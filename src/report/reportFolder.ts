@@ -5,8 +5,8 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LocalError, UsageError, errnoCode } from '../ftp/errors.js';
-import type { ResultRow } from '../sweep/valueResult.js';
+import { LocalError, UsageError, errnoCode } from '../errors.js';
+import type { ResultRow } from '../model/valueResult.js';
 import { htmlReport } from './htmlReport.js';
 import { markdownReport } from './markdownReport.js';
 import { matrixCsv } from './matrix.js';

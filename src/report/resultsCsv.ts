@@ -4,10 +4,10 @@
  */
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { UsageError } from '../ftp/errors.js';
-import type { ResultRow } from '../sweep/valueResult.js';
-import { VARIANTS, type Variant } from '../sweep/variants.js';
-import { VERDICTS, type Verdict } from '../sweep/verdict.js';
+import { UsageError } from '../errors.js';
+import type { ResultRow } from '../model/valueResult.js';
+import { VARIANTS, type Variant } from '../model/variants.js';
+import { VERDICTS, type Verdict } from '../model/judgement.js';
 
 /** The ten columns every report has, in this order, then `variant` (how the command was written). */
 export const RESULT_COLUMNS = ['value', 'sent', 'seen', 'reply_code', 'reply', 'data', 'verdict', 'repeat', 'detail', 'ms', 'variant'] as const;

@@ -7,8 +7,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { stringify, type Stringifier } from 'csv-stringify';
-import { LocalError } from '../ftp/errors.js';
-import type { ResultRow } from '../sweep/valueResult.js';
+import { LocalError } from '../errors.js';
+import type { ResultRow } from '../model/valueResult.js';
 import { RESULT_COLUMNS, csvRecord } from './resultsCsv.js';
 
 export class ResultsStream {

@@ -1,4 +1,4 @@
-import type { ResultRow } from '../sweep/valueResult.js';
+import type { ResultRow } from '../model/valueResult.js';
 
 /**
  * A row as people name it: `227`; `124,227` for a 2-D sweep (first,second); with a syntax variant,

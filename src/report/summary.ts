@@ -2,12 +2,13 @@
  * summary.json: what was swept, how, and what came out. Never the password. `ftpsweep report` and
  * `ftpsweep merge` read it back, so it carries everything the other reports need besides the rows.
  */
-import type { Shard } from '../sweep/shard.js';
+import type { Shard } from '../model/shard.js';
 import type { RetryReport } from '../sweep/connectionRetries.js';
-import type { SweepOptions, SweepOutcome } from '../sweep/sweep.js';
-import type { ResultRow } from '../sweep/valueResult.js';
-import { formatValueList } from '../sweep/values.js';
-import { VERDICTS, isFailure, type Verdict } from '../sweep/verdict.js';
+import type { SweepOptions } from '../model/options.js';
+import type { SweepOutcome } from '../sweep/sweep.js';
+import type { ResultRow } from '../model/valueResult.js';
+import { formatValueList } from '../model/values.js';
+import { VERDICTS, isFailure, type Verdict } from '../model/judgement.js';
 import { VERSION } from '../version.js';
 import type { Comparison } from './baseline.js';
 

@@ -1,8 +1,8 @@
 /**
  * What the ticket reports (report.md, report.html) say, computed once; the two files only render it.
  */
-import { isFailure, VERDICTS, type Verdict } from '../sweep/verdict.js';
-import type { ResultRow } from '../sweep/valueResult.js';
+import { isFailure, VERDICTS, type Verdict } from '../model/judgement.js';
+import type { ResultRow } from '../model/valueResult.js';
 import { verdictMeaning } from './meanings.js';
 import type { Summary } from './summary.js';
 import { retryLine } from '../sweep/connectionRetries.js';
@@ -10,7 +10,7 @@ import { splitDifference, type Split } from './textDiff.js';
 import { isKnownFailure, type Comparison } from './baseline.js';
 import { rowLabel } from './rowLabel.js';
 import { variantsIn } from './matrix.js';
-import type { Variant } from '../sweep/variants.js';
+import type { Variant } from '../model/variants.js';
 
 export interface FailingEntry {
   readonly row: ResultRow;

@@ -4,7 +4,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { settleConnection } from '../ftp/connect.js';
-import { errnoCode } from '../ftp/errors.js';
+import { errnoCode } from '../errors.js';
 import { sameAddress, unmapIPv4 } from '../ftp/address.js';
 import type { DataAddress } from '../ftp/portCommand.js';
 import type { PassiveListener } from './ftpServer.js';

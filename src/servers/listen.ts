@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { LocalError, errnoCode } from '../ftp/errors.js';
+import { LocalError, errnoCode } from '../errors.js';
 
 export interface RunningServer {
   readonly host: string;

@@ -8,11 +8,11 @@
 import { isIP } from 'node:net';
 import { ControlConnection, type TlsSettings } from '../ftp/controlConnection.js';
 import { clearDataChannel, login } from '../ftp/login.js';
-import { LocalError, UsageError } from '../ftp/errors.js';
+import { LocalError, UsageError } from '../errors.js';
 import { unmapIPv4 } from '../ftp/address.js';
 import { backoffMs, isRetryable, MAX_RETRIES, RetryLog, TargetLostError, type RetryStage } from './connectionRetries.js';
-import type { HighBytePool } from './highBytes.js';
-import type { DataCommand } from './plan.js';
+import type { HighBytePool } from '../model/ownedBytes.js';
+import type { DataCommand } from '../model/plan.js';
 
 export interface Target {
   readonly host: string;

@@ -7,11 +7,11 @@
  *   NAT's FTP helper) or rewritten — no extra command needed for that (PathObservations).
  */
 import { displayBytes, findEcho, refusedForeign, stripEcho } from '../ftp/echo.js';
-import { FtpSweepError } from '../ftp/errors.js';
+import { FtpSweepError } from '../errors.js';
 import { replyMessage } from '../ftp/replyParser.js';
 import type { Lease } from './connectionPool.js';
-import type { ValueResult } from './valueResult.js';
-import type { Translation } from './verdict.js';
+import type { ValueResult } from '../model/valueResult.js';
+import type { Translation } from '../model/judgement.js';
 
 export interface InspectionReport {
   /** What was checked, for the report: e.g. `SYST`, `echo`, `address`. */

@@ -2,17 +2,17 @@
  * Running an attempt on a leased connection: the glue between the pool, the owned port bytes and
  * the probe, and the evidence recorded when an attempt could not even start.
  */
-import { LocalError } from '../ftp/errors.js';
+import { LocalError } from '../errors.js';
 import type { ConnectionPool, Lease } from './connectionPool.js';
-import { BindConflictError } from './dataListeners.js';
+import { BindConflictError } from '../probe/dataListeners.js';
 import { MAX_RETRIES, TargetLostError } from './connectionRetries.js';
-import { makeAttempt, type Attempt, type Failure } from './evidence.js';
-import { highByteCandidates, type HighBytePool, type HighByteSpec } from './highBytes.js';
-import { isPassive, ownedByte, probeTarget, type Plan, type ProbeTarget } from './plan.js';
-import { runPassiveAttempt } from './passiveProbe.js';
-import { runAttempt, toFailure } from './probe.js';
-import type { SweepOptions } from './sweep.js';
-import { applyVariant, cutPoint, type Variant } from './variants.js';
+import { makeAttempt, type Attempt, type Failure } from '../model/evidence.js';
+import type { HighBytePool } from '../model/ownedBytes.js';
+import { isPassive, ownedByte, probeTarget, type Plan, type ProbeTarget } from '../model/plan.js';
+import { runPassiveAttempt } from '../probe/passiveAttempt.js';
+import { runAttempt, toFailure } from '../probe/attempt.js';
+import type { SweepOptions } from '../model/options.js';
+import { applyVariant, cutPoint, type Variant } from '../model/variants.js';
 
 /** How many times a taken local port makes a probe move to another owned byte before giving up. */
 const BIND_RETRIES = 8;
@@ -30,12 +30,6 @@ export interface SweepContext {
   readonly pool: ConnectionPool;
   /** The port bytes connections own (high bytes, or low bytes when p1 is swept). */
   readonly owned: HighBytePool;
-}
-
-/** The port bytes connections may own, in the order they are handed out. */
-export function ownCandidates(plan: Plan, highByte: HighByteSpec): number[] {
-  if (ownedByte(plan) === 'p2') return Array.from({ length: 255 }, (_, i) => i + 1);
-  return highByteCandidates(ownedByte(plan) === 'p1' ? highByte : 'auto');
 }
 
 /**

@@ -3,7 +3,7 @@
  * sent, so running out of descriptors never turns into errors on random values.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../ftp/errors.js';
+import { UsageError } from '../errors.js';
 
 /** The open-file limit (`ulimit -n`): read from /proc on Linux; elsewhere the common default 1024. */
 function openFileLimit(): number {

@@ -4,10 +4,11 @@
  */
 import type { TranscriptEntry } from '../ftp/controlConnection.js';
 import { ConnectionPool } from './connectionPool.js';
-import { HighBytePool } from './highBytes.js';
-import { attemptOnLease, ownCandidates, type SweepContext } from './leaseAttempt.js';
-import { validateSweepOptions, type SweepOptions } from './sweep.js';
-import { valueResult, type ValueResult } from './valueResult.js';
+import { HighBytePool } from '../model/ownedBytes.js';
+import { ownCandidates } from '../model/ownedBytes.js';
+import { attemptOnLease, type SweepContext } from './leaseAttempt.js';
+import { validateSweepOptions, type SweepOptions } from '../model/options.js';
+import { valueResult, type ValueResult } from '../model/valueResult.js';
 
 export interface ProbeOutcome {
   readonly result: ValueResult;

@@ -4,73 +4,21 @@
  * value's row is final as soon as it is reported (and can be streamed to disk).
  */
 import pLimit from 'p-limit';
-import type { TlsSettings } from '../ftp/controlConnection.js';
-import { UsageError } from '../ftp/errors.js';
+import { UsageError } from '../errors.js';
+import type { Attempt } from '../model/evidence.js';
+import { isFailure } from '../model/judgement.js';
+import { validateSweepOptions, type SweepOptions } from '../model/options.js';
+import { HighBytePool, ownCandidates } from '../model/ownedBytes.js';
+import { isPassive, ownedByte, planValues, type Plan } from '../model/plan.js';
+import { shardItems } from '../model/shard.js';
+import { valueResult, type ValueResult } from '../model/valueResult.js';
+import type { Variant } from '../model/variants.js';
+import { classify } from '../model/verdict.js';
 import { ConnectionPool } from './connectionPool.js';
 import { BACKOFF_TOTAL_MS, MAX_RETRIES, TargetLostError, type RetryReport } from './connectionRetries.js';
-import type { Attempt, Oracle } from './evidence.js';
-import { HighBytePool, type HighByteSpec } from './highBytes.js';
-import { checkOpenFiles, wideSlots } from './openFiles.js';
 import { inspectControlChannel, PathObservations, type InspectionReport } from './inspection.js';
-import { attemptOn, ownCandidates, type Probe, type SweepContext } from './leaseAttempt.js';
-import { isPassive, ownedByte, planValues, type DataCommand, type Field, type Plan } from './plan.js';
-import { valueResult, type ValueResult } from './valueResult.js';
-import { shardItems, type Shard } from './shard.js';
-import type { Split, Variant } from './variants.js';
-import { classify, isFailure } from './verdict.js';
-
-export interface SweepOptions {
-  readonly host: string;
-  /** Control port. Default 21. */
-  readonly port: number;
-  readonly user: string;
-  readonly password: string;
-  /** True when the password came from the environment: it is then masked wherever it could show. */
-  readonly passwordIsSecret: boolean;
-  readonly oracle: Oracle;
-  /** PORT (default) or EPRT. */
-  readonly command: DataCommand;
-  /** The field swept (default p2), or two for a 2-D sweep. */
-  readonly fields: readonly Field[];
-  /** The values of each swept field, 0..255. */
-  readonly values: readonly number[];
-  /** How each command is written (default plain only). */
-  readonly variants: readonly Variant[];
-  /** Whether each data-port command goes out in two TCP segments. */
-  readonly split: Split;
-  readonly highByte: HighByteSpec;
-  /** The address the command carries; default the control connection's local address. */
-  readonly advertise: string | undefined;
-  /** Control connections at once. Default 4. */
-  readonly concurrency: number;
-  /** Deadline of every wait, in milliseconds. Default 5000. */
-  readonly timeoutMs: number;
-  /** Extra attempts for each value that did not pass. Default 2. */
-  readonly confirm: number;
-  /** Probe only this shard's share of the probes (`--shard K/N`). */
-  readonly shard?: Shard | undefined;
-  /**
-   * Explicit FTPS on every control connection (AUTH TLS, RFC 4217), data connections in clear: a
-   * middlebox cannot read or rewrite commands it cannot see — the control group for a plain sweep.
-   */
-  readonly tls?: TlsSettings | undefined;
-}
-
-export const SWEEP_DEFAULTS = {
-  port: 21,
-  user: 'anonymous',
-  // RFC 1635: anonymous FTP asks for an e-mail-like identification as password; not a secret.
-  password: 'ftpsweep@',
-  oracle: 'data',
-  command: 'PORT',
-  fields: ['p2'],
-  variants: ['plain'],
-  split: { kind: 'none' },
-  highByte: 'auto',
-  concurrency: 4,
-  timeoutMs: 5000,
-  confirm: 2,
-} as const satisfies Partial<SweepOptions>;
+import { attemptOn, type Probe, type SweepContext } from './leaseAttempt.js';
+import { checkOpenFiles, wideSlots } from './openFiles.js';
 
 export interface SweepProgress {
   readonly done: number;
@@ -291,19 +239,3 @@ export function sweepDeadlineMs(options: SweepOptions): number {
   return (sweepProbes(options).length + 1) * (1 + options.confirm) * attemptMs;
 }
 
-/** Checks option ranges; throws UsageError naming the flag. */
-export function validateSweepOptions(options: SweepOptions): void {
-  const int = (name: string, n: number, min: number, max: number): void => {
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} ${n} is out of range`, `use a whole number ${min}..${max}`);
-  };
-  int('--port', options.port, 1, 65535);
-  int('--concurrency', options.concurrency, 1, 100);
-  int('--timeout', options.timeoutMs, 100, 600_000);
-  int('--confirm', options.confirm, 0, 10);
-  if (options.values.length === 0) throw new UsageError('no values to probe', 'give --values, e.g. 0-255');
-  for (const v of options.values) int('value', v, 0, 255);
-  if (options.variants.length === 0) throw new UsageError('no variants to probe', 'give --variant plain, or leave it out');
-  if (options.fields.length === 2 && (options.variants.length > 1 || options.variants[0] !== 'plain' || options.split.kind !== 'none')) {
-    throw new UsageError('a 2-D sweep (two fields) takes no --variant or --split', 'sweep variants and split commands over one field');
-  }
-}

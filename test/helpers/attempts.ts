@@ -1,5 +1,5 @@
 import type { Reply } from '../../src/ftp/replyParser.js';
-import { makeAttempt, type Attempt } from '../../src/sweep/evidence.js';
+import { makeAttempt, type Attempt } from '../../src/model/evidence.js';
 
 /** A reply from its text lines, e.g. reply('200 PORT ok'). */
 export function reply(...lines: string[]): Reply {

@@ -1,4 +1,4 @@
-import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/sweep/sweep.js';
+import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/model/options.js';
 
 export const ALL_VALUES: readonly number[] = Array.from({ length: 256 }, (_, v) => v);
 

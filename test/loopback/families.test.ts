@@ -14,7 +14,7 @@ import { startReflector } from '../../src/servers/reflector.js';
 import { startFtpServer } from '../../src/servers/ftpServer.js';
 import { reflectorVerbs } from '../../src/servers/reflectorVerbs.js';
 import { runSweep } from '../../src/sweep/sweep.js';
-import { parseVariants, VARIANTS } from '../../src/sweep/variants.js';
+import { parseVariants, VARIANTS } from '../../src/model/variants.js';
 import { runCli } from '../helpers/cli.js';
 import { startFirewall } from '../helpers/firewall.js';
 import { loopbackOptions, valuesNot } from '../helpers/sweep.js';

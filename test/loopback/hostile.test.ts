@@ -9,7 +9,8 @@ import { connectBack } from '../../src/servers/dataConnection.js';
 import type { Session } from '../../src/servers/ftpServer.js';
 import { listen, type RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
-import { runSweep, sweepDeadlineMs, type SweepOptions } from '../../src/sweep/sweep.js';
+import { type SweepOptions } from '../../src/model/options.js';
+import { runSweep, sweepDeadlineMs } from '../../src/sweep/sweep.js';
 import { startMisbehavingPeer } from '../helpers/peers.js';
 import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
 

@@ -15,9 +15,9 @@ import { startFtpServer, type Session, type Verb } from '../../src/servers/ftpSe
 import { listen, type RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
 import { reflectorVerbs } from '../../src/servers/reflectorVerbs.js';
-import { runAttempt } from '../../src/sweep/probe.js';
+import { runAttempt } from '../../src/probe/attempt.js';
 import { runSweep, sweepDeadlineMs } from '../../src/sweep/sweep.js';
-import { applyVariant } from '../../src/sweep/variants.js';
+import { applyVariant } from '../../src/model/variants.js';
 import { runCli } from '../helpers/cli.js';
 import { startFirewall } from '../helpers/firewall.js';
 import { loopbackOptions, valuesNot } from '../helpers/sweep.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PathObservations, type InspectionReport } from '../../src/sweep/inspection.js';
-import { valueResult, type ValueResult } from '../../src/sweep/valueResult.js';
+import { valueResult, type ValueResult } from '../../src/model/valueResult.js';
 import { attempt, reply } from '../helpers/attempts.js';
 
 const CHECKED: InspectionReport = { checked: ['SYST', 'echo'], findings: [] };

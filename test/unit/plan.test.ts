@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { corruptLine, corruptReply } from '../../src/servers/firewallSimulator.js';
 import { parseEpsvReply, parsePasvReply } from '../../src/ftp/passiveReply.js';
 import { ResultsStream } from '../../src/report/resultsStream.js';
-import { UsageError } from '../../src/ftp/errors.js';
-import { inferredSeen, ownedByte, parseFields, planValues, probeTarget, type Plan } from '../../src/sweep/plan.js';
-import { applyVariant, cutPoint, parseSplit, parseVariants, VARIANTS } from '../../src/sweep/variants.js';
-import type { ResultRow } from '../../src/sweep/valueResult.js';
+import { UsageError } from '../../src/errors.js';
+import { inferredSeen, ownedByte, parseFields, planValues, probeTarget, type Plan } from '../../src/model/plan.js';
+import { applyVariant, cutPoint, parseSplit, parseVariants, VARIANTS } from '../../src/model/variants.js';
+import type { ResultRow } from '../../src/model/valueResult.js';
 
 const PORT = (fields: Plan['fields']): Plan => ({ command: 'PORT', fields });
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { compareWithBaseline } from '../../src/report/baseline.js';
 import { junitXml } from '../../src/report/junit.js';
 import { makeSummary, summaryOptions } from '../../src/report/summary.js';
-import { parseShard, shardItems } from '../../src/sweep/shard.js';
-import { SWEEP_DEFAULTS } from '../../src/sweep/sweep.js';
-import type { ResultRow } from '../../src/sweep/valueResult.js';
-import type { Verdict } from '../../src/sweep/verdict.js';
-import { UsageError } from '../../src/ftp/errors.js';
+import { parseShard, shardItems } from '../../src/model/shard.js';
+import { SWEEP_DEFAULTS } from '../../src/model/options.js';
+import type { ResultRow } from '../../src/model/valueResult.js';
+import type { Verdict } from '../../src/model/judgement.js';
+import { UsageError } from '../../src/errors.js';
 
 function row(value: number, verdict: Verdict, detail = ''): ResultRow {
   return { value, variant: 'plain', verdict, sent: `PORT 127,0,0,1,64,${value}`, seen: '', replyCode: 200, reply: '200 ok', data: 'arrived', failures: verdict === 'pass' ? 0 : 1, attempts: 1, detail, ms: 3 };

@@ -7,8 +7,8 @@ import { matrixCsv, matrixText, verdictGrid } from '../../src/report/matrix.js';
 import { RESULT_COLUMNS, resultsCsv } from '../../src/report/resultsCsv.js';
 import { buildSummary, sweepExitCode } from '../../src/report/summary.js';
 import { defaultReportDir, readReport, writeReport } from '../../src/report/reportFolder.js';
-import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/sweep/sweep.js';
-import { valueResult } from '../../src/sweep/valueResult.js';
+import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/model/options.js';
+import { valueResult } from '../../src/model/valueResult.js';
 import { attempt, reply } from '../helpers/attempts.js';
 
 function results() {

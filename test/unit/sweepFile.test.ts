@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { combineFlags, givenFlags, toSweepJob } from '../../src/cli/options.js';
 import { expandValue, parseSweepFile } from '../../src/config/sweepFile.js';
-import { UsageError } from '../../src/ftp/errors.js';
+import { UsageError } from '../../src/errors.js';
 
 const SHIPPED = readdirSync('sweeps').filter((f) => f.endsWith('.yaml'));
 

@@ -4,8 +4,8 @@ import { markdownReport } from '../../src/report/markdownReport.js';
 import { verdictMeaning, type MeaningContext } from '../../src/report/meanings.js';
 import { makeSummary, summaryOptions } from '../../src/report/summary.js';
 import { splitDifference } from '../../src/report/textDiff.js';
-import { SWEEP_DEFAULTS } from '../../src/sweep/sweep.js';
-import type { ResultRow } from '../../src/sweep/valueResult.js';
+import { SWEEP_DEFAULTS } from '../../src/model/options.js';
+import type { ResultRow } from '../../src/model/valueResult.js';
 
 const HOSTILE = '<script>alert(1)</script>|`x`';
 

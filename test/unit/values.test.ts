@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/ftp/errors.js';
-import { HighBytePool, highByteCandidates } from '../../src/sweep/highBytes.js';
-import { formatValueList, parseValueList } from '../../src/sweep/values.js';
+import { UsageError } from '../../src/errors.js';
+import { HighBytePool, highByteCandidates } from '../../src/model/ownedBytes.js';
+import { formatValueList, parseValueList } from '../../src/model/values.js';
 
 describe('value lists', () => {
   it.each([

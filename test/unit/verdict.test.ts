@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classify, decide, isFailure, VERDICTS, type Verdict } from '../../src/sweep/verdict.js';
-import { valueResult } from '../../src/sweep/valueResult.js';
+import { isFailure, VERDICTS, type Verdict } from '../../src/model/judgement.js';
+import { classify, decide } from '../../src/model/verdict.js';
+import { valueResult } from '../../src/model/valueResult.js';
 import { attempt, reply } from '../helpers/attempts.js';
 
 const SENT = 'PORT 127,0,0,1,124,227';

@@ -6,7 +6,8 @@
  * Ports stay within 1280..32767: above 1024 (servers refuse lower ports, some refuse 1024 itself) and
  * below Linux's ephemeral range 32768..60999, where our own outgoing connections take ports.
  */
-import { UsageError } from '../ftp/errors.js';
+import { UsageError } from '../errors.js';
+import { ownedByte, type Plan } from './plan.js';
 
 export type HighByteSpec = 'auto' | number;
 
@@ -45,4 +46,17 @@ export class HighBytePool {
   release(p1: number): void {
     if (!this.free.includes(p1)) this.free.push(p1);
   }
+}
+
+/** `--high-byte auto` or `--high-byte N`. */
+export function parseHighByte(text: string): HighByteSpec {
+  if (text === 'auto') return 'auto';
+  if (!/^\d+$/.test(text)) throw new UsageError(`--high-byte ${text} is not auto or a number`, 'use auto or a number 4..255');
+  return Number(text);
+}
+
+/** The port bytes connections may own, in the order they are handed out. */
+export function ownCandidates(plan: Plan, highByte: HighByteSpec): number[] {
+  if (ownedByte(plan) === 'p2') return Array.from({ length: 255 }, (_, i) => i + 1);
+  return highByteCandidates(ownedByte(plan) === 'p1' ? highByte : 'auto');
 }

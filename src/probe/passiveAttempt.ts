@@ -8,14 +8,14 @@
 import net from 'node:net';
 import type { ControlConnection } from '../ftp/controlConnection.js';
 import { findSent, stripEcho } from '../ftp/echo.js';
-import { errnoCode } from '../ftp/errors.js';
+import { errnoCode } from '../errors.js';
 import { parseEpsvReply, parsePasvReply } from '../ftp/passiveReply.js';
 import type { DataAddress } from '../ftp/portCommand.js';
 import { nameList } from '../ftp/listing.js';
 import { replyKind, replyMessage, type Reply } from '../ftp/replyParser.js';
 import { BindConflictError } from './dataListeners.js';
-import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Oracle, type PassiveOffer } from './evidence.js';
-import { toFailure } from './probe.js';
+import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Oracle, type PassiveOffer } from '../model/evidence.js';
+import { toFailure } from './attempt.js';
 
 export interface PassiveSpec {
   readonly value: number;

@@ -2,7 +2,7 @@
  * Value lists for `--values`: single numbers and inclusive ranges, comma-separated (`0-255`,
  * `220-230,0`). The result is sorted and free of duplicates, so every value is probed once.
  */
-import { UsageError } from '../ftp/errors.js';
+import { UsageError } from '../errors.js';
 
 /** Parses a value list; every value must lie in `min..max` (defaults: one byte, 0..255). */
 export function parseValueList(text: string, min = 0, max = 255, flag = '--values'): number[] {

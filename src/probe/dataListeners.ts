@@ -4,7 +4,7 @@
  * the truth about what the server understood, whatever its reply codes said.
  */
 import net from 'node:net';
-import { LocalError, errnoCode } from '../ftp/errors.js';
+import { LocalError, errnoCode } from '../errors.js';
 
 export interface DataConnectionRecord {
   /** Our port the server connected to. */

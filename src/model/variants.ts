@@ -6,7 +6,7 @@
  * vSwitch parses only the first 128. Each variant is named in the report, so a ticket can say
  * "the firewall drops PORT with a trailing space".
  */
-import { UsageError } from '../ftp/errors.js';
+import { UsageError } from '../errors.js';
 
 export const VARIANTS = ['plain', 'lower', 'extra-space', 'trailing-space', 'leading-zeros', 'bare-lf', 'pipelined', 'pad-128', 'pad-256'] as const;
 export type Variant = (typeof VARIANTS)[number];

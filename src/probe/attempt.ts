@@ -4,13 +4,14 @@
  */
 import type { ControlConnection } from '../ftp/controlConnection.js';
 import { displayBytes, echoedCommandInReply, findEcho, findTarget } from '../ftp/echo.js';
-import { ConnectionClosedError, LocalError, ProtocolError, TimeoutError } from '../ftp/errors.js';
+import { LocalError } from '../errors.js';
+import { ConnectionClosedError, ProtocolError, TimeoutError } from '../ftp/errors.js';
 import { nameList } from '../ftp/listing.js';
 import { replyKind, type Reply } from '../ftp/replyParser.js';
 import { BindConflictError, DataListeners } from './dataListeners.js';
-import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Oracle } from './evidence.js';
-import { isPassive, type DataCommand, type ProbeTarget } from './plan.js';
-import type { Variant, Wire } from './variants.js';
+import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Oracle } from '../model/evidence.js';
+import { isPassive, type DataCommand, type ProbeTarget } from '../model/plan.js';
+import type { Variant, Wire } from '../model/variants.js';
 
 export interface AttemptSpec {
   readonly value: number;

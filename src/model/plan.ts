@@ -8,7 +8,7 @@
  * does not vary (the high byte, unless p1 is swept): so one probe's corruption cannot land on
  * another connection's listener.
  */
-import { UsageError } from '../ftp/errors.js';
+import { UsageError } from '../errors.js';
 import { eprtCommand, portCommand } from '../ftp/portCommand.js';
 
 export const FIELDS = ['h1', 'h2', 'h3', 'h4', 'p1', 'p2'] as const;

@@ -3,7 +3,7 @@
  * out and `ftpsweep merge` can join the reports. Interleaving (not blocks) spreads values that a
  * firewall treats alike across shards, so the shards take about the same time.
  */
-import { UsageError } from '../ftp/errors.js';
+import { UsageError } from '../errors.js';
 
 export interface Shard {
   /** 1-based. */

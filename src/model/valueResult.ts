@@ -5,7 +5,8 @@ import { stripEcho } from '../ftp/echo.js';
 import { replyMessage } from '../ftp/replyParser.js';
 import type { Attempt, DataOutcome } from './evidence.js';
 import type { Variant } from './variants.js';
-import { classify, decide, type Judged, type Verdict } from './verdict.js';
+import { type Verdict } from './judgement.js';
+import { classify, decide, type Judged } from './verdict.js';
 
 /** A report row: what results.csv holds for one value, and all reports are made from. */
 export interface ResultRow {

@@ -7,7 +7,7 @@ import { firstDifference } from '../ftp/echo.js';
 import { parseEpsvReply, parsePasvReply } from '../ftp/passiveReply.js';
 import { isNegative, replyKind, replyMessage } from '../ftp/replyParser.js';
 import type { Attempt } from './evidence.js';
-import type { Judgement, Translation } from './verdict.js';
+import type { Judgement, Translation } from './judgement.js';
 
 function first(reply: { readonly code: number; readonly lines: readonly string[] }): string {
   return `${reply.code} ${replyMessage(reply).split('\n')[0]!.slice(0, 120)}`;
