@@ -7,6 +7,8 @@ import type { SweepProgress } from '../sweep/sweep.js';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Writes to stderr as it is, no newline: a progress line redrawn in place. */
+  status(text: string): void;
   /** True when stderr is a terminal: then a progress line is drawn. */
   readonly tty: boolean;
   readonly env: NodeJS.ProcessEnv;
@@ -16,6 +18,7 @@ export function processIo(): Io {
   return {
     out: (text) => void process.stdout.write(`${text}\n`),
     err: (text) => void process.stderr.write(`${text}\n`),
+    status: (text) => void process.stderr.write(text),
     tty: process.stderr.isTTY === true,
     env: process.env,
   };
@@ -30,9 +33,9 @@ export function progressLine(io: Io): { update: (p: SweepProgress) => void; clea
       const now = Date.now();
       if (now - last < 100 && p.done !== p.total) return;
       last = now;
-      process.stderr.write(`\r\x1b[Ksweeping ${p.done}/${p.total}, ${p.failing} failing`);
+      io.status(`\r\x1b[Ksweeping ${p.done}/${p.total}, ${p.failing} failing`);
     },
-    clear: () => void process.stderr.write('\r\x1b[K'),
+    clear: () => io.status('\r\x1b[K'),
   };
 }
 

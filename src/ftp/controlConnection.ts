@@ -149,7 +149,6 @@ export class ControlConnection {
   get label(): string {
     return `${this.options.host}:${this.options.port}`;
   }
-  /** Our address on this connection: what PORT advertises unless told otherwise. */
   /** The server's address as this connection sees it (EPSV offers a port there). */
   get remoteAddress(): string {
     const address = this.socket.remoteAddress ?? '';
@@ -159,6 +158,7 @@ export class ControlConnection {
   get isReflector(): boolean {
     return this.greetedByReflector;
   }
+  /** Our address on this connection: what PORT advertises unless told otherwise. */
   get localAddress(): string {
     return this.socket.localAddress ?? '';
   }

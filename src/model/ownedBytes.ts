@@ -30,9 +30,12 @@ export function highByteCandidates(spec: HighByteSpec): number[] {
   return out;
 }
 
-/** A first-in first-out pool: a released p1 goes to the back, so a late data connection from an
- * abandoned probe is unlikely to meet a new listener on the same port. */
-export class HighBytePool {
+/**
+ * The port bytes connections own — high bytes, or low bytes when p1 is swept — handed out first in,
+ * first out: a released byte goes to the back, so a late data connection from an abandoned probe is
+ * unlikely to meet a new listener on the same port.
+ */
+export class OwnedBytePool {
   private readonly free: number[];
   constructor(candidates: readonly number[]) {
     this.free = [...candidates];
@@ -43,8 +46,8 @@ export class HighBytePool {
   take(): number | undefined {
     return this.free.shift();
   }
-  release(p1: number): void {
-    if (!this.free.includes(p1)) this.free.push(p1);
+  release(byte: number): void {
+    if (!this.free.includes(byte)) this.free.push(byte);
   }
 }
 

@@ -90,8 +90,3 @@ export function probeTarget(plan: Plan, value: number, own: number, advertise: s
 export function inferredSeen(command: DataCommand, port: number): string {
   return command === 'PORT' ? `PORT ...,${port >> 8},${port & 255}` : command === 'EPRT' ? `EPRT |.|...|${port}|` : `${command} ...${port}`;
 }
-
-/** A value as people read it: `227`, or `124,227` for a 2-D sweep. */
-export function valueLabel(plan: Plan, value: number): string {
-  return plan.fields.length === 1 ? String(value) : `${value >> 8},${value & 255}`;
-}

@@ -8,7 +8,7 @@ import { VARIANT_MEANING, type Variant } from '../model/variants.js';
 import { VERDICTS, type Verdict } from '../model/judgement.js';
 import { verdictGrid } from './matrix.js';
 import type { Summary } from './summary.js';
-import type { Split } from './textDiff.js';
+import type { DiffParts } from './textDiff.js';
 import { ticketModel } from './ticketModel.js';
 
 const COLOURS: Readonly<Record<Verdict, string>> = {
@@ -26,7 +26,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function marked(split: Split): string {
+function marked(split: DiffParts): string {
   return `${escapeHtml(split.before)}<mark>${escapeHtml(split.changed)}</mark>${escapeHtml(split.after)}`;
 }
 

@@ -30,18 +30,9 @@ export function csvRecord(r: ResultRow): Record<ResultColumn, string | number> {
   };
 }
 
-/** results.csv's header line. */
-export function resultsHeader(): string {
-  return stringify([[...RESULT_COLUMNS]]);
-}
-
-/** Rows as CSV lines, without a header: for appending to a results.csv as they complete. */
-export function resultsLines(rows: readonly ResultRow[]): string {
-  return rows.length === 0 ? '' : stringify(rows.map(csvRecord), { columns: [...RESULT_COLUMNS] });
-}
-
+/** A whole results.csv (`ftpsweep merge`; a sweep streams its own, resultsStream.ts). */
 export function resultsCsv(results: readonly ResultRow[]): string {
-  return resultsHeader() + resultsLines(results);
+  return stringify(results.map(csvRecord), { header: true, columns: [...RESULT_COLUMNS] });
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ResultRow } from '../model/valueResult.js';
 import { verdictMeaning } from './meanings.js';
 import type { Summary } from './summary.js';
 import { retryLine } from '../sweep/connectionRetries.js';
-import { splitDifference, type Split } from './textDiff.js';
+import { splitDifference, type DiffParts } from './textDiff.js';
 import { isKnownFailure, type Comparison } from './baseline.js';
 import { rowLabel } from './rowLabel.js';
 import { variantsIn } from './matrix.js';
@@ -17,7 +17,7 @@ export interface FailingEntry {
   /** How people name the row: `227`, `124,227`, `227 trailing-space`. */
   readonly label: string;
   /** `sent` and `seen` split around what differs; undefined when nothing was seen. */
-  readonly diff: { readonly sent: Split; readonly seen: Split } | undefined;
+  readonly diff: { readonly sent: DiffParts; readonly seen: DiffParts } | undefined;
   /** With a baseline: `new` (got worse) or `known` (failed before too). */
   readonly baseline: 'new' | 'known' | undefined;
 }

@@ -11,7 +11,7 @@ import { clearDataChannel, login } from '../ftp/login.js';
 import { LocalError, UsageError } from '../errors.js';
 import { unmapIPv4 } from '../ftp/address.js';
 import { backoffMs, isRetryable, MAX_RETRIES, RetryLog, TargetLostError, type RetryStage } from './connectionRetries.js';
-import type { HighBytePool } from '../model/ownedBytes.js';
+import type { OwnedBytePool } from '../model/ownedBytes.js';
 import type { DataCommand } from '../model/plan.js';
 
 export interface Target {
@@ -60,7 +60,7 @@ export class ConnectionPool {
 
   constructor(
     private readonly target: Target,
-    private readonly owned: HighBytePool,
+    private readonly owned: OwnedBytePool,
     private readonly settings: {
       /** Keep each connection's transcript (for `ftpsweep probe`). */
       readonly transcript?: boolean;

@@ -7,7 +7,7 @@ import type { ConnectionPool, Lease } from './connectionPool.js';
 import { BindConflictError } from '../probe/dataListeners.js';
 import { MAX_RETRIES, TargetLostError } from './connectionRetries.js';
 import { makeAttempt, type Attempt, type Failure } from '../model/evidence.js';
-import type { HighBytePool } from '../model/ownedBytes.js';
+import type { OwnedBytePool } from '../model/ownedBytes.js';
 import { isPassive, ownedByte, probeTarget, type Plan, type ProbeTarget } from '../model/plan.js';
 import { runPassiveAttempt } from '../probe/passiveAttempt.js';
 import { runAttempt, toFailure } from '../probe/attempt.js';
@@ -29,7 +29,7 @@ export interface SweepContext {
   readonly plan: Plan;
   readonly pool: ConnectionPool;
   /** The port bytes connections own (high bytes, or low bytes when p1 is swept). */
-  readonly owned: HighBytePool;
+  readonly owned: OwnedBytePool;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { TranscriptEntry } from '../ftp/controlConnection.js';
 import { ConnectionPool } from './connectionPool.js';
-import { HighBytePool } from '../model/ownedBytes.js';
+import { OwnedBytePool } from '../model/ownedBytes.js';
 import { ownCandidates } from '../model/ownedBytes.js';
 import { attemptOnLease, type SweepContext } from './leaseAttempt.js';
 import { validateSweepOptions, type SweepOptions } from '../model/options.js';
@@ -26,7 +26,7 @@ export interface ProbeOutcome {
 export async function probeOnce(options: SweepOptions, value: number, reachable = false): Promise<ProbeOutcome> {
   validateSweepOptions({ ...options, values: [value & 255] });
   const plan = { command: options.command, fields: options.fields };
-  const owned = new HighBytePool(ownCandidates(plan, options.highByte));
+  const owned = new OwnedBytePool(ownCandidates(plan, options.highByte));
   const pool = new ConnectionPool(options, owned, { transcript: true, reachable });
   const ctx: SweepContext = { options, plan, pool, owned };
   const lease = await pool.acquire(true);

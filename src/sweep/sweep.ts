@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import type { Attempt } from '../model/evidence.js';
 import { isFailure } from '../model/judgement.js';
 import { validateSweepOptions, type SweepOptions } from '../model/options.js';
-import { HighBytePool, ownCandidates } from '../model/ownedBytes.js';
+import { OwnedBytePool, ownCandidates } from '../model/ownedBytes.js';
 import { isPassive, ownedByte, planValues, type Plan } from '../model/plan.js';
 import { shardItems } from '../model/shard.js';
 import { valueResult, type ValueResult } from '../model/valueResult.js';
@@ -131,7 +131,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   if (candidates.length < options.concurrency + 1) {
     throw new UsageError(`--concurrency ${options.concurrency} needs more ${ownedByte(plan) === 'p2' ? 'low' : 'high'} bytes than the ${candidates.length} available`, 'lower --concurrency');
   }
-  const owned = new HighBytePool(candidates);
+  const owned = new OwnedBytePool(candidates);
   const ctx: SweepContext = { options, plan, pool: new ConnectionPool(options, owned, { maxConnections: options.concurrency }), owned };
   const done = hooks.done;
   const probes = done ? sweepProbes(options).filter((p) => !done.has(probeKey(p.variant, p.value))) : sweepProbes(options);

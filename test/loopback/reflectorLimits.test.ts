@@ -55,16 +55,28 @@ function untilClosed(socket: net.Socket, ms = 3000): Promise<string> {
 
 describe('reflector limits', () => {
   it('at most --max-connections at once: the next one gets 421 and is closed', async () => {
-    const server = await reflector({ limits: { maxConnections: 3 } });
-    const admitted = await Promise.all([1, 2, 3].map(() => rawClient(server.port)));
+    // The reflector's log says when it has let a connection go: the slot is free from then on.
+    const closedIds: string[] = [];
+    const waiters: (() => void)[] = [];
+    const log = (line: string): void => {
+      const closed = /^#(\d+) closed/.exec(line);
+      if (closed) closedIds.push(closed[1]!), waiters.splice(0).forEach((w) => w());
+    };
+    const released = async (id: string): Promise<void> => {
+      const until = Date.now() + 3000;
+      while (!closedIds.includes(id) && Date.now() < until) await new Promise<void>((resolve) => (waiters.push(resolve), setTimeout(resolve, until - Date.now()).unref()));
+    };
+    const server = await reflector({ limits: { maxConnections: 3 }, log });
+    const admitted: Awaited<ReturnType<typeof rawClient>>[] = [];
+    for (let i = 0; i < 3; i++) admitted.push(await rawClient(server.port));
     expect(admitted.every((c) => c.first.startsWith('220 '))).toBe(true);
     const refused = await rawClient(server.port);
     expect(refused.first).toMatch(/^421 Too many connections \(3\)/);
     await refused.closed;
     // A slot freed is a slot to take.
     admitted[0]!.socket.destroy();
-    await admitted[0]!.closed;
-    await new Promise((r) => setTimeout(r, 50));
+    await released('1');
+    expect(closedIds).toContain('1');
     expect((await rawClient(server.port)).first).toMatch(/^220 /);
   });
 

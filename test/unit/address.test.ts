@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalAddress, formatEndpoint, sameAddress } from '../../src/ftp/address.js';
+import { canonicalAddress, formatEndpoint, sameAddress, unmapIPv4 } from '../../src/ftp/address.js';
 
 describe('addresses compared as addresses (RFC 4291 §2.2, shown as RFC 5952 §4)', () => {
   it.each([
@@ -32,5 +32,11 @@ describe('addresses compared as addresses (RFC 4291 §2.2, shown as RFC 5952 §4
   it('formatEndpoint brackets IPv6 hosts', () => {
     expect(formatEndpoint('2001:0db8:0002:0000:0000:0000:0000:0001', 21)).toBe('[2001:db8:2::1]:21');
     expect(formatEndpoint('127.0.0.1', 2121)).toBe('127.0.0.1:2121');
+  });
+
+  it('unmapIPv4 turns ::ffff:a.b.c.d into a.b.c.d only', () => {
+    expect(unmapIPv4('::ffff:127.0.0.1')).toBe('127.0.0.1');
+    expect(unmapIPv4('::1')).toBe('::1');
+    expect(unmapIPv4('192.0.2.1')).toBe('192.0.2.1');
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { eprtCommand, formatPortArgument, parseDataPortLine, parseEprtArgument, parsePortArgument, portCommand } from '../../src/ftp/portCommand.js';
-import { unmapIPv4 } from '../../src/ftp/address.js';
 
 describe('PORT (RFC 959 §4.1.2)', () => {
   it('formats host and port bytes', () => {
@@ -60,16 +59,10 @@ describe('EPRT (RFC 2428 §2)', () => {
   });
 });
 
-describe('helpers', () => {
+describe('a whole data-port line', () => {
   it('parseDataPortLine dispatches on the verb, case-insensitively', () => {
     expect(parseDataPortLine('port 127,0,0,1,4,1').ok).toBe(true);
     expect(parseDataPortLine('EPRT |1|127.0.0.1|1025|').ok).toBe(true);
     expect(parseDataPortLine('NLST').ok).toBe(false);
-  });
-
-  it('unmapIPv4 turns ::ffff:a.b.c.d into a.b.c.d only', () => {
-    expect(unmapIPv4('::ffff:127.0.0.1')).toBe('127.0.0.1');
-    expect(unmapIPv4('::1')).toBe('::1');
-    expect(unmapIPv4('192.0.2.1')).toBe('192.0.2.1');
   });
 });

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { htmlReport } from '../../src/report/htmlReport.js';
 import { markdownReport } from '../../src/report/markdownReport.js';
-import { verdictMeaning, type MeaningContext } from '../../src/report/meanings.js';
 import { makeSummary, summaryOptions } from '../../src/report/summary.js';
-import { splitDifference } from '../../src/report/textDiff.js';
 import { SWEEP_DEFAULTS } from '../../src/model/options.js';
 import type { ResultRow } from '../../src/model/valueResult.js';
 
@@ -79,36 +77,5 @@ describe('report.html', () => {
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
     expect(html).toContain('\\u003cscript>alert(1)\\u003c/script>');
-  });
-});
-
-describe('splitDifference', () => {
-  it.each([
-    ['PORT 1,2,3,4,5,227', 'PORT 1,2,3,4,5,22_', '7', '_'],
-    ['PORT 198,51,100,2,4,1', 'PORT 203,0,113,1,4,1', '198,51,100,2', '203,0,113,1'],
-    ['same', 'same', '', ''],
-  ])('%s vs %s', (a, b, changedA, changedB) => {
-    const d = splitDifference(a, b);
-    expect([d.a.changed, d.b.changed]).toEqual([changedA, changedB]);
-    expect(d.a.before + d.a.changed + d.a.after).toBe(a);
-    expect(d.b.before + d.b.changed + d.b.after).toBe(b);
-  });
-});
-
-describe('"What this means" says only what the sweep could observe', () => {
-  const context = (over: Partial<MeaningContext> = {}): MeaningContext => ({ command: 'PORT', oracle: 'data', reflector: true, ...over });
-
-  it('pass: with the reflector, nothing changed; without it, a rewrite that still delivers cannot be seen', () => {
-    expect(verdictMeaning('pass', context())).toMatch(/reflector received exactly the PORT command that was sent, and connected back to exactly that port\. Nothing on the way changed it/);
-    expect(verdictMeaning('pass', context({ reflector: false }))).toMatch(/cannot see whether something on the way rewrote the command/);
-    expect(verdictMeaning('pass', context({ reflector: false }))).not.toMatch(/Nothing on the way changed it/);
-    expect(verdictMeaning('pass', context({ reflector: false, oracle: 'reply' }))).toMatch(/Reply codes alone cannot show what it understood/);
-    expect(verdictMeaning('pass', context({ command: 'PASV', reflector: false }))).toMatch(/^The PASV offer arrived as a valid reply and ftpsweep connected to it/);
-  });
-
-  it('translated: names the command, and under the reply oracle claims no data connection', () => {
-    expect(verdictMeaning('translated', context({ command: 'EPRT' }))).toMatch(/rewrote EPRT into another valid command, and the data connection still reached the exact port/);
-    expect(verdictMeaning('translated', context({ oracle: 'reply' }))).toMatch(/no data connection was made \(reply oracle\)/);
-    expect(verdictMeaning('translated', context({ oracle: 'reply' }))).not.toMatch(/still reached/);
   });
 });
