@@ -11,8 +11,7 @@ import { markdownReport } from '../report/markdownReport.js';
 import { readReport, readResults, writeOutput, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { makeSummary, type Summary } from '../report/summary.js';
 import type { ResultRow } from '../model/valueResult.js';
-import { VARIANTS } from '../model/variants.js';
-import { rowLabel } from '../report/rowLabel.js';
+import { compareProbes, probeLabel } from '../model/probes.js';
 import { isFailure } from '../model/judgement.js';
 
 /** Re-renders report.html and report.md in `dir`; returns their paths. */
@@ -48,7 +47,7 @@ function checkMergeable(reports: readonly StoredReport[]): void {
     }
     const twoFields = report.summary.options.fields.length === 2;
     for (const row of report.rows) {
-      const label = rowLabel(row, twoFields);
+      const label = probeLabel(row, twoFields);
       const other = owner.get(label);
       if (other !== undefined) throw new UsageError(`value ${label} is in both ${other} and ${report.dir}`, 'merge each shard once; shards of one sweep never overlap');
       owner.set(label, report.dir);
@@ -62,11 +61,10 @@ export async function mergeReports(job: MergeJob): Promise<{ readonly summary: S
   checkMergeable(reports);
   const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
 
-  const variantOrder = (r: ResultRow): number => VARIANTS.indexOf(r.variant);
-  const rows = reports.flatMap((r) => r.rows).sort((a, b) => variantOrder(a) - variantOrder(b) || a.value - b.value);
+  const rows = reports.flatMap((r) => r.rows).sort(compareProbes);
   const first = reports[0]!.summary;
   const twoFields = first.options.fields.length === 2;
-  const failingLabels = new Set(rows.filter((row) => isFailure(row.verdict)).map((row) => rowLabel(row, twoFields)));
+  const failingLabels = new Set(rows.filter((row) => isFailure(row.verdict)).map((row) => probeLabel(row, twoFields)));
   const withDialogue = reports.find((r) => r.dialogue !== undefined && r.summary.dialogueValue !== null && failingLabels.has(r.summary.dialogueValue));
   const comparison = baseline ? compareWithBaseline(rows, baseline.rows, job.baseline!, first.options.fields.length === 2) : null;
   const summary = makeSummary({

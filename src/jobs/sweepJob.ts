@@ -7,14 +7,13 @@ import { junitXml } from '../report/junit.js';
 import path from 'node:path';
 import { defaultReportDir, readReport, readResults, writeOutput, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { ResultsStream } from '../report/resultsStream.js';
-import { rowLabel } from '../report/rowLabel.js';
+import { compareProbes, planProbes, probeId, probeLabel } from '../model/probes.js';
 import { buildSummary, summaryOptions, type Summary } from '../report/summary.js';
 import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
 import type { Shard } from '../model/shard.js';
-import { VARIANTS, type Variant } from '../model/variants.js';
 import { type SweepOptions } from '../model/options.js';
-import { probeKey, runSweep, sweepProbes, type SweepProgress } from '../sweep/sweep.js';
+import { runSweep, type SweepProgress } from '../sweep/sweep.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { isFailure, type Verdict } from '../model/judgement.js';
 import { FtpSweepError, UsageError } from '../errors.js';
@@ -105,24 +104,23 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   const shardSuffix = job.shard ? `-shard-${job.shard.index}-of-${job.shard.count}` : '';
   const dir = job.resume ?? job.out ?? `${defaultReportDir(options.host, options.port, startedAt)}${shardSuffix}`;
 
-  // Rows reach results.csv as they become final, in sweep order; a resumed sweep's rows come first.
-  const probes = sweepProbes(options);
-  const key = (variant: Variant, value: number): number => VARIANTS.indexOf(variant) * 65536 + value;
-  const order = new Map(probes.map((p, i) => [key(p.variant, p.value), i]));
+  // The sweep is planned here, once. Rows reach results.csv in plan order as they become final; a
+  // resumed sweep's rows come first, and its probes are not run again.
+  const probes = planProbes(options);
+  const position = new Map(probes.map((p, i) => [probeId(p), i]));
   for (const row of carried) {
-    if (!order.has(key(row.variant, row.value))) throw new UsageError(`${job.resume}: value ${row.value} (${row.variant}) is not part of this sweep`, 'resume with the same command as the interrupted sweep');
+    if (!position.has(probeId(row))) throw new UsageError(`${job.resume}: value ${row.value} (${row.variant}) is not part of this sweep`, 'resume with the same command as the interrupted sweep');
   }
-  const stream = new ResultsStream(path.join(dir, 'results.csv'), (row) => order.get(key(row.variant, row.value))!);
+  const stream = new ResultsStream(path.join(dir, 'results.csv'), (row) => position.get(probeId(row))!);
   for (const row of carried) stream.add(row);
-  const done = new Set(carried.map((r) => probeKey(r.variant, r.value)));
+  const done = new Set(carried.map(probeId));
   let outcome;
   try {
-    outcome = await runSweep(options, { ...hooks, onRow: (row) => stream.add(row), done });
+    outcome = await runSweep(options, { ...hooks, onRow: (row) => stream.add(row), probes: probes.filter((p) => !done.has(probeId(p))) });
   } finally {
     await stream.close();
   }
-  const position = (r: ResultRow): number => order.get(key(r.variant, r.value))!;
-  const rows = carried.length === 0 ? outcome.results : [...carried, ...outcome.results].sort((a, b) => position(a) - position(b));
+  const rows = carried.length === 0 ? outcome.results : [...carried, ...outcome.results].sort(compareProbes);
 
   // An interrupted sweep gets its report now, but no extra probe for a dialogue.
   const chosen = outcome.interrupted ? undefined : dialogueRow(rows.filter((r) => isFailure(r.verdict)));
@@ -134,7 +132,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
     resumed: carried.length,
     shard: job.shard ?? null,
     baseline: comparison ?? null,
-    dialogueValue: chosen ? rowLabel(chosen, options.fields.length === 2) : null,
+    dialogueValue: chosen ? probeLabel(chosen, options.fields.length === 2) : null,
   });
 
   const files = await writeReport(dir, summary, rows, dialogue, { resultsWritten: true });

@@ -5,25 +5,19 @@
 import { formatEndpoint, sameAddress } from '../ftp/address.js';
 import { firstDifference } from '../ftp/echo.js';
 import { parseEpsvReply, parsePasvReply } from '../ftp/passiveReply.js';
-import { isNegative, replyKind, replyMessage } from '../ftp/replyParser.js';
+import { isNegative, replyKind } from '../ftp/replyParser.js';
+import { failureJudgement, summarize } from './failures.js';
 import type { Attempt } from './evidence.js';
 import type { Judgement, Translation } from './judgement.js';
 
-function first(reply: { readonly code: number; readonly lines: readonly string[] }): string {
-  return `${reply.code} ${replyMessage(reply).split('\n')[0]!.slice(0, 120)}`;
-}
-
 export function classifyPassive(a: Attempt): Judgement {
   const verb = a.command;
-  const f = a.failure;
-  if (f?.kind === 'local') return { verdict: 'error', seen: '', detail: `local problem, not the firewall: ${f.message}` };
   const seen = a.offer?.received ?? '';
-  if (f?.kind === 'timeout') return { verdict: 'timeout', seen, phase: f.phase, detail: `no reply within ${f.timeoutMs} ms (${f.phase}): ${f.message}` };
-  if (f?.kind === 'closed') return { verdict: 'reset', seen, phase: f.phase, detail: `control connection ${f.reset ? 'reset' : 'closed'}: ${f.message}` };
-  if (f?.kind === 'protocol') return { verdict: 'reset', seen, phase: undefined, detail: `ftpsweep dropped the connection: ${f.message}` };
+  const failed = failureJudgement(a, seen);
+  if (failed) return failed;
   const reply = a.portReply;
   if (!reply) return { verdict: 'error', seen, detail: `internal: no ${verb} reply and no failure recorded` };
-  if (replyKind(reply.code) !== 'positive') return { verdict: 'rejected', seen, code: reply.code, detail: `${verb} refused: ${first(reply)}` };
+  if (replyKind(reply.code) !== 'positive') return { verdict: 'rejected', seen, code: reply.code, detail: `${verb} refused: ${summarize(reply)}` };
   const offer = a.offer!;
 
   // What left the reflector against what arrived here. A valid offer for another address (a NAT's
@@ -58,8 +52,8 @@ export function classifyPassive(a: Attempt): Judgement {
   if (offer.connectError !== undefined) return { verdict: 'no-data', seen, detail: `could not connect to the offer ${where}: ${offer.connectError}${told}` };
   const final = a.finalReply;
   if (a.data.kind === 'arrived' || a.data.kind === 'open') {
-    if (final && isNegative(final.code)) return { verdict: 'rejected', seen, code: final.code, detail: `connected to ${where} but the listing failed: ${first(final)}` };
+    if (final && isNegative(final.code)) return { verdict: 'rejected', seen, code: final.code, detail: `connected to ${where} but the listing failed: ${summarize(final)}` };
     return ok(`connected to the offer ${where} and the listing arrived`);
   }
-  return { verdict: 'no-data', seen, detail: `connected to ${where} but no listing arrived${final ? `: ${first(final)}` : ''}${told}` };
+  return { verdict: 'no-data', seen, detail: `connected to ${where} but no listing arrived${final ? `: ${summarize(final)}` : ''}${told}` };
 }

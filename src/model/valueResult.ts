@@ -3,10 +3,31 @@
  */
 import { stripEcho } from '../ftp/echo.js';
 import { replyMessage } from '../ftp/replyParser.js';
-import type { Attempt, DataOutcome } from './evidence.js';
+import type { DataOutcome } from './evidence.js';
 import type { Variant } from './variants.js';
 import { type Verdict } from './judgement.js';
-import { classify, decide, type Judged } from './verdict.js';
+import { decide, type Judged } from './verdict.js';
+
+/** What a row keeps of the data connection: where it went, not how many bytes. */
+export type RowData = { readonly kind: 'not-tried' | 'none' | 'arrived' | 'open' } | { readonly kind: 'wrong-port'; readonly port: number };
+
+/** One object per outcome without a port: 65,536 rows share them (memory stays flat). */
+const SHARED: Readonly<Record<Exclude<RowData['kind'], 'wrong-port'>, RowData>> = {
+  'not-tried': { kind: 'not-tried' },
+  none: { kind: 'none' },
+  arrived: { kind: 'arrived' },
+  open: { kind: 'open' },
+};
+
+/** The row's view of an attempt's data outcome. */
+export function rowData(data: DataOutcome): RowData {
+  return data.kind === 'wrong-port' ? { kind: 'wrong-port', port: data.port } : SHARED[data.kind];
+}
+
+/** Whether the data reached the port sent (and was read to its end, or left open by the server). */
+export function dataArrived(data: RowData): boolean {
+  return data.kind === 'arrived' || data.kind === 'open';
+}
 
 /** A report row: what results.csv holds for one value, and all reports are made from. */
 export interface ResultRow {
@@ -23,8 +44,8 @@ export interface ResultRow {
   readonly replyCode: number | undefined;
   /** The attempt's replies, `code text | code text …`. */
   readonly reply: string;
-  /** `arrived`, `none`, `wrong-port:N`, `arrived-open`, `not-tried`. */
-  readonly data: string;
+  /** What happened to the data connection (results.csv writes it `arrived`, `wrong-port:N` …). */
+  readonly data: RowData;
   readonly failures: number;
   readonly attempts: number;
   readonly detail: string;
@@ -38,9 +59,8 @@ export interface ValueResult extends ResultRow {
   readonly judged: readonly Judged[];
 }
 
-/** Merges a value's attempts (at least one) into its row. */
-export function valueResult(attempts: readonly Attempt[]): ValueResult {
-  const judged = attempts.map((attempt) => ({ attempt, judgement: classify(attempt) }));
+/** Merges a value's judged attempts (at least one; each classified once, by `judge`) into its row. */
+export function valueResult(judged: readonly Judged[]): ValueResult {
   const decision = decide(judged);
   const { attempt, judgement } = decision.chosen;
   const last = attempt.replies.at(-1);
@@ -58,26 +78,11 @@ export function valueResult(attempts: readonly Attempt[]): ValueResult {
     seen: judgement.seen,
     replyCode: last?.code,
     reply: attempt.replies.map((r) => `${r.code} ${stripEcho(replyMessage(r).split('\n')[0]!)}`.trim()).join(' | '),
-    data: describeData(attempt.data),
+    data: rowData(attempt.data),
     failures: decision.failures,
     attempts: decision.attempts,
     detail,
     ms: attempt.ms,
     judged,
   };
-}
-
-export function describeData(data: DataOutcome): string {
-  switch (data.kind) {
-    case 'not-tried':
-      return 'not-tried';
-    case 'none':
-      return 'none';
-    case 'arrived':
-      return 'arrived';
-    case 'open':
-      return 'arrived-open';
-    case 'wrong-port':
-      return `wrong-port:${data.port}`;
-  }
 }

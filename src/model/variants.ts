@@ -43,7 +43,8 @@ export function parseVariants(text: string): Variant[] {
       throw new UsageError(`--variant ${name} is not a known variant`, `use all, or some of ${VARIANTS.join(', ')}`);
     }
   }
-  return [...new Set(names)] as Variant[];
+  // In the order variants are listed, whatever order they were given in: the order of the rows.
+  return VARIANTS.filter((v) => names.includes(v));
 }
 
 /** Pads the first number after `at` with zeros until the line is longer than `length` bytes. */

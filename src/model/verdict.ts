@@ -2,30 +2,14 @@
  * Verdicts: a pure function from an attempt's evidence to what it means, and the rule that merges a
  * value's attempts (first pass + confirmations) into one row.
  */
-import { refusedForeign, stripEcho } from '../ftp/echo.js';
-import type { Phase } from '../ftp/errors.js';
+import { refusedForeign } from '../ftp/echo.js';
 import { inferredSeen, isPassive } from './plan.js';
 import { describeRewrite, heard, judgeRewrite, type Rewrite } from './rewrite.js';
 import { classifyPassive } from './passiveVerdict.js';
-import { isNegative, replyKind, replyMessage } from '../ftp/replyParser.js';
+import { isNegative, replyKind } from '../ftp/replyParser.js';
+import { cutNote, failureJudgement, summarize } from './failures.js';
 import type { Attempt } from './evidence.js';
 import { isFailure, type Judgement, type Translation, type Verdict } from './judgement.js';
-
-const WAITING_FOR: Record<Phase, string> = {
-  connect: 'the connection',
-  greeting: 'the greeting',
-  login: 'the login',
-  'port-reply': 'the PORT reply',
-  'list-reply': 'the NLST reply',
-  transfer: 'the end of the listing',
-  data: 'the data connection',
-  quit: 'the QUIT reply',
-};
-
-/** "(the command went out in two segments, cut after byte 9)" — for the details of split probes. */
-function cutNote(a: Attempt): string {
-  return a.cut === undefined ? '' : ` (the command went out in two TCP segments, cut after byte ${a.cut})`;
-}
 
 type ValidRewrite = Extract<Rewrite, { kind: 'valid' }>;
 
@@ -42,7 +26,7 @@ interface Translated {
  */
 export function classify(a: Attempt): Judgement {
   if (isPassive(a.command)) return classifyPassive(a);
-  if (a.failure?.kind === 'local') return { verdict: 'error', seen: '', detail: `local problem, not the firewall: ${a.failure.message}` };
+  if (a.failure?.kind === 'local') return failureJudgement(a, '')!;
   const h = heard(a);
   const seen = h?.text ?? '';
   const rewrite = judgeRewrite(a, h);
@@ -75,24 +59,17 @@ function toldNote(t: Translated | undefined): string {
 /** Where the attempt stalled or broke, if it did. */
 function transportFailure(a: Attempt, seen: string, t: Translated | undefined): Judgement | undefined {
   const f = a.failure;
-  if (f?.kind === 'timeout') {
-    if ((f.phase === 'list-reply' || f.phase === 'transfer') && a.data.kind === 'none') {
-      // The server is (or says it is) connecting back and never gets through: the classic firewall
-      // that blocks active FTP's data connection, or a server still waiting on its connect timeout.
-      const stage = f.phase === 'transfer' ? `the server began the listing (${a.replies.at(-1)?.code ?? '1xx'})` : 'the server did not answer NLST';
-      return {
-        verdict: 'no-data',
-        seen,
-        detail: `${a.command} accepted and ${stage}, but no data connection reached port ${a.expectedPort} within ${f.timeoutMs} ms: something between may block the server's connection back${toldNote(t)}`,
-      };
-    }
-    return { verdict: 'timeout', seen, phase: f.phase, detail: `no reply while waiting for ${WAITING_FOR[f.phase]}: ${f.message}${cutNote(a)}` };
+  if (f?.kind === 'timeout' && (f.phase === 'list-reply' || f.phase === 'transfer') && a.data.kind === 'none') {
+    // The server is (or says it is) connecting back and never gets through: the classic firewall
+    // that blocks active FTP's data connection, or a server still waiting on its connect timeout.
+    const stage = f.phase === 'transfer' ? `the server began the listing (${a.replies.at(-1)?.code ?? '1xx'})` : 'the server did not answer NLST';
+    return {
+      verdict: 'no-data',
+      seen,
+      detail: `${a.command} accepted and ${stage}, but no data connection reached port ${a.expectedPort} within ${f.timeoutMs} ms: something between may block the server's connection back${toldNote(t)}`,
+    };
   }
-  if (f?.kind === 'closed') {
-    return { verdict: 'reset', seen, phase: f.phase, detail: `control connection ${f.reset ? 'reset' : 'closed'} while waiting for ${WAITING_FOR[f.phase]}: ${f.message}${cutNote(a)}` };
-  }
-  if (f?.kind === 'protocol') return { verdict: 'reset', seen, phase: undefined, detail: `ftpsweep dropped the connection: ${f.message}` };
-  return undefined;
+  return failureJudgement(a, seen);
 }
 
 /**
@@ -158,16 +135,17 @@ function byReplies(a: Attempt, seen: string, t: Translated | undefined): Judgeme
   return { verdict: 'no-data', seen, detail: `${verb} and NLST accepted (${final ? final.code : 'no final reply'}) but no data connection reached port ${a.expectedPort}${toldNote(t)}` };
 }
 
-function summarize(reply: { readonly code: number; readonly lines: readonly string[] }): string {
-  return `${reply.code} ${stripEcho(replyMessage(reply).split('\n')[0]!).slice(0, 120)}`;
-}
-
 /** Which failing attempt speaks for a value: the most specific evidence first. */
 const FAILURE_RANK: readonly Verdict[] = ['corrupted', 'no-data', 'rejected', 'timeout', 'reset', 'error'];
 
 export interface Judged {
   readonly attempt: Attempt;
   readonly judgement: Judgement;
+}
+
+/** An attempt with its judgement: classified once, here, for the sweep and the row alike. */
+export function judge(attempt: Attempt): Judged {
+  return { attempt, judgement: classify(attempt) };
 }
 
 export interface Decision {

@@ -5,9 +5,9 @@
  */
 import type { ResultRow } from '../model/valueResult.js';
 import { isFailure, type Verdict } from '../model/judgement.js';
-import { rowLabel } from './rowLabel.js';
+import { probeLabel } from '../model/probes.js';
 
-/** Values are named by rowLabel: `227`, `124,227`, `227 trailing-space`. */
+/** Values are named by probeLabel: `227`, `124,227`, `227 trailing-space`. */
 export interface Comparison {
   /** Where the baseline came from, as given. */
   readonly source: string;
@@ -31,13 +31,13 @@ function rank(verdict: Verdict | undefined): number {
 }
 
 export function compareWithBaseline(rows: readonly ResultRow[], baseline: readonly ResultRow[], source: string, twoFields = false): Comparison {
-  const before = new Map(baseline.map((r) => [rowLabel(r, twoFields), r.verdict]));
+  const before = new Map(baseline.map((r) => [probeLabel(r, twoFields), r.verdict]));
   const newFailures: string[] = [];
   const fixed: string[] = [];
   const unchanged: string[] = [];
   const changed: { value: string; from: Verdict; to: Verdict }[] = [];
   for (const row of rows) {
-    const label = rowLabel(row, twoFields);
+    const label = probeLabel(row, twoFields);
     const was = before.get(label);
     const [then, now] = [rank(was), rank(row.verdict)];
     if (now > then) newFailures.push(label);
@@ -48,7 +48,7 @@ export function compareWithBaseline(rows: readonly ResultRow[], baseline: readon
   return { source, newFailures, fixed, unchanged, changed };
 }
 
-/** Whether a failing value (by rowLabel) is already known from the baseline (not a regression). */
+/** Whether a failing value (by probeLabel) is already known from the baseline (not a regression). */
 export function isKnownFailure(comparison: Comparison | undefined, label: string): boolean {
   return comparison !== undefined && (comparison.unchanged.includes(label) || comparison.changed.some((c) => c.value === label));
 }

@@ -6,7 +6,8 @@ import { retryLine } from '../sweep/connectionRetries.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { VERDICTS, isFailure } from '../model/judgement.js';
 import { matrixText } from './matrix.js';
-import { rowLabel } from './rowLabel.js';
+import { dataText } from './resultsCsv.js';
+import { probeLabel } from '../model/probes.js';
 import { inspectionLine, serverChoseOffers } from './ticketModel.js';
 import type { Summary } from './summary.js';
 
@@ -36,7 +37,7 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
   if (failing.length > 0) {
     out.push('', 'Failing values:');
     for (const r of failing.slice(0, LISTED_FAILURES)) {
-      out.push(`  ${rowLabel(r, twoFields).padStart(3)} ${r.verdict.padEnd(9)} ${r.failures}/${r.attempts}  sent ${r.sent || '-'}  seen ${r.seen || '-'}  data ${r.data}`);
+      out.push(`  ${probeLabel(r, twoFields).padStart(3)} ${r.verdict.padEnd(9)} ${r.failures}/${r.attempts}  sent ${r.sent || '-'}  seen ${r.seen || '-'}  data ${dataText(r.data)}`);
       out.push(`      ${r.detail}`);
     }
     if (failing.length > LISTED_FAILURES) out.push(`  … and ${failing.length - LISTED_FAILURES} more (see results.csv)`);

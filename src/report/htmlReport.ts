@@ -7,6 +7,8 @@ import type { ResultRow } from '../model/valueResult.js';
 import { VARIANT_MEANING, type Variant } from '../model/variants.js';
 import { VERDICTS, type Verdict } from '../model/judgement.js';
 import { verdictGrid } from './matrix.js';
+import { dataText } from './resultsCsv.js';
+import { probeId } from '../model/probes.js';
 import type { Summary } from './summary.js';
 import type { DiffParts } from './textDiff.js';
 import { ticketModel } from './ticketModel.js';
@@ -89,9 +91,9 @@ if(canvas){
 `;
 
 /** Exactly the report columns, in a fixed order, whatever else the row object carries. */
-function rowData(r: ResultRow): ResultRow {
+function rowData(r: ResultRow): Omit<ResultRow, 'data'> & { readonly data: string } {
   const { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms } = r;
-  return { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms };
+  return { value, variant, verdict, sent, seen, replyCode, reply, data: dataText(data), failures, attempts, detail, ms };
 }
 
 /** One letter per value 0..65535 (a = the first verdict, …), `-` where nothing was probed. */
@@ -103,7 +105,7 @@ function planeCodes(rows: readonly ResultRow[]): string {
 
 export function htmlReport(summary: Summary, rows: readonly ResultRow[], dialogue?: string): string {
   const m = ticketModel(summary, rows, dialogue);
-  const byKey = new Map(rows.map((r) => [`${r.variant} ${r.value}`, r]));
+  const byId = new Map(rows.map((r) => [probeId(r), r]));
   const gridTable = (variant: Variant, id: string): string => {
     const body = verdictGrid(rows, variant)
       .map((line, r) => {
@@ -112,7 +114,7 @@ export function htmlReport(summary: Summary, rows: readonly ResultRow[], dialogu
           .map((v, c) => {
             const value = r * 16 + c;
             if (v === undefined) return '<td></td>';
-            const row = byKey.get(`${variant} ${value}`)!;
+            const row = byId.get(probeId({ value, variant }))!;
             const failing = v !== 'pass' && v !== 'translated';
             return `<td class="v-${v}${failing ? ' failing' : ''}" data-value="${value}" data-variant="${variant}" data-verdict="${v}" tabindex="0" title="${escapeHtml(`${value}: ${v} — ${row.detail}`)}">${value}</td>`;
           })
@@ -136,7 +138,7 @@ export function htmlReport(summary: Summary, rows: readonly ResultRow[], dialogu
       const sent = diff ? marked(diff.sent) : escapeHtml(r.sent);
       const seen = diff ? marked(diff.seen) : escapeHtml(r.seen);
       const tag = baseline ? ` <span class="${baseline}">${baseline}</span>` : '';
-      return `<tr><td>${escapeHtml(label)}${tag}</td><td><span class="chip v-${r.verdict}">${r.verdict}</span></td><td>${r.failures}/${r.attempts}</td><td><code>${sent}</code><br><code>${seen}</code></td><td><code>${escapeHtml(r.data)}</code></td><td>${escapeHtml(r.detail)}</td></tr>`;
+      return `<tr><td>${escapeHtml(label)}${tag}</td><td><span class="chip v-${r.verdict}">${r.verdict}</span></td><td>${r.failures}/${r.attempts}</td><td><code>${sent}</code><br><code>${seen}</code></td><td><code>${escapeHtml(dataText(r.data))}</code></td><td>${escapeHtml(r.detail)}</td></tr>`;
     })
     .join('\n');
   // JSON inside <script>: "<" escaped so no text can close the element.

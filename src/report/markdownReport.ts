@@ -4,6 +4,7 @@
 import type { ResultRow } from '../model/valueResult.js';
 import { VARIANT_MEANING } from '../model/variants.js';
 import { VERDICT_MARK, verdictGrid } from './matrix.js';
+import { dataText } from './resultsCsv.js';
 import type { Summary } from './summary.js';
 import { ticketModel, type FailingEntry } from './ticketModel.js';
 
@@ -55,7 +56,7 @@ export function markdownReport(summary: Summary, rows: readonly ResultRow[], dia
     out.push('## Failing values', '', '| value | verdict | repeat | sent | seen | data | detail |', '|---|---|---|---|---|---|---|');
     for (const f of m.failing) {
       const r = f.row;
-      out.push(`| ${f.label}${f.baseline ? ` (${f.baseline})` : ''} | ${r.verdict} | ${r.failures}/${r.attempts} | ${code(r.sent)} | ${code(r.seen)} | ${code(r.data)} | ${cell(r.detail)} |`);
+      out.push(`| ${f.label}${f.baseline ? ` (${f.baseline})` : ''} | ${r.verdict} | ${r.failures}/${r.attempts} | ${code(r.sent)} | ${code(r.seen)} | ${code(dataText(r.data))} | ${cell(r.detail)} |`);
     }
     if (m.failingTotal > m.failing.length) out.push('', `… and ${m.failingTotal - m.failing.length} more failing values in results.csv.`);
     out.push('');

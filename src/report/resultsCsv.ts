@@ -5,13 +5,27 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { UsageError } from '../errors.js';
-import type { ResultRow } from '../model/valueResult.js';
+import type { ResultRow, RowData } from '../model/valueResult.js';
+import { probeId } from '../model/probes.js';
 import { VARIANTS, type Variant } from '../model/variants.js';
 import { VERDICTS, type Verdict } from '../model/judgement.js';
 
 /** The ten columns every report has, in this order, then `variant` (how the command was written). */
 export const RESULT_COLUMNS = ['value', 'sent', 'seen', 'reply_code', 'reply', 'data', 'verdict', 'repeat', 'detail', 'ms', 'variant'] as const;
 export type ResultColumn = (typeof RESULT_COLUMNS)[number];
+
+/** The `data` column: `arrived`, `arrived-open`, `none`, `not-tried`, `wrong-port:16406`. */
+export function dataText(data: RowData): string {
+  return data.kind === 'wrong-port' ? `wrong-port:${data.port}` : data.kind === 'open' ? 'arrived-open' : data.kind;
+}
+
+/** The `data` column read back, or undefined when it is none of those. */
+function parseData(text: string): RowData | undefined {
+  const wrong = /^wrong-port:(\d{1,5})$/.exec(text);
+  if (wrong) return { kind: 'wrong-port', port: Number(wrong[1]) };
+  if (text === 'arrived-open') return { kind: 'open' };
+  return text === 'arrived' || text === 'none' || text === 'not-tried' ? { kind: text } : undefined;
+}
 
 /** `repeat` is failures/attempts: `3/3` failed every time, `1/3` intermittently, `0/1` passed. */
 export function csvRecord(r: ResultRow): Record<ResultColumn, string | number> {
@@ -21,7 +35,7 @@ export function csvRecord(r: ResultRow): Record<ResultColumn, string | number> {
     seen: r.seen,
     reply_code: r.replyCode ?? '',
     reply: r.reply,
-    data: r.data,
+    data: dataText(r.data),
     verdict: r.verdict,
     repeat: `${r.failures}/${r.attempts}`,
     detail: r.detail,
@@ -51,17 +65,20 @@ export function parseResultsCsv(text: string, source: string): ResultRow[] {
   }
   const [header, ...rows] = records;
   if (!header || header.join(',') !== RESULT_COLUMNS.join(',')) throw bad(`the header is not ${RESULT_COLUMNS.join(',')}`); // e.g. quoted
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   return rows.map((row, i) => {
     const line = i + 2;
     const [value, sent, seenCol, replyCode, reply, data, verdict, repeat, detail, ms, variant] = row as [string, string, string, string, string, string, string, string, string, string, string];
     const repeatMatch = /^(\d+)\/(\d+)$/.exec(repeat);
     if (!/^\d+$/.test(value) || Number(value) > 65535) throw bad(`line ${line}: value ${JSON.stringify(value)} is not a number 0..65535`);
     if (!(VARIANTS as readonly string[]).includes(variant)) throw bad(`line ${line}: unknown variant ${JSON.stringify(variant)}`);
-    if (seen.has(`${variant} ${value}`)) throw bad(`line ${line}: value ${value} (${variant}) appears twice`);
-    seen.add(`${variant} ${value}`);
+    const id = probeId({ value: Number(value), variant: variant as Variant });
+    if (seen.has(id)) throw bad(`line ${line}: value ${value} (${variant}) appears twice`);
+    seen.add(id);
     if (!(VERDICTS as readonly string[]).includes(verdict)) throw bad(`line ${line}: unknown verdict ${JSON.stringify(verdict)}`);
     if (!repeatMatch) throw bad(`line ${line}: repeat ${JSON.stringify(repeat)} is not failures/attempts`);
+    const rowData = parseData(data);
+    if (!rowData) throw bad(`line ${line}: data ${JSON.stringify(data)} is not arrived, arrived-open, none, not-tried or wrong-port:N`);
     return {
       value: Number(value),
       variant: variant as Variant,
@@ -69,7 +86,7 @@ export function parseResultsCsv(text: string, source: string): ResultRow[] {
       seen: seenCol,
       replyCode: replyCode === '' ? undefined : Number(replyCode),
       reply,
-      data,
+      data: rowData,
       verdict: verdict as Verdict,
       failures: Number(repeatMatch[1]),
       attempts: Number(repeatMatch[2]),

@@ -11,6 +11,7 @@ import { formatValueList } from '../model/values.js';
 import { VERDICTS, isFailure, type Verdict } from '../model/judgement.js';
 import { VERSION } from '../version.js';
 import type { Comparison } from './baseline.js';
+import { dataText } from './resultsCsv.js';
 
 export interface SummaryOptions {
   readonly oracle: string;
@@ -64,7 +65,7 @@ export interface Summary {
   readonly inspection: { readonly checked: readonly string[]; readonly findings: readonly string[] } | null;
   /** The comparison with `--baseline`, or null. */
   readonly baseline: Comparison | null;
-  /** The value (as rowLabel names it) whose probe dialogue is in dialogue.txt, or null. */
+  /** The value (as probeLabel names it) whose probe dialogue is in dialogue.txt, or null. */
   readonly dialogueValue: string | null;
   /** 0: every value passed (or, with a baseline, none got worse); 1: otherwise. */
   readonly exitCode: 0 | 1;
@@ -144,7 +145,7 @@ export function makeSummary(parts: SummaryParts): Summary {
     offersChosenByServer: parts.offersChosenByServer ?? false,
     total: rows.length,
     counts: countVerdicts(rows),
-    failing: rows.filter((r) => isFailure(r.verdict)).map((r) => ({ value: r.value, verdict: r.verdict, sent: r.sent, seen: r.seen, data: r.data, detail: r.detail })),
+    failing: rows.filter((r) => isFailure(r.verdict)).map((r) => ({ value: r.value, verdict: r.verdict, sent: r.sent, seen: r.seen, data: dataText(r.data), detail: r.detail })),
     inspection: parts.inspection ?? null,
     baseline: parts.baseline ?? null,
     dialogueValue: parts.dialogueValue ?? null,

@@ -8,7 +8,7 @@ import type { Summary } from './summary.js';
 import { retryLine } from '../sweep/connectionRetries.js';
 import { splitDifference, type DiffParts } from './textDiff.js';
 import { isKnownFailure, type Comparison } from './baseline.js';
-import { rowLabel } from './rowLabel.js';
+import { probeLabel } from '../model/probes.js';
 import { variantsIn } from './matrix.js';
 import type { Variant } from '../model/variants.js';
 
@@ -99,9 +99,9 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
   const comparison = summary.baseline ?? undefined;
   const failing = failingRows.slice(0, FAILING_LISTED).map((row) => ({
     row,
-    label: rowLabel(row, twoFields),
+    label: probeLabel(row, twoFields),
     diff: row.seen && row.sent ? (({ a, b }) => ({ sent: a, seen: b }))(splitDifference(row.sent, row.seen)) : undefined,
-    baseline: comparison ? (isKnownFailure(comparison, rowLabel(row, twoFields)) ? 'known' : 'new') : undefined,
+    baseline: comparison ? (isKnownFailure(comparison, probeLabel(row, twoFields)) ? 'known' : 'new') : undefined,
   })) satisfies FailingEntry[];
 
   const baselineLines = comparison

@@ -10,7 +10,7 @@ import { displayBytes, findEcho, refusedForeign, stripEcho } from '../ftp/echo.j
 import { FtpSweepError } from '../errors.js';
 import { replyMessage } from '../ftp/replyParser.js';
 import type { Lease } from './connectionPool.js';
-import type { ValueResult } from '../model/valueResult.js';
+import { dataArrived, type ValueResult } from '../model/valueResult.js';
 import type { Translation } from '../model/judgement.js';
 
 export interface InspectionReport {
@@ -117,7 +117,7 @@ export class PathObservations {
       const values = `value${remap.count > 1 ? 's' : ''} ${named(remap.rows, remap.count)}`;
       // Under the reply oracle no data connection was made: the finding must not claim one.
       findings.push(
-        remap.row.data.startsWith('arrived')
+        dataArrived(remap.row.data)
           ? `${says(remap.row)}: another port, and the data still reached the port sent (a NAT remapping ports taken on its address; ${values})`
           : `${says(remap.row)}: another port (${values}); no data connection checked it: a NAT remapping ports delivers the data to the port sent, a rewrite would not — sweep with --oracle data to tell`,
       );

@@ -12,17 +12,12 @@ import { isPassive, ownedByte, probeTarget, type Plan, type ProbeTarget } from '
 import { runPassiveAttempt } from '../probe/passiveAttempt.js';
 import { runAttempt, toFailure } from '../probe/attempt.js';
 import type { SweepOptions } from '../model/options.js';
-import { applyVariant, cutPoint, type Variant } from '../model/variants.js';
+import type { Probe } from '../model/probes.js';
+import { applyVariant, cutPoint } from '../model/variants.js';
 
 /** How many times a taken local port makes a probe move to another owned byte before giving up. */
 const BIND_RETRIES = 8;
 
-/** One probe of the sweep: a value, written as a variant; `index` orders cut points (`--split auto`). */
-export interface Probe {
-  readonly value: number;
-  readonly variant: Variant;
-  readonly index: number;
-}
 
 export interface SweepContext {
   readonly options: SweepOptions;

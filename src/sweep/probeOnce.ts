@@ -9,6 +9,7 @@ import { ownCandidates } from '../model/ownedBytes.js';
 import { attemptOnLease, type SweepContext } from './leaseAttempt.js';
 import { validateSweepOptions, type SweepOptions } from '../model/options.js';
 import { valueResult, type ValueResult } from '../model/valueResult.js';
+import { judge } from '../model/verdict.js';
 
 export interface ProbeOutcome {
   readonly result: ValueResult;
@@ -32,7 +33,7 @@ export async function probeOnce(options: SweepOptions, value: number, reachable 
   const lease = await pool.acquire(true);
   try {
     const attempt = await attemptOnLease(ctx, lease, { value, variant: options.variants[0] ?? 'plain', index: 0 }, options.oracle === 'data');
-    return { result: valueResult([attempt]), transcript: lease.connection.transcript };
+    return { result: valueResult([judge(attempt)]), transcript: lease.connection.transcript };
   } finally {
     pool.discard(lease);
   }

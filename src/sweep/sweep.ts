@@ -5,19 +5,17 @@
  */
 import pLimit from 'p-limit';
 import { UsageError } from '../errors.js';
-import type { Attempt } from '../model/evidence.js';
 import { isFailure } from '../model/judgement.js';
 import { validateSweepOptions, type SweepOptions } from '../model/options.js';
 import { OwnedBytePool, ownCandidates } from '../model/ownedBytes.js';
-import { isPassive, ownedByte, planValues, type Plan } from '../model/plan.js';
-import { shardItems } from '../model/shard.js';
+import { isPassive, ownedByte, type Plan } from '../model/plan.js';
+import { planProbes, type Probe } from '../model/probes.js';
 import { valueResult, type ValueResult } from '../model/valueResult.js';
-import type { Variant } from '../model/variants.js';
-import { classify } from '../model/verdict.js';
+import { judge } from '../model/verdict.js';
 import { ConnectionPool } from './connectionPool.js';
 import { BACKOFF_TOTAL_MS, MAX_RETRIES, TargetLostError, type RetryReport } from './connectionRetries.js';
 import { inspectControlChannel, PathObservations, type InspectionReport } from './inspection.js';
-import { attemptOn, type Probe, type SweepContext } from './leaseAttempt.js';
+import { attemptOn, type SweepContext } from './leaseAttempt.js';
 import { checkOpenFiles, wideSlots } from './openFiles.js';
 
 export interface SweepProgress {
@@ -61,20 +59,11 @@ export interface SweepHooks {
    * dropped (never judged on a connection we closed ourselves).
    */
   readonly signal?: AbortSignal;
-  /** Probes already done (probeKey), e.g. by an interrupted run being resumed: not probed again. */
-  readonly done?: ReadonlySet<string>;
-}
-
-/** A probe's identity within a sweep: its variant and value. */
-export function probeKey(variant: Variant, value: number): string {
-  return `${variant} ${value}`;
-}
-
-/** The probes of a sweep (of its shard, if any), ordered by variant, then value. */
-export function sweepProbes(options: SweepOptions): Probe[] {
-  const values = planValues({ command: options.command, fields: options.fields }, options.values);
-  const probes = options.variants.flatMap((variant, vi) => values.map((value, i) => ({ value, variant, index: vi * values.length + i })));
-  return options.shard ? shardItems(probes, options.shard) : probes;
+  /**
+   * The probes to run, planned by the caller (planProbes): a resumed run leaves out those done.
+   * Default: the whole plan.
+   */
+  readonly probes?: readonly Probe[];
 }
 
 /** Sweeps with more probes keep passing rows in memory as verdicts only (memory stays flat). */
@@ -88,7 +77,7 @@ const NO_EVIDENCE: ValueResult['judged'] = [];
  */
 function withoutEvidence(row: ValueResult, compact: boolean): ValueResult {
   if (compact) {
-    return { value: row.value, variant: row.variant, verdict: row.verdict, sent: '', seen: '', replyCode: undefined, reply: '', data: '', failures: 0, attempts: row.attempts, detail: '', ms: 0, judged: NO_EVIDENCE };
+    return { value: row.value, variant: row.variant, verdict: row.verdict, sent: '', seen: '', replyCode: undefined, reply: '', data: row.data, failures: 0, attempts: row.attempts, detail: '', ms: 0, judged: NO_EVIDENCE };
   }
   const { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms } = row;
   return { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms, judged: NO_EVIDENCE };
@@ -133,8 +122,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   }
   const owned = new OwnedBytePool(candidates);
   const ctx: SweepContext = { options, plan, pool: new ConnectionPool(options, owned, { maxConnections: options.concurrency }), owned };
-  const done = hooks.done;
-  const probes = done ? sweepProbes(options).filter((p) => !done.has(probeKey(p.variant, p.value))) : sweepProbes(options);
+  const probes = hooks.probes ?? planProbes(options);
   const results: ValueResult[] = new Array(probes.length);
   const signal = hooks.signal;
   const stopping = (): void => ctx.pool.closeAll();
@@ -171,18 +159,19 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     const runProbe = async (probe: Probe, i: number): Promise<void> => {
       if (ending()) return;
       try {
-        const attempts: Attempt[] = [await attemptOn(ctx, false, probe, false)];
-        if (isFailure(classify(attempts[0]!).verdict)) {
+        const first = judge(await attemptOn(ctx, false, probe, false));
+        const judged = [first];
+        if (isFailure(first.judgement.verdict)) {
           // Confirm on fresh connections; when the data did not arrive, listen on the other ports
           // the command could have been turned into, to learn where the server connected instead.
-          const wide = options.oracle === 'data' && attempts[0]!.data.kind !== 'arrived';
+          const wide = options.oracle === 'data' && first.attempt.data.kind !== 'arrived';
           for (let c = 0; c < options.confirm && !signal?.aborted; c++) {
-            attempts.push(await (wide ? wideLimit(() => attemptOn(ctx, true, probe, true)) : attemptOn(ctx, true, probe, false)));
+            judged.push(judge(await (wide ? wideLimit(() => attemptOn(ctx, true, probe, true)) : attemptOn(ctx, true, probe, false))));
           }
         }
         // Cut short by the stop: its evidence is ours, not the firewall's.
         if (signal?.aborted || lost !== undefined) return;
-        const row = valueResult(attempts);
+        const row = valueResult(judged);
         observed.add(row);
         if (isFailure(row.verdict)) failing++;
         hooks.onRow?.(row);
@@ -236,6 +225,6 @@ export function sweepDeadlineMs(options: SweepOptions): number {
   const acquireMs = tries * openMs + BACKOFF_TOTAL_MS;
   // A connection found closed before its command is replaced, up to MAX_RETRIES times.
   const attemptMs = tries * acquireMs + WAITS_PER_ATTEMPT * options.timeoutMs;
-  return (sweepProbes(options).length + 1) * (1 + options.confirm) * attemptMs;
+  return (planProbes(options).length + 1) * (1 + options.confirm) * attemptMs;
 }
 

@@ -1,5 +1,7 @@
 import type { Reply } from '../../src/ftp/replyParser.js';
 import { makeAttempt, type Attempt } from '../../src/model/evidence.js';
+import { valueResult, type ValueResult } from '../../src/model/valueResult.js';
+import { judge } from '../../src/model/verdict.js';
 
 /** A reply from its text lines, e.g. reply('200 PORT ok'). */
 export function reply(...lines: string[]): Reply {
@@ -28,4 +30,9 @@ export function attempt(overrides: Partial<Attempt> = {}): Attempt {
     finalReply,
     replies,
   });
+}
+
+/** The row a value's attempts make, each judged once, as the sweep does it. */
+export function rowOf(...attempts: Attempt[]): ValueResult {
+  return valueResult(attempts.map(judge));
 }

@@ -51,7 +51,7 @@ describe('other fields', () => {
     const outcome = await runSweep(loopbackOptions(reflector.port, { fields: ['h4'], values: [1, 2, 9, 227] }));
     expect(valuesNot(outcome.results, 'pass')).toEqual([]);
     expect(outcome.results.map((r) => r.seen)).toEqual(outcome.results.map((r) => r.sent));
-    expect(outcome.results[0]!.data).toBe('arrived'); // 127.0.0.1 is this machine
+    expect(outcome.results[0]!.data).toEqual({ kind: 'arrived' }); // 127.0.0.1 is this machine
     expect(outcome.results[2]!.detail).toMatch(/not this machine's/);
   });
 
@@ -100,7 +100,7 @@ describe('EPRT (RFC 2428)', () => {
     expect(valuesNot(outcome.results, 'pass')).toEqual([]);
     for (const r of outcome.results) {
       expect(r.sent).toMatch(/^EPRT \|2\|::1\|\d+\|$/);
-      expect(r.data).toBe('arrived');
+      expect(r.data).toEqual({ kind: 'arrived' });
     }
   });
 
@@ -174,7 +174,7 @@ describe('the server-to-client direction: PASV and EPSV', () => {
     expect(outcome.reflector).toBe(true);
     for (const r of outcome.results) {
       expect(r.seen).toBe(r.sent); // what the reflector sent is what arrived
-      expect(r.data).toBe('arrived');
+      expect(r.data).toEqual({ kind: 'arrived' });
       expect(r.sent).toMatch(command === 'PASV' ? new RegExp(`^227 Entering Passive Mode \\(127,0,0,1,\\d+,${r.value}\\)\\.$`) : /^229 Entering Extended Passive Mode \(\|\|\|\d+\|\)$/);
     }
   });

@@ -34,7 +34,7 @@ describe('sweep over loopback', () => {
     expect(outcome.reflector).toBe(true);
     for (const r of outcome.results) {
       expect(r.seen).toBe(r.sent);
-      expect(r.data).toBe('arrived');
+      expect(r.data).toEqual({ kind: 'arrived' });
       expect(r.sent).toMatch(new RegExp(`^PORT 127,0,0,1,\\d+,${r.value}$`));
     }
   });
@@ -62,7 +62,7 @@ describe('sweep over loopback', () => {
     expect(bad.verdict).toBe('corrupted');
     expect(bad.replyCode).toBe(226); // the confirmation listened wide, so the server's connection arrived
     const p1 = Number(/,(\d+),227$/.exec(bad.sent)![1]);
-    expect(bad.data).toBe(`wrong-port:${p1 * 256 + 22}`);
+    expect(bad.data).toEqual({ kind: 'wrong-port', port: p1 * 256 + 22 });
     expect(bad.seen).toBe(`PORT ...,${p1},22`);
     expect(bad.reply.startsWith('200 ')).toBe(true);
 

@@ -14,6 +14,7 @@ import { replyMessage } from '../../src/ftp/replyParser.js';
 import { consoleReport } from '../../src/report/consoleReport.js';
 import { htmlReport } from '../../src/report/htmlReport.js';
 import { markdownReport } from '../../src/report/markdownReport.js';
+import { dataText } from '../../src/report/resultsCsv.js';
 import { buildSummary, sweepExitCode } from '../../src/report/summary.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/model/options.js';
@@ -85,7 +86,7 @@ for (const name of PEER_NAMES) {
     it('full data-oracle sweep straight to the server: 256 pass, exit 0', async () => {
       const outcome = await runSweep(options(peer.port));
       expect(valuesNot(outcome.results, 'pass')).toEqual([]);
-      expect(outcome.results.every((r) => r.data === 'arrived')).toBe(true);
+      expect(outcome.results.every((r) => r.data.kind === 'arrived')).toBe(true);
       expect(sweepExitCode(outcome.results)).toBe(0);
     });
 
@@ -101,11 +102,11 @@ for (const name of PEER_NAMES) {
         // 200 to 22_, then a connection to p1·256+22: caught by the confirmation's wide listeners.
         expect(portReply.code).toBe(200);
         const p1 = Number(/,(\d+),227$/.exec(bad.sent)![1]);
-        expect(bad).toMatchObject({ verdict: 'corrupted', data: `wrong-port:${p1 * 256 + 22}`, seen: `PORT ...,${p1},22` });
+        expect(bad).toMatchObject({ verdict: 'corrupted', data: { kind: 'wrong-port', port: p1 * 256 + 22 }, seen: `PORT ...,${p1},22` });
         expect(`${bad.failures}/${bad.attempts}`).toBe('3/3');
       } else {
         expect(portReply.code).toBe(501);
-        expect(bad).toMatchObject({ verdict: 'rejected', replyCode: 501, data: 'not-tried' });
+        expect(bad).toMatchObject({ verdict: 'rejected', replyCode: 501, data: { kind: 'not-tried' } });
         expect(bad.detail).toMatch(/well-formed/);
       }
     });
@@ -132,7 +133,7 @@ for (const name of PEER_NAMES) {
         const login = { user: server.user, password: server.password ?? SWEEP_DEFAULTS.password, passwordIsSecret: server.password !== undefined };
         const outcome = await runSweep(options(server.port, { host, command: 'EPRT', ...login }));
         expect(valuesNot(outcome.results, 'pass').map((v) => `${v}: ${outcome.results[v]!.verdict} ${outcome.results[v]!.detail}`)).toEqual([]);
-        expect(outcome.results.every((r) => r.data === 'arrived' && r.seen === '')).toBe(true);
+        expect(outcome.results.every((r) => r.data.kind === 'arrived' && r.seen === '')).toBe(true);
         expect(outcome.results[0]!.sent).toMatch(host === '::1' ? /^EPRT \|2\|::1\|\d+\|$/ : /^EPRT \|1\|127\.0\.0\.1\|\d+\|$/);
         expect(sweepExitCode(outcome.results)).toBe(0);
         // What the server answered: its own words, which must not be taken for an echo.
@@ -158,5 +159,5 @@ for (const name of PEER_NAMES) {
 }
 
 function describeRow(r: ValueResult): string {
-  return `${r.verdict} (${r.failures}/${r.attempts}), data ${r.data}${r.seen ? `, seen ${r.seen}` : ''}`;
+  return `${r.verdict} (${r.failures}/${r.attempts}), data ${dataText(r.data)}${r.seen ? `, seen ${r.seen}` : ''}`;
 }

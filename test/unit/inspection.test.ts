@@ -4,15 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PathObservations, type InspectionReport } from '../../src/sweep/inspection.js';
-import { valueResult, type ValueResult } from '../../src/model/valueResult.js';
-import { attempt, reply } from '../helpers/attempts.js';
+import { type ValueResult } from '../../src/model/valueResult.js';
+import { attempt, reply, rowOf } from '../helpers/attempts.js';
 
 const CHECKED: InspectionReport = { checked: ['SYST', 'echo'], findings: [] };
 
 /** A row from one reflector attempt at `value` (high byte 64) whose echo was `echo`. */
 function row(value: number, echo: string, overrides: Parameters<typeof attempt>[0] = {}): ValueResult {
   const sent = `PORT 127,0,0,1,64,${value}`;
-  return valueResult([attempt({ value, sent, expectedPort: 64 * 256 + value, data: { kind: 'arrived', port: 64 * 256 + value, bytes: 9 }, echo: `${echo}\r\n`, ...overrides })]);
+  return rowOf(attempt({ value, sent, expectedPort: 64 * 256 + value, data: { kind: 'arrived', port: 64 * 256 + value, bytes: 9 }, echo: `${echo}\r\n`, ...overrides }));
 }
 
 const passing = Array.from({ length: 256 }, (_, v) => row(v, `PORT 127,0,0,1,64,${v}`));
@@ -33,12 +33,12 @@ describe('PathObservations', () => {
   });
 
   it('without the reflector\'s word nothing is claimed, not even the check', () => {
-    const plain = valueResult([attempt({ data: { kind: 'wrong-port', port: 31766, bytes: 1 } })]);
+    const plain = rowOf(attempt({ data: { kind: 'wrong-port', port: 31766, bytes: 1 } }));
     expect(findings([plain], NO_ECHO)).toBe(NO_ECHO);
   });
 
   it('the reflector echoed SYST but not the probed command: something between answered it', () => {
-    const refused = valueResult([attempt({ command: 'EPRT', sent: 'EPRT |1|127.0.0.1|31971|', portReply: reply("500 'EPRT': command unrecognized."), finalReply: undefined, data: { kind: 'not-tried' } })]);
+    const refused = rowOf(attempt({ command: 'EPRT', sent: 'EPRT |1|127.0.0.1|31971|', portReply: reply("500 'EPRT': command unrecognized."), finalReply: undefined, data: { kind: 'not-tried' } }));
     expect(findings([refused, refused], CHECKED, 'EPRT')).toEqual({
       checked: ['SYST', 'echo'],
       findings: ['the far side is the reflector, but 2 EPRT replies carry no echo ("500 \'EPRT\': command unrecognized."): something between answers EPRT itself'],

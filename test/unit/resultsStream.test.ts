@@ -12,7 +12,7 @@ describe('results.csv while the sweep runs', () => {
     try {
       const file = path.join(dir, 'r', 'results.csv');
       const stream = new ResultsStream(file, (row) => row.value);
-      const row = (value: number): ResultRow => ({ value, variant: 'plain', verdict: 'pass', sent: `PORT ${value}`, seen: '', replyCode: 200, reply: '200 ok', data: 'arrived', failures: 0, attempts: 1, detail: 'd', ms: 1 });
+      const row = (value: number): ResultRow => ({ value, variant: 'plain', verdict: 'pass', sent: `PORT ${value}`, seen: '', replyCode: 200, reply: '200 ok', data: { kind: 'arrived' }, failures: 0, attempts: 1, detail: 'd', ms: 1 });
       stream.add(row(2));
       stream.add(row(1));
       expect(stream.held).toBe(2); // waiting for 0

@@ -16,7 +16,7 @@ function rows(): ResultRow[] {
     seen: value === 227 ? 'PORT 127,0,0,1,64,22_' : `PORT 127,0,0,1,64,${value}`,
     replyCode: value === 227 ? 501 : 226,
     reply: value === 227 ? `501 ${HOSTILE}` : '200 ok | 150 go | 226 done',
-    data: value === 227 ? 'not-tried' : 'arrived',
+    data: { kind: value === 227 ? 'not-tried' : 'arrived' } as const,
     failures: value === 227 ? 3 : 0,
     attempts: value === 227 ? 3 : 1,
     detail: value === 227 ? `the far side received 22_ ${HOSTILE}` : 'data connection reached port',

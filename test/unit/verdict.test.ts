@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isFailure, VERDICTS, type Verdict } from '../../src/model/judgement.js';
 import { classify, decide } from '../../src/model/verdict.js';
-import { valueResult } from '../../src/model/valueResult.js';
-import { attempt, reply } from '../helpers/attempts.js';
+import { attempt, reply, rowOf } from '../helpers/attempts.js';
 
 const SENT = 'PORT 127,0,0,1,124,227';
 
@@ -205,12 +204,12 @@ describe('decide: merging a value\'s attempts', () => {
   });
 
   it('valueResult fills the row from the chosen attempt', () => {
-    const row = valueResult([noData, wrong, wrong]);
-    expect(row).toMatchObject({ value: 227, verdict: 'corrupted', seen: 'PORT ...,124,22', data: 'wrong-port:31766', failures: 3, attempts: 3, replyCode: 226 });
+    const row = rowOf(noData, wrong, wrong);
+    expect(row).toMatchObject({ value: 227, verdict: 'corrupted', seen: 'PORT ...,124,22', data: { kind: 'wrong-port', port: 31766 }, failures: 3, attempts: 3, replyCode: 226 });
     expect(row.reply).toBe('200 PORT command successful | 226 Transfer complete');
   });
 
   it('valueResult says when a failure was intermittent', () => {
-    expect(valueResult([noData, attempt()]).detail).toMatch(/^intermittent: 1 of 2 attempts failed/);
+    expect(rowOf(noData, attempt()).detail).toMatch(/^intermittent: 1 of 2 attempts failed/);
   });
 });

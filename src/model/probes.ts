@@ -1,0 +1,47 @@
+/**
+ * A probe's identity: one value, written as one syntax variant. The same identity keys a sweep's
+ * plan, the rows it writes, a resumed run's done set, merges, baselines and reports; and it orders
+ * them: variant (in the order variants are listed), then value.
+ */
+import type { SweepOptions } from './options.js';
+import { planValues } from './plan.js';
+import { shardItems } from './shard.js';
+import { VARIANTS, type Variant } from './variants.js';
+
+/** What identifies a probe, a row and a row read back from results.csv. */
+export interface ProbeIdentity {
+  /** The swept value; for a 2-D sweep, first × 256 + second. */
+  readonly value: number;
+  readonly variant: Variant;
+}
+
+/** One probe of a sweep; `index` is its place in the whole plan (it orders `--split auto`'s cuts). */
+export interface Probe extends ProbeIdentity {
+  readonly index: number;
+}
+
+/** A number unique within a sweep, increasing in report order: variant, then value. */
+export function probeId(probe: ProbeIdentity): number {
+  return VARIANTS.indexOf(probe.variant) * 65536 + probe.value;
+}
+
+/** Report order: variant, then value. */
+export function compareProbes(a: ProbeIdentity, b: ProbeIdentity): number {
+  return probeId(a) - probeId(b);
+}
+
+/**
+ * A probe as people name it: `227`; `124,227` for a 2-D sweep (first,second); with a syntax
+ * variant, `227 trailing-space`. Unique within a sweep, so baselines, JUnit and merges key on it.
+ */
+export function probeLabel(probe: ProbeIdentity, twoFields: boolean): string {
+  const value = twoFields ? `${probe.value >> 8},${probe.value & 255}` : String(probe.value);
+  return probe.variant === 'plain' ? value : `${value} ${probe.variant}`;
+}
+
+/** The probes of a sweep (of its shard, if any), in report order. */
+export function planProbes(options: SweepOptions): Probe[] {
+  const values = planValues({ command: options.command, fields: options.fields }, options.values);
+  const probes = options.variants.flatMap((variant, vi) => values.map((value, i) => ({ value, variant, index: vi * values.length + i })));
+  return options.shard ? shardItems(probes, options.shard) : probes;
+}
