@@ -7,7 +7,7 @@ import type { Summary } from './report/summary.js';
 import type { ResultRow } from './model/valueResult.js';
 import { startSimulator } from './servers/firewallSimulator.js';
 import { startReflector } from './servers/reflector.js';
-import { SWEEP_DEFAULTS, type SweepOptions } from './model/options.js';
+import { SWEEP_DEFAULTS, type SweepOptions } from './config/settings.js';
 import { type SweepProgress } from './sweep/sweep.js';
 
 export const DEMO_CORRUPT_VALUE = 227;
@@ -37,11 +37,8 @@ export async function runDemo(reportDir: string, onProgress?: (p: SweepProgress)
         ...SWEEP_DEFAULTS,
         host: firewall.host,
         port: firewall.port,
-        passwordIsSecret: false,
-        values: Array.from({ length: 256 }, (_, v) => v),
-        advertise: undefined,
       };
-      const { summary, rows } = await runSweepJob({ options, out: reportDir, baseline: undefined, junit: undefined, shard: undefined }, onProgress ? { onProgress } : {});
+      const { summary, rows } = await runSweepJob({ options, out: reportDir, baseline: undefined, junit: undefined }, onProgress ? { onProgress } : {});
       return { options, rows, summary, reportDir, problems: demoProblems(rows) };
     } finally {
       await firewall.close();

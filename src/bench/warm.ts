@@ -4,7 +4,7 @@
  * cost every fresh process pays). Prints one JSON line: concurrency → sweep times in ms.
  * Usage: node dist/bench/warm.js PORT ORACLE REPEAT CONCURRENCY…
  */
-import { SWEEP_DEFAULTS } from '../model/options.js';
+import { SWEEP_DEFAULTS } from '../config/settings.js';
 import { runSweep } from '../sweep/sweep.js';
 
 const [port, oracle, repeat, ...concurrencies] = process.argv.slice(2);
@@ -12,9 +12,6 @@ const options = {
   ...SWEEP_DEFAULTS,
   host: '127.0.0.1',
   port: Number(port),
-  passwordIsSecret: false,
-  values: Array.from({ length: 256 }, (_, v) => v),
-  advertise: undefined,
   oracle: oracle === 'reply' ? ('reply' as const) : ('data' as const),
 };
 await runSweep({ ...options, concurrency: 16 }); // warm-up

@@ -12,7 +12,8 @@ import { DEFAULT_LIMITS } from '../servers/admission.js';
 import { startReflector } from '../servers/reflector.js';
 import { parseValueList } from '../model/values.js';
 import { progressLine, waitForStopSignal, type Io } from './io.js';
-import { parseHostPort, passwordFromEnv } from './options.js';
+import { passwordFromEnv } from '../config/settings.js';
+import { parseHostPort } from './options.js';
 import type { Run } from './handler.js';
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/;

@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { probeOnce } from '../sweep/probeOnce.js';
 import { isFailure } from '../model/judgement.js';
 import { interruptible, progressLine, type Io } from './io.js';
-import { combineFlags, givenFlags, sweepOptions, targetOptions, toSweepJob } from './options.js';
+import { combineFlags, givenFlags, sweepFlags, targetFlags, toSweepJob } from './options.js';
 import type { Run } from './handler.js';
 
 async function sweepAndReport(job: SweepJob, io: Io): Promise<number> {
@@ -36,7 +36,7 @@ export function sweepCommand(run: Run): CommandModule {
   return {
     command: 'sweep',
     describe: 'probe every value (default 0..255) and write the reports',
-    builder: (y: Argv) => sweepOptions(y).demandOption('host', 'give --host, the FTP server (or the firewall in front of it)'),
+    builder: (y: Argv) => targetFlags(sweepFlags(y), true),
     handler: run(async (args, io) => sweepAndReport(toSweepJob(combineFlags(givenFlags(args), undefined, io.env), io.env), io)),
   };
 }
@@ -45,7 +45,7 @@ export function runCommand(run: Run): CommandModule {
   return {
     command: 'run <file>',
     describe: 'run a sweep file (sweeps/*.yaml); flags given here override the file',
-    builder: (y: Argv) => sweepOptions(y).positional('file', { type: 'string', describe: 'the sweep file, e.g. sweeps/last-octet.yaml' }),
+    builder: (y: Argv) => sweepFlags(y).positional('file', { type: 'string', describe: 'the sweep file, e.g. sweeps/last-octet.yaml' }),
     handler: run(async (args, io) => {
       const file = await loadSweepFile(String(args.file));
       const job = toSweepJob(combineFlags(givenFlags(args), file, io.env), io.env, `give --host, or set host in ${file.path}`);
@@ -58,7 +58,7 @@ export function probeCommand(run: Run): CommandModule {
   return {
     command: 'probe',
     describe: 'probe one value and print the whole dialogue (for a ticket)',
-    builder: (y: Argv) => targetOptions(y, true).option('value', { type: 'number', demandOption: 'give --value, e.g. --value 227', describe: 'last-octet value 0..255' }),
+    builder: (y: Argv) => targetFlags(y, true).option('value', { type: 'number', demandOption: 'give --value, e.g. --value 227', describe: 'last-octet value 0..255' }),
     handler: run(async (args, io) => {
       const value = Number(args.value);
       if (!Number.isInteger(value) || value < 0 || value > 255) throw new UsageError(`--value ${String(args.value)} is out of range`, 'give a whole number 0..255, e.g. --value 227');

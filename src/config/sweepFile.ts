@@ -7,35 +7,12 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { UsageError, errnoCode } from '../errors.js';
+import { FILE_KEYS, type FileKind, type SettingName } from './settings.js';
 
-/** Every key a sweep file may hold, with what it takes. */
-export const SWEEP_FILE_KEYS = {
-  description: 'string',
-  host: 'string',
-  port: 'number',
-  user: 'string',
-  'password-env': 'string',
-  command: ['PORT', 'EPRT', 'PASV', 'EPSV'],
-  field: 'string',
-  variant: 'string',
-  split: 'string-or-number',
-  values: 'values',
-  oracle: ['data', 'reply'],
-  'high-byte': 'string-or-number',
-  advertise: 'string',
-  concurrency: 'number',
-  timeout: 'number',
-  confirm: 'number',
-  out: 'string',
-  baseline: 'string',
-  junit: 'string',
-  shard: 'string',
-  tls: 'boolean',
-  'tls-ca': 'string',
-  'tls-insecure': 'boolean',
-} as const satisfies Record<string, 'string' | 'number' | 'boolean' | 'values' | 'string-or-number' | readonly string[]>;
+/** Every key a sweep file may hold, with what it takes: the flags' (settings.ts), and a description. */
+export const SWEEP_FILE_KEYS: Readonly<Partial<Record<SweepFileKey, FileKind>>> = { description: 'string', ...FILE_KEYS };
 
-export type SweepFileKey = keyof typeof SWEEP_FILE_KEYS;
+export type SweepFileKey = 'description' | SettingName;
 export type SweepFileValues = Partial<Record<SweepFileKey, string | number | boolean>>;
 
 export interface SweepFile {
@@ -46,14 +23,14 @@ export interface SweepFile {
 
 const HINT = (file: string): string => `fix ${file}; allowed keys: ${Object.keys(SWEEP_FILE_KEYS).join(', ')} (see sweeps/last-octet.yaml)`;
 
-function describe(kind: (typeof SWEEP_FILE_KEYS)[SweepFileKey]): string {
+function describe(kind: FileKind): string {
   if (Array.isArray(kind)) return `one of ${kind.join(', ')}`;
   return { string: 'a string', number: 'a whole number', boolean: 'true or false', values: 'a value list such as 0-255 or [0, 1, 227]', 'string-or-number': 'auto or a number' }[kind as string]!;
 }
 
 /** Checks one key's value; returns it normalised (a values list becomes `0,1,227`). */
 function checkValue(file: string, key: SweepFileKey, value: unknown): string | number | boolean {
-  const kind = SWEEP_FILE_KEYS[key];
+  const kind = SWEEP_FILE_KEYS[key]!;
   const fail = (): never => {
     throw new UsageError(`${file}: key "${key}" is ${JSON.stringify(value)}, but must be ${describe(kind)}`, HINT(file));
   };

@@ -8,11 +8,10 @@ import path from 'node:path';
 import { defaultReportDir, readReport, readResults, writeOutput, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { ResultsStream } from '../report/resultsStream.js';
 import { compareProbes, planProbes, probeId, probeLabel } from '../model/probes.js';
-import { buildSummary, summaryOptions, type Summary } from '../report/summary.js';
+import { buildSummary, type Summary } from '../report/summary.js';
 import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
-import type { Shard } from '../model/shard.js';
-import { type SweepOptions } from '../model/options.js';
+import { identityDifferences, type SweepOptions } from '../config/settings.js';
 import { runSweep, type SweepProgress } from '../sweep/sweep.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { isFailure, type Verdict } from '../model/judgement.js';
@@ -26,7 +25,6 @@ export interface SweepJob {
   readonly baseline: string | undefined;
   /** Where to write JUnit XML. */
   readonly junit: string | undefined;
-  readonly shard: Shard | undefined;
   /** The report folder of an interrupted sweep to finish: its done rows are kept, not probed again. */
   readonly resume?: string | undefined;
 }
@@ -79,21 +77,14 @@ async function resumeFrom(dir: string, options: SweepOptions): Promise<ResultRow
     previous = undefined; // killed before writing summary.json: results.csv is all there is
   }
   if (previous) {
-    const now = summaryOptions(options);
-    const was = previous.options;
-    const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-    const differs = [
-      !same(previous.target, { host: options.host, port: options.port, user: options.user }) && `target ${previous.target.user}@${previous.target.host}:${previous.target.port}`,
-      ...(['oracle', 'command', 'fields', 'values', 'variants', 'split', 'tls'] as const).map((k) => !same(was[k], now[k]) && `${k} ${JSON.stringify(was[k])}`),
-      !same(previous.shard, options.shard ?? null) && `shard ${JSON.stringify(previous.shard)}`,
-    ].filter(Boolean);
+    const differs = identityDifferences(previous, options);
     if (differs.length > 0) throw new UsageError(`${dir} is a different sweep (${differs.join(', ')})`, 'resume with the same command as the interrupted sweep, adding --resume DIR');
   }
   return rows;
 }
 
 export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<JobOutcome> {
-  const options = { ...job.options, shard: job.shard };
+  const { options } = job;
   if (job.resume !== undefined && job.out !== undefined && path.resolve(job.out) !== path.resolve(job.resume)) {
     throw new UsageError(`--out ${job.out} and --resume ${job.resume} name different folders`, 'a resumed sweep writes into the folder it resumes: leave out --out');
   }
@@ -101,7 +92,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
   const carried = job.resume === undefined ? [] : await resumeFrom(job.resume, options);
   const startedAt = new Date();
-  const shardSuffix = job.shard ? `-shard-${job.shard.index}-of-${job.shard.count}` : '';
+  const shardSuffix = options.shard ? `-shard-${options.shard.index}-of-${options.shard.count}` : '';
   const dir = job.resume ?? job.out ?? `${defaultReportDir(options.host, options.port, startedAt)}${shardSuffix}`;
 
   // The sweep is planned here, once. Rows reach results.csv in plan order as they become final; a
@@ -130,7 +121,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
     rows,
     probes: probes.length,
     resumed: carried.length,
-    shard: job.shard ?? null,
+    shard: options.shard ?? null,
     baseline: comparison ?? null,
     dialogueValue: chosen ? probeLabel(chosen, options.fields.length === 2) : null,
   });

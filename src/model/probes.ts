@@ -3,9 +3,8 @@
  * plan, the rows it writes, a resumed run's done set, merges, baselines and reports; and it orders
  * them: variant (in the order variants are listed), then value.
  */
-import type { SweepOptions } from './options.js';
-import { planValues } from './plan.js';
-import { shardItems } from './shard.js';
+import { planValues, type DataCommand, type Field } from './plan.js';
+import { shardItems, type Shard } from './shard.js';
 import { VARIANTS, type Variant } from './variants.js';
 
 /** What identifies a probe, a row and a row read back from results.csv. */
@@ -39,8 +38,17 @@ export function probeLabel(probe: ProbeIdentity, twoFields: boolean): string {
   return probe.variant === 'plain' ? value : `${value} ${probe.variant}`;
 }
 
+/** What the probes of a sweep follow from (SweepOptions has it). */
+export interface ProbePlan {
+  readonly command: DataCommand;
+  readonly fields: readonly Field[];
+  readonly values: readonly number[];
+  readonly variants: readonly Variant[];
+  readonly shard: Shard | undefined;
+}
+
 /** The probes of a sweep (of its shard, if any), in report order. */
-export function planProbes(options: SweepOptions): Probe[] {
+export function planProbes(options: ProbePlan): Probe[] {
   const values = planValues({ command: options.command, fields: options.fields }, options.values);
   const probes = options.variants.flatMap((variant, vi) => values.map((value, i) => ({ value, variant, index: vi * values.length + i })));
   return options.shard ? shardItems(probes, options.shard) : probes;

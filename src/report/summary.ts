@@ -4,37 +4,17 @@
  */
 import type { Shard } from '../model/shard.js';
 import type { RetryReport } from '../sweep/connectionRetries.js';
-import type { SweepOptions } from '../model/options.js';
+import { summaryView, type SummaryOptions, type SummaryTarget, type SweepOptions } from '../config/settings.js';
 import type { SweepOutcome } from '../sweep/sweep.js';
 import type { ResultRow } from '../model/valueResult.js';
-import { formatValueList } from '../model/values.js';
 import { VERDICTS, isFailure, type Verdict } from '../model/judgement.js';
 import { VERSION } from '../version.js';
 import type { Comparison } from './baseline.js';
 import { dataText } from './resultsCsv.js';
 
-export interface SummaryOptions {
-  readonly oracle: string;
-  readonly command: string;
-  /** The swept field, or two (a 2-D sweep: value = first × 256 + second). */
-  readonly fields: readonly string[];
-  /** The values of each swept field. */
-  readonly values: string;
-  readonly variants: readonly string[];
-  /** `none`, `auto`, or the byte after which each command is cut. */
-  readonly split: string;
-  /** Whether the control connections ran under TLS (AUTH TLS), the control group. */
-  readonly tls: boolean;
-  readonly highByte: string | number;
-  readonly advertise: string | null;
-  readonly concurrency: number;
-  readonly timeoutMs: number;
-  readonly confirm: number;
-}
-
 export interface Summary {
   readonly tool: { readonly name: 'ftpsweep'; readonly version: string };
-  readonly target: { readonly host: string; readonly port: number; readonly user: string };
+  readonly target: SummaryTarget;
   readonly options: SummaryOptions;
   /** This report is shard K of N (`--shard`), or null. */
   readonly shard: Shard | null;
@@ -84,23 +64,6 @@ export function countVerdicts(rows: readonly ResultRow[]): Record<Verdict, numbe
 export function sweepExitCode(rows: readonly ResultRow[], baseline?: Comparison | null): 0 | 1 {
   if (baseline) return baseline.newFailures.length > 0 ? 1 : 0;
   return rows.some((r) => isFailure(r.verdict)) ? 1 : 0;
-}
-
-export function summaryOptions(options: SweepOptions): SummaryOptions {
-  return {
-    oracle: options.oracle,
-    command: options.command,
-    fields: [...options.fields],
-    values: formatValueList(options.values),
-    variants: [...options.variants],
-    split: options.split.kind === 'at' ? String(options.split.byte) : options.split.kind,
-    tls: options.tls !== undefined,
-    highByte: options.highByte,
-    advertise: options.advertise ?? null,
-    concurrency: options.concurrency,
-    timeoutMs: options.timeoutMs,
-    confirm: options.confirm,
-  };
 }
 
 export interface SummaryParts {
@@ -156,8 +119,7 @@ export function makeSummary(parts: SummaryParts): Summary {
 /** The summary of a sweep just run; `extra.rows` replaces the outcome's (a resumed sweep's whole set). */
 export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra: Partial<Pick<SummaryParts, 'shard' | 'baseline' | 'dialogueValue' | 'probes' | 'resumed' | 'rows'>> = {}): Summary {
   return makeSummary({
-    target: { host: options.host, port: options.port, user: options.user },
-    options: summaryOptions(options),
+    ...summaryView(options),
     startedAt: outcome.startedAt,
     endedAt: outcome.endedAt,
     reflector: outcome.reflector,

@@ -18,9 +18,8 @@ export interface Target {
   readonly host: string;
   readonly port: number;
   readonly user: string;
-  readonly password: string;
-  /** Whether the password is a secret to keep out of every output (false for anonymous). */
-  readonly passwordIsSecret: boolean;
+  /** The password from the environment: a secret, kept out of every output. Undefined: anonymous. */
+  readonly password: string | undefined;
   readonly timeoutMs: number;
   /** The address the data-port command carries; default: the control connection's local address. */
   readonly advertise: string | undefined;
@@ -108,12 +107,12 @@ export class ConnectionPool {
     let connection: ControlConnection | undefined;
     let stage: RetryStage = 'connect';
     try {
-      const { host, port, timeoutMs, password, passwordIsSecret } = this.target;
-      connection = await ControlConnection.open({ host, port, timeoutMs, transcript: this.settings.transcript === true, ...(passwordIsSecret && password ? { secret: password } : {}) });
+      const { host, port, timeoutMs, password } = this.target;
+      connection = await ControlConnection.open({ host, port, timeoutMs, transcript: this.settings.transcript === true, ...(password ? { secret: password } : {}) });
       stage = 'tls';
       if (this.target.tls) await connection.secure(this.target.tls);
       stage = 'login';
-      await login(connection, this.target.user, password);
+      await login(connection, this.target.user, password ?? ANONYMOUS_PASSWORD);
       if (this.target.tls) await clearDataChannel(connection);
       const listenAddress = unmapIPv4(connection.localAddress);
       const advertise = this.target.advertise ?? listenAddress;
@@ -239,6 +238,9 @@ export class ConnectionPool {
 
 /** Connections the far side closed this close together were closed by one event, not by a command. */
 const SHARED_CLOSE_MS = 50;
+
+/** RFC 1635: anonymous FTP asks for an e-mail-like identification as password; not a secret. */
+const ANONYMOUS_PASSWORD = 'ftpsweep@';
 
 /** Where openLease failed, for each error it threw (for the retry count). */
 const failedAt = new WeakMap<object, RetryStage>();

@@ -11,7 +11,7 @@ import type { OwnedBytePool } from '../model/ownedBytes.js';
 import { isPassive, ownedByte, probeTarget, type Plan, type ProbeTarget } from '../model/plan.js';
 import { runPassiveAttempt } from '../probe/passiveAttempt.js';
 import { runAttempt, toFailure } from '../probe/attempt.js';
-import type { SweepOptions } from '../model/options.js';
+import type { SweepOptions } from '../config/settings.js';
 import type { Probe } from '../model/probes.js';
 import { applyVariant, cutPoint } from '../model/variants.js';
 

@@ -1,10 +1,10 @@
-import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/model/options.js';
+import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/config/settings.js';
 
 export const ALL_VALUES: readonly number[] = Array.from({ length: 256 }, (_, v) => v);
 
 /** Sweep options against a loopback peer: defaults plus what the test sets. */
 export function loopbackOptions(port: number, overrides: Partial<SweepOptions> = {}): SweepOptions {
-  return { ...SWEEP_DEFAULTS, host: '127.0.0.1', port, passwordIsSecret: false, values: ALL_VALUES, advertise: undefined, ...overrides };
+  return { ...SWEEP_DEFAULTS, host: '127.0.0.1', port, values: ALL_VALUES, ...overrides };
 }
 
 /** The values whose verdict is not `verdict`. */

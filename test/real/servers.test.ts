@@ -17,7 +17,7 @@ import { markdownReport } from '../../src/report/markdownReport.js';
 import { dataText } from '../../src/report/resultsCsv.js';
 import { buildSummary, sweepExitCode } from '../../src/report/summary.js';
 import type { RunningServer } from '../../src/servers/listen.js';
-import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/model/options.js';
+import type { SweepOptions } from '../../src/config/settings.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 import type { ValueResult } from '../../src/model/valueResult.js';
 import { startFirewall } from '../helpers/firewall.js';
@@ -77,8 +77,7 @@ for (const name of PEER_NAMES) {
     const options = (port: number, overrides: Partial<SweepOptions> = {}): SweepOptions =>
       loopbackOptions(port, {
         user: peer.user,
-        password: peer.password ?? SWEEP_DEFAULTS.password,
-        passwordIsSecret: peer.password !== undefined,
+        password: peer.password,
         concurrency: CONCURRENCY[name],
         ...overrides,
       });
@@ -130,7 +129,7 @@ for (const name of PEER_NAMES) {
       const server = host === '127.0.0.1' ? peer : await startRealPeer(name, { host });
       try {
         // Each server instance has its own login (Pure-FTPd's virtual user gets a fresh password).
-        const login = { user: server.user, password: server.password ?? SWEEP_DEFAULTS.password, passwordIsSecret: server.password !== undefined };
+        const login = { user: server.user, password: server.password };
         const outcome = await runSweep(options(server.port, { host, command: 'EPRT', ...login }));
         expect(valuesNot(outcome.results, 'pass').map((v) => `${v}: ${outcome.results[v]!.verdict} ${outcome.results[v]!.detail}`)).toEqual([]);
         expect(outcome.results.every((r) => r.data.kind === 'arrived' && r.seen === '')).toBe(true);

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { resultRow } from '../helpers/rows.js';
 import { compareWithBaseline } from '../../src/report/baseline.js';
 import { junitXml } from '../../src/report/junit.js';
-import { makeSummary, summaryOptions } from '../../src/report/summary.js';
-import { SWEEP_DEFAULTS } from '../../src/model/options.js';
+import { makeSummary } from '../../src/report/summary.js';
+import { summaryView, SWEEP_DEFAULTS } from '../../src/config/settings.js';
 
 describe('JUnit XML', () => {
   const rows = [resultRow(1, 'pass'), resultRow(2, 'corrupted', 'saw "22_" <instead> & more'), resultRow(3, 'no-data')];
   const summary = (baseline = false) =>
     makeSummary({
       target: { host: '192.0.2.1', port: 21, user: 'anonymous' },
-      options: summaryOptions({ ...SWEEP_DEFAULTS, host: 'x', passwordIsSecret: false, values: [1, 2, 3], advertise: undefined }),
+      options: summaryView({ ...SWEEP_DEFAULTS, host: 'x', values: [1, 2, 3] }).options,
       startedAt: new Date(0),
       endedAt: new Date(1500),
       reflector: false,

@@ -5,11 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { SETTINGS } from '../../src/config/settings.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const COMMANDS = ['sweep', 'run', 'probe', 'report', 'merge', 'reflect', 'simulate', 'demo'];
-const FLAGS = ['--host', '--port', '--user', '--password-env', '--field', '--values', '--oracle', '--high-byte', '--advertise', '--concurrency', '--timeout', '--confirm', '--out', '--baseline', '--junit', '--shard'];
+const FLAGS = Object.keys(SETTINGS).map((name) => `--${name}`);
 
 describe('README CI examples', () => {
   it('has a GitHub Actions and a GitLab CI example', () => {
@@ -28,5 +29,9 @@ describe('README CI examples', () => {
       expect(COMMANDS).toContain(command);
       for (const flag of rest!.match(/--[a-z-]+/g) ?? []) expect(FLAGS).toContain(flag);
     }
+  });
+
+  it('names every sweep flag the command line takes', () => {
+    for (const flag of FLAGS) expect(readme, `${flag} is not in the README`).toContain(`\`${flag}`);
   });
 });

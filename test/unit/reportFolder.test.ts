@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { sweptResults } from '../helpers/rows.js';
 import { buildSummary, sweepExitCode } from '../../src/report/summary.js';
 import { defaultReportDir, readReport, writeReport } from '../../src/report/reportFolder.js';
-import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/model/options.js';
+import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/config/settings.js';
 
-const OPTIONS: SweepOptions = { ...SWEEP_DEFAULTS, host: '127.0.0.1', port: 2100, password: 'hunter2-secret', passwordIsSecret: true, values: Array.from({ length: 256 }, (_, v) => v), advertise: undefined };
+const OPTIONS: SweepOptions = { ...SWEEP_DEFAULTS, host: '127.0.0.1', port: 2100, password: 'hunter2-secret', values: Array.from({ length: 256 }, (_, v) => v), advertise: undefined };
 
 const NO_RETRIES = { total: 0, byStage: {}, example: null, concurrencyLoweredTo: null };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { htmlReport } from '../../src/report/htmlReport.js';
 import { markdownReport } from '../../src/report/markdownReport.js';
-import { makeSummary, summaryOptions } from '../../src/report/summary.js';
-import { SWEEP_DEFAULTS } from '../../src/model/options.js';
+import { makeSummary } from '../../src/report/summary.js';
+import { summaryView, SWEEP_DEFAULTS } from '../../src/config/settings.js';
 import type { ResultRow } from '../../src/model/valueResult.js';
 
 const HOSTILE = '<script>alert(1)</script>|`x`';
@@ -26,7 +26,7 @@ function rows(): ResultRow[] {
 
 const summary = makeSummary({
   target: { host: '192.0.2.1', port: 21, user: 'anonymous' },
-  options: summaryOptions({ ...SWEEP_DEFAULTS, host: '192.0.2.1', passwordIsSecret: false, values: rows().map((r) => r.value), advertise: undefined }),
+  options: summaryView({ ...SWEEP_DEFAULTS, host: '192.0.2.1', values: rows().map((r) => r.value) }).options,
   startedAt: new Date(0),
   endedAt: new Date(2000),
   reflector: true,

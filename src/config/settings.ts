@@ -1,0 +1,339 @@
+/**
+ * Every setting of a sweep, one row each: the flag's name, type, default and help; the sweep-file
+ * key; the option it becomes and how; how summary.json writes it; whether `--resume` must find it
+ * unchanged. The yargs options, the sweep-file keys, SweepOptions and its defaults, summary.json's
+ * options and the resume check are all read off this table: adding a flag is one row, plus the
+ * code that uses it.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { UsageError } from '../errors.js';
+import type { TlsSettings } from '../ftp/connect.js';
+import type { Oracle } from '../model/evidence.js';
+import { parseHighByte } from '../model/ownedBytes.js';
+import { parseFields, type DataCommand, type Field } from '../model/plan.js';
+import { parseShard } from '../model/shard.js';
+import { formatValueList, parseValueList } from '../model/values.js';
+import { parseSplit, parseVariants, VARIANTS, type Split, type Variant } from '../model/variants.js';
+
+/** What a sweep file may hold under a key: a type, a value list, or one of some words. */
+export type FileKind = 'string' | 'number' | 'boolean' | 'values' | 'string-or-number' | readonly string[];
+
+/** Flags as given — the command line over a sweep file over the defaults — before they are read. */
+type Given = { readonly [name: string]: string | number | boolean | undefined };
+
+interface Setting {
+  readonly type: 'string' | 'number' | 'boolean';
+  /** `target`: every command that probes (sweep, run, probe); `sweep`: sweep and run only. */
+  readonly scope: 'target' | 'sweep';
+  readonly help: string;
+  readonly default?: string | number | boolean;
+  /** What help shows as the default when it is not `default` itself. */
+  readonly shown?: string;
+  /** The whole numbers allowed. */
+  readonly range?: readonly [number, number];
+  /** What a sweep file may hold under this key; false: not in a sweep file. */
+  readonly file: FileKind | false;
+  /** The SweepOptions field this flag sets … */
+  readonly option?: string;
+  /** … and how the flags (all of them, defaults applied) become its value. */
+  readonly parse?: (given: Given, env: NodeJS.ProcessEnv) => unknown;
+  /** Where summary.json keeps the option: with the target, or with the options. */
+  readonly summary?: 'target' | 'options';
+  /** How summary.json writes it, when not as it is. */
+  readonly write?: (value: never) => unknown;
+  /** Part of what the sweep is: `--resume` refuses a folder where it differs. */
+  readonly identity?: boolean;
+}
+
+const COMMANDS: readonly DataCommand[] = ['PORT', 'EPRT', 'PASV', 'EPSV'];
+
+function command(given: Given): DataCommand {
+  const text = String(given.command ?? 'PORT').toUpperCase();
+  if (!(COMMANDS as readonly string[]).includes(text)) throw new UsageError(`--command ${String(given.command)} is not PORT, EPRT, PASV or EPSV`, 'use --command PORT, EPRT, PASV or EPSV');
+  return text as DataCommand;
+}
+
+/** Reads a password from the variable named by a `--password-env` flag, if given. */
+export function passwordFromEnv(variable: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (variable === undefined) return undefined;
+  const value = env[variable];
+  if (value === undefined || value === '') throw new UsageError(`the environment variable ${variable} (from --password-env) is not set`, `export ${variable}=… first, or leave out --password-env`);
+  return value;
+}
+
+/** --tls, --tls-ca FILE, --tls-insecure (either of the last two implies --tls). */
+function tlsSettings(given: Given): TlsSettings | undefined {
+  const caFile = given['tls-ca'] === undefined ? undefined : String(given['tls-ca']);
+  if (!given.tls && caFile === undefined && !given['tls-insecure']) return undefined;
+  let ca: string | undefined;
+  if (caFile !== undefined) {
+    try {
+      ca = readFileSync(caFile, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--tls-ca ${caFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, 'give a PEM file with the certificates to trust');
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--tls-ca ${caFile} holds no PEM certificate`, 'give a PEM file with the certificates to trust');
+  }
+  return { insecure: given['tls-insecure'] === true, ...(ca ? { ca } : {}) };
+}
+
+/**
+ * Sweeping p1 alone, values below 4 make ports below 1024, which every server refuses (RFC 2577):
+ * not the firewall's doing, so they are left out unless asked for. Otherwise every value.
+ */
+function values(given: Given): readonly number[] {
+  return parseValueList(String(given.values ?? (String(given.field).trim() === 'p1' ? '4-255' : '0-255')));
+}
+
+function advertise(given: Given): string | undefined {
+  const address = given.advertise === undefined ? undefined : String(given.advertise);
+  if (address === undefined) return undefined;
+  if (command(given) === 'PORT' && isIP(address) !== 4) throw new UsageError(`--advertise ${address} is not an IPv4 address`, 'PORT carries IPv4 addresses only, e.g. --advertise 192.0.2.10 (or use --command EPRT)');
+  if (isIP(address) === 0) throw new UsageError(`--advertise ${address} is not an IP address`, 'e.g. --advertise 192.0.2.10');
+  return address;
+}
+
+const number = (name: string) => (given: Given): number => Number(given[name]);
+
+export const SETTINGS = {
+  host: { type: 'string', scope: 'target', help: 'FTP server to sweep (or the firewall in front of it)', file: 'string', option: 'host', parse: (g): string => String(g.host ?? '').trim(), summary: 'target', identity: true },
+  port: { type: 'number', scope: 'target', help: 'FTP control port', default: 21, range: [1, 65535], file: 'number', option: 'port', parse: number('port'), summary: 'target', identity: true },
+  user: { type: 'string', scope: 'target', help: 'login name', default: 'anonymous', file: 'string', option: 'user', parse: (g): string => String(g.user), summary: 'target', identity: true },
+  'password-env': {
+    type: 'string',
+    scope: 'target',
+    help: 'name of the environment variable holding the password (never give the password itself)',
+    file: 'string',
+    option: 'password',
+    // From the environment, never argv; anonymous logins send an e-mail-like word (RFC 1635) instead.
+    parse: (g, env): string | undefined => passwordFromEnv(g['password-env'] === undefined ? undefined : String(g['password-env']), env),
+  },
+  oracle: {
+    type: 'string',
+    scope: 'target',
+    help: 'data: the data connection must reach the port sent; reply: PORT reply code only',
+    default: 'data',
+    file: ['data', 'reply'],
+    option: 'oracle',
+    parse: (g): Oracle => {
+      if (g.oracle !== 'data' && g.oracle !== 'reply') throw new UsageError(`--oracle ${String(g.oracle)} is not data or reply`, 'use --oracle data or --oracle reply');
+      return g.oracle;
+    },
+    summary: 'options',
+    identity: true,
+  },
+  command: {
+    type: 'string',
+    scope: 'target',
+    help: 'PORT (RFC 959), EPRT (RFC 2428, IPv4 or IPv6), or the server-to-client PASV / EPSV',
+    default: 'PORT',
+    file: COMMANDS,
+    option: 'command',
+    parse: command,
+    summary: 'options',
+    identity: true,
+  },
+  field: {
+    type: 'string',
+    scope: 'sweep',
+    help: 'the field swept: p2 (last octet), p1, h1..h4, or two of them (p1,p2: the whole port space)',
+    default: 'p2',
+    file: 'string',
+    option: 'fields',
+    parse: (g): readonly Field[] => parseFields(String(g.field), command(g)),
+    summary: 'options',
+    identity: true,
+  },
+  values: {
+    type: 'string',
+    scope: 'sweep',
+    help: 'values of the swept field(s): lists and ranges, e.g. 220-230,0',
+    shown: '0-255; 4-255 for p1',
+    file: 'values',
+    option: 'values',
+    parse: values,
+    summary: 'options',
+    write: (list: readonly number[]): string => formatValueList(list),
+    identity: true,
+  },
+  variant: {
+    type: 'string',
+    scope: 'target',
+    help: `how the command is written: all, or some of ${VARIANTS.join(', ')}`,
+    default: 'plain',
+    file: 'string',
+    option: 'variants',
+    parse: (g): readonly Variant[] => parseVariants(String(g.variant)),
+    summary: 'options',
+    identity: true,
+  },
+  split: {
+    type: 'string',
+    scope: 'target',
+    help: 'send the command in two TCP segments: after byte N, or auto (every cut point in turn)',
+    file: 'string-or-number',
+    option: 'split',
+    parse: (g): Split => parseSplit(g.split === undefined ? undefined : String(g.split)),
+    summary: 'options',
+    write: (split: Split): string => (split.kind === 'at' ? String(split.byte) : split.kind),
+    identity: true,
+  },
+  tls: {
+    type: 'boolean',
+    scope: 'target',
+    help: 'explicit FTPS (AUTH TLS) on the control connection: a firewall cannot see or change the commands',
+    file: 'boolean',
+    option: 'tls',
+    parse: tlsSettings,
+    summary: 'options',
+    write: (tls: TlsSettings | undefined): boolean => tls !== undefined,
+    identity: true,
+  },
+  'tls-ca': { type: 'string', scope: 'target', help: 'PEM file of certificates to trust for --tls (a self-signed server, a private CA)', file: 'string' },
+  'tls-insecure': { type: 'boolean', scope: 'target', help: "with --tls, do not verify the server's certificate (anyone between could read the password)", file: 'boolean' },
+  'high-byte': {
+    type: 'string',
+    scope: 'target',
+    help: 'auto, or N: connections use high bytes N, N+1, … (port = high byte × 256 + value)',
+    default: 'auto',
+    file: 'string-or-number',
+    option: 'highByte',
+    parse: (g) => parseHighByte(String(g['high-byte'])),
+    summary: 'options',
+  },
+  advertise: {
+    type: 'string',
+    scope: 'target',
+    help: 'IPv4 address PORT carries',
+    shown: 'this side of the control connection',
+    file: 'string',
+    option: 'advertise',
+    parse: advertise,
+    summary: 'options',
+    write: (address: string | undefined): string | null => address ?? null,
+  },
+  concurrency: { type: 'number', scope: 'target', help: 'control connections at once', default: 4, range: [1, 100], file: 'number', option: 'concurrency', parse: number('concurrency'), summary: 'options' },
+  timeout: { type: 'number', scope: 'target', help: 'deadline of each wait, in ms', default: 5000, range: [100, 600_000], file: 'number', option: 'timeoutMs', parse: number('timeout'), summary: 'options' },
+  confirm: {
+    type: 'number',
+    scope: 'target',
+    help: 'extra attempts, each on a fresh connection, for values that did not pass',
+    default: 2,
+    range: [0, 10],
+    file: 'number',
+    option: 'confirm',
+    parse: number('confirm'),
+    summary: 'options',
+  },
+  out: { type: 'string', scope: 'sweep', help: 'report folder', shown: 'reports/<host>-<port>-<YYYYMMDD-HHMMSS>', file: 'string' },
+  baseline: { type: 'string', scope: 'sweep', help: 'a previous results.csv (or its folder): exit 1 only for values that got worse', file: 'string' },
+  junit: { type: 'string', scope: 'sweep', help: 'also write JUnit XML here, one test case per value', file: 'string' },
+  shard: {
+    type: 'string',
+    scope: 'sweep',
+    help: 'K/N: sweep only every N-th value, starting at the K-th (merge the reports with ftpsweep merge)',
+    file: 'string',
+    option: 'shard',
+    parse: (g) => (g.shard === undefined ? undefined : parseShard(String(g.shard))),
+    identity: true,
+  },
+  resume: { type: 'string', scope: 'sweep', help: 'the report folder of an interrupted sweep: finish it, keeping the values done', file: false },
+} as const satisfies Record<string, Setting>;
+
+type Rows = typeof SETTINGS;
+export type SettingName = keyof Rows;
+type FlagValue<T> = T extends 'string' ? string : T extends 'number' ? number : boolean;
+type OptionName<R> = R extends { readonly option: infer O extends string } ? O : never;
+type OptionValue<R> = R extends { readonly parse: (...args: never[]) => infer V } ? V : never;
+
+/** The flags of a sweep as given: each setting, by its flag name, when given (or defaulted). */
+export type SweepFlags = { -readonly [K in SettingName]?: FlagValue<Rows[K]['type']> };
+
+/** What a sweep is asked to do: the library's options, one per row that sets one. */
+export type SweepOptions = { readonly [K in SettingName as OptionName<Rows[K]>]: OptionValue<Rows[K]> };
+
+/** summary.json's options: the rows kept with the options, as written there. */
+export type SummaryOptions = {
+  readonly [K in SettingName as Rows[K] extends { readonly summary: 'options' } ? OptionName<Rows[K]> : never]: Rows[K] extends { readonly write: (value: never) => infer W } ? W : OptionValue<Rows[K]>;
+};
+
+const ROWS = Object.entries(SETTINGS) as [SettingName, Setting][];
+
+/** Every flag that has a default, with it. */
+export const FLAG_DEFAULTS: SweepFlags = Object.fromEntries(ROWS.filter(([, row]) => row.default !== undefined).map(([name, row]) => [name, row.default]));
+
+/** The flags a sweep file may set. */
+export const FILE_KEYS: Readonly<Partial<Record<SettingName, FileKind>>> = Object.fromEntries(ROWS.filter(([, row]) => row.file !== false).map(([name, row]) => [name, row.file]));
+
+/** Every flag of `scope` (`sweep` includes `target`), with its row. */
+export function flagsOf(scope: 'target' | 'sweep'): readonly (readonly [SettingName, Setting])[] {
+  return ROWS.filter(([, row]) => scope === 'sweep' || row.scope === 'target');
+}
+
+/** The numbers a flag takes, when they are bounded. */
+export function rangeOf(name: SettingName): readonly [number, number] | undefined {
+  return (SETTINGS[name] as Setting).range;
+}
+
+/** The options the flags make (defaults applied first). The password is read from `env`, never argv. */
+export function sweepOptionsFrom(given: SweepFlags, env: NodeJS.ProcessEnv): SweepOptions {
+  const flags: Given = { ...FLAG_DEFAULTS, ...given };
+  const options: Record<string, unknown> = {};
+  for (const [, row] of ROWS) if (row.option !== undefined && row.parse) options[row.option] = row.parse(flags, env);
+  return options as SweepOptions;
+}
+
+/** Every option at its default; the host is the caller's to give. */
+export const SWEEP_DEFAULTS: Omit<SweepOptions, 'host'> = sweepOptionsFrom({ host: '' }, {});
+
+/** Checks option ranges; throws UsageError naming the flag. */
+export function validateSweepOptions(options: SweepOptions): void {
+  const inRange = (flag: string, n: number, [min, max]: readonly [number, number]): void => {
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} ${n} is out of range`, `use a whole number ${min}..${max}`);
+  };
+  for (const [name, row] of ROWS) {
+    if (row.range && row.option !== undefined) inRange(`--${name}`, (options as unknown as Record<string, number>)[row.option]!, row.range);
+  }
+  if (options.values.length === 0) throw new UsageError('no values to probe', 'give --values, e.g. 0-255');
+  for (const v of options.values) inRange('value', v, [0, 255]);
+  if (options.variants.length === 0) throw new UsageError('no variants to probe', 'give --variant plain, or leave it out');
+  if (options.fields.length === 2 && (options.variants.length > 1 || options.variants[0] !== 'plain' || options.split.kind !== 'none')) {
+    throw new UsageError('a 2-D sweep (two fields) takes no --variant or --split', 'sweep variants and split commands over one field');
+  }
+}
+
+/** Where summary.json says what was swept: the rows it keeps with the target. */
+export type SummaryTarget = Pick<SweepOptions, 'host' | 'port' | 'user'>;
+
+/** summary.json's view of the options: `target` (host, port, user) and `options`. */
+export function summaryView(options: SweepOptions): { readonly target: SummaryTarget; readonly options: SummaryOptions } {
+  const view = { target: {} as Record<string, unknown>, options: {} as Record<string, unknown> };
+  for (const [, row] of ROWS) {
+    if (row.summary === undefined || row.option === undefined) continue;
+    const value = (options as unknown as Record<string, unknown>)[row.option];
+    view[row.summary][row.option] = row.write ? (row.write as (v: unknown) => unknown)(value) : value;
+  }
+  return { target: view.target as SummaryTarget, options: view.options as unknown as SummaryOptions };
+}
+
+/**
+ * Where two sweeps differ in what they are (rows marked `identity`), as summary.json has them: an
+ * empty list when `--resume` may go on. `previous` is an earlier summary's target, options and shard.
+ */
+export function identityDifferences(previous: { readonly target: object; readonly options: object; readonly shard: unknown }, now: SweepOptions): string[] {
+  const view = summaryView(now);
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const differs: string[] = [];
+  if (!same(previous.target, view.target)) {
+    const t = previous.target as { user?: string; host?: string; port?: number };
+    differs.push(`target ${t.user}@${t.host}:${t.port}`);
+  }
+  for (const [, row] of ROWS) {
+    if (!row.identity || row.summary !== 'options' || row.option === undefined) continue;
+    const was = (previous.options as Record<string, unknown>)[row.option];
+    if (!same(was, (view.options as Record<string, unknown>)[row.option])) differs.push(`${row.option} ${JSON.stringify(was)}`);
+  }
+  if (!same(previous.shard, now.shard ?? null)) differs.push(`shard ${JSON.stringify(previous.shard)}`);
+  return differs;
+}
