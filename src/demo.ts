@@ -7,7 +7,8 @@ import type { Summary } from './report/summary.js';
 import type { ResultRow } from './model/valueResult.js';
 import { startSimulator } from './servers/firewallSimulator.js';
 import { startReflector } from './servers/reflector.js';
-import { SWEEP_DEFAULTS, type SweepOptions } from './config/settings.js';
+import { SWEEP_DEFAULTS } from './config/options.js';
+import { type SweepOptions } from './config/settings.js';
 import { type SweepProgress } from './sweep/sweep.js';
 
 export const DEMO_CORRUPT_VALUE = 227;

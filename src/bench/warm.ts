@@ -4,7 +4,7 @@
  * cost every fresh process pays). Prints one JSON line: concurrency → sweep times in ms.
  * Usage: node dist/bench/warm.js PORT ORACLE REPEAT CONCURRENCY…
  */
-import { SWEEP_DEFAULTS } from '../config/settings.js';
+import { SWEEP_DEFAULTS } from '../config/options.js';
 import { runSweep } from '../sweep/sweep.js';
 
 const [port, oracle, repeat, ...concurrencies] = process.argv.slice(2);

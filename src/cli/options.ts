@@ -5,7 +5,8 @@
  * can override a sweep file; the defaults are the table's, applied once.
  */
 import type { Argv } from 'yargs';
-import { FLAG_DEFAULTS, flagsOf, SETTINGS, sweepOptionsFrom, type SettingName, type SweepFlags } from '../config/settings.js';
+import { sweepOptionsFrom } from '../config/options.js';
+import { FLAG_DEFAULTS, flagsOf, SETTINGS, type SettingName, type SweepFlags } from '../config/settings.js';
 import { expandValue, type SweepFile, type SweepFileKey } from '../config/sweepFile.js';
 import { UsageError } from '../errors.js';
 import type { SweepJob } from '../jobs/sweepJob.js';

@@ -12,7 +12,7 @@ import { DEFAULT_LIMITS } from '../servers/admission.js';
 import { startReflector } from '../servers/reflector.js';
 import { parseValueList } from '../model/values.js';
 import { progressLine, waitForStopSignal, type Io } from './io.js';
-import { passwordFromEnv } from '../config/settings.js';
+import { passwordFromEnv } from '../config/readers.js';
 import { parseHostPort } from './options.js';
 import type { Run } from './handler.js';
 

@@ -5,24 +5,20 @@
  * options and the resume check are all read off this table: adding a flag is one row, plus the
  * code that uses it.
  */
-import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 import type { TlsSettings } from '../ftp/connect.js';
 import type { Oracle } from '../model/evidence.js';
 import { parseHighByte } from '../model/ownedBytes.js';
-import { parseFields, type DataCommand, type Field } from '../model/plan.js';
+import { parseFields, type Field } from '../model/plan.js';
 import { parseShard } from '../model/shard.js';
-import { formatValueList, parseValueList } from '../model/values.js';
+import { formatValueList } from '../model/values.js';
 import { parseSplit, parseVariants, VARIANTS, type Split, type Variant } from '../model/variants.js';
+import { advertise, command, COMMANDS, passwordFromEnv, tlsSettings, values, type Given } from './readers.js';
 
 /** What a sweep file may hold under a key: a type, a value list, or one of some words. */
 export type FileKind = 'string' | 'number' | 'boolean' | 'values' | 'string-or-number' | readonly string[];
 
-/** Flags as given — the command line over a sweep file over the defaults — before they are read. */
-type Given = { readonly [name: string]: string | number | boolean | undefined };
-
-interface Setting {
+export interface Setting {
   readonly type: 'string' | 'number' | 'boolean';
   /** `target`: every command that probes (sweep, run, probe); `sweep`: sweep and run only. */
   readonly scope: 'target' | 'sweep';
@@ -44,54 +40,6 @@ interface Setting {
   readonly write?: (value: never) => unknown;
   /** Part of what the sweep is: `--resume` refuses a folder where it differs. */
   readonly identity?: boolean;
-}
-
-const COMMANDS: readonly DataCommand[] = ['PORT', 'EPRT', 'PASV', 'EPSV'];
-
-function command(given: Given): DataCommand {
-  const text = String(given.command ?? 'PORT').toUpperCase();
-  if (!(COMMANDS as readonly string[]).includes(text)) throw new UsageError(`--command ${String(given.command)} is not PORT, EPRT, PASV or EPSV`, 'use --command PORT, EPRT, PASV or EPSV');
-  return text as DataCommand;
-}
-
-/** Reads a password from the variable named by a `--password-env` flag, if given. */
-export function passwordFromEnv(variable: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  if (variable === undefined) return undefined;
-  const value = env[variable];
-  if (value === undefined || value === '') throw new UsageError(`the environment variable ${variable} (from --password-env) is not set`, `export ${variable}=… first, or leave out --password-env`);
-  return value;
-}
-
-/** --tls, --tls-ca FILE, --tls-insecure (either of the last two implies --tls). */
-function tlsSettings(given: Given): TlsSettings | undefined {
-  const caFile = given['tls-ca'] === undefined ? undefined : String(given['tls-ca']);
-  if (!given.tls && caFile === undefined && !given['tls-insecure']) return undefined;
-  let ca: string | undefined;
-  if (caFile !== undefined) {
-    try {
-      ca = readFileSync(caFile, 'utf8');
-    } catch (error) {
-      throw new UsageError(`--tls-ca ${caFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, 'give a PEM file with the certificates to trust');
-    }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--tls-ca ${caFile} holds no PEM certificate`, 'give a PEM file with the certificates to trust');
-  }
-  return { insecure: given['tls-insecure'] === true, ...(ca ? { ca } : {}) };
-}
-
-/**
- * Sweeping p1 alone, values below 4 make ports below 1024, which every server refuses (RFC 2577):
- * not the firewall's doing, so they are left out unless asked for. Otherwise every value.
- */
-function values(given: Given): readonly number[] {
-  return parseValueList(String(given.values ?? (String(given.field).trim() === 'p1' ? '4-255' : '0-255')));
-}
-
-function advertise(given: Given): string | undefined {
-  const address = given.advertise === undefined ? undefined : String(given.advertise);
-  if (address === undefined) return undefined;
-  if (command(given) === 'PORT' && isIP(address) !== 4) throw new UsageError(`--advertise ${address} is not an IPv4 address`, 'PORT carries IPv4 addresses only, e.g. --advertise 192.0.2.10 (or use --command EPRT)');
-  if (isIP(address) === 0) throw new UsageError(`--advertise ${address} is not an IP address`, 'e.g. --advertise 192.0.2.10');
-  return address;
 }
 
 const number = (name: string) => (given: Given): number => Number(given[name]);
@@ -258,7 +206,8 @@ export type SummaryOptions = {
   readonly [K in SettingName as Rows[K] extends { readonly summary: 'options' } ? OptionName<Rows[K]> : never]: Rows[K] extends { readonly write: (value: never) => infer W } ? W : OptionValue<Rows[K]>;
 };
 
-const ROWS = Object.entries(SETTINGS) as [SettingName, Setting][];
+/** The rows in table order, each with its name. */
+export const ROWS = Object.entries(SETTINGS) as [SettingName, Setting][];
 
 /** Every flag that has a default, with it. */
 export const FLAG_DEFAULTS: SweepFlags = Object.fromEntries(ROWS.filter(([, row]) => row.default !== undefined).map(([name, row]) => [name, row.default]));
@@ -274,66 +223,4 @@ export function flagsOf(scope: 'target' | 'sweep'): readonly (readonly [SettingN
 /** The numbers a flag takes, when they are bounded. */
 export function rangeOf(name: SettingName): readonly [number, number] | undefined {
   return (SETTINGS[name] as Setting).range;
-}
-
-/** The options the flags make (defaults applied first). The password is read from `env`, never argv. */
-export function sweepOptionsFrom(given: SweepFlags, env: NodeJS.ProcessEnv): SweepOptions {
-  const flags: Given = { ...FLAG_DEFAULTS, ...given };
-  const options: Record<string, unknown> = {};
-  for (const [, row] of ROWS) if (row.option !== undefined && row.parse) options[row.option] = row.parse(flags, env);
-  return options as SweepOptions;
-}
-
-/** Every option at its default; the host is the caller's to give. */
-export const SWEEP_DEFAULTS: Omit<SweepOptions, 'host'> = sweepOptionsFrom({ host: '' }, {});
-
-/** Checks option ranges; throws UsageError naming the flag. */
-export function validateSweepOptions(options: SweepOptions): void {
-  const inRange = (flag: string, n: number, [min, max]: readonly [number, number]): void => {
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} ${n} is out of range`, `use a whole number ${min}..${max}`);
-  };
-  for (const [name, row] of ROWS) {
-    if (row.range && row.option !== undefined) inRange(`--${name}`, (options as unknown as Record<string, number>)[row.option]!, row.range);
-  }
-  if (options.values.length === 0) throw new UsageError('no values to probe', 'give --values, e.g. 0-255');
-  for (const v of options.values) inRange('value', v, [0, 255]);
-  if (options.variants.length === 0) throw new UsageError('no variants to probe', 'give --variant plain, or leave it out');
-  if (options.fields.length === 2 && (options.variants.length > 1 || options.variants[0] !== 'plain' || options.split.kind !== 'none')) {
-    throw new UsageError('a 2-D sweep (two fields) takes no --variant or --split', 'sweep variants and split commands over one field');
-  }
-}
-
-/** Where summary.json says what was swept: the rows it keeps with the target. */
-export type SummaryTarget = Pick<SweepOptions, 'host' | 'port' | 'user'>;
-
-/** summary.json's view of the options: `target` (host, port, user) and `options`. */
-export function summaryView(options: SweepOptions): { readonly target: SummaryTarget; readonly options: SummaryOptions } {
-  const view = { target: {} as Record<string, unknown>, options: {} as Record<string, unknown> };
-  for (const [, row] of ROWS) {
-    if (row.summary === undefined || row.option === undefined) continue;
-    const value = (options as unknown as Record<string, unknown>)[row.option];
-    view[row.summary][row.option] = row.write ? (row.write as (v: unknown) => unknown)(value) : value;
-  }
-  return { target: view.target as SummaryTarget, options: view.options as unknown as SummaryOptions };
-}
-
-/**
- * Where two sweeps differ in what they are (rows marked `identity`), as summary.json has them: an
- * empty list when `--resume` may go on. `previous` is an earlier summary's target, options and shard.
- */
-export function identityDifferences(previous: { readonly target: object; readonly options: object; readonly shard: unknown }, now: SweepOptions): string[] {
-  const view = summaryView(now);
-  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-  const differs: string[] = [];
-  if (!same(previous.target, view.target)) {
-    const t = previous.target as { user?: string; host?: string; port?: number };
-    differs.push(`target ${t.user}@${t.host}:${t.port}`);
-  }
-  for (const [, row] of ROWS) {
-    if (!row.identity || row.summary !== 'options' || row.option === undefined) continue;
-    const was = (previous.options as Record<string, unknown>)[row.option];
-    if (!same(was, (view.options as Record<string, unknown>)[row.option])) differs.push(`${row.option} ${JSON.stringify(was)}`);
-  }
-  if (!same(previous.shard, now.shard ?? null)) differs.push(`shard ${JSON.stringify(previous.shard)}`);
-  return differs;
 }

@@ -11,7 +11,8 @@ import { compareProbes, planProbes, probeId, probeLabel } from '../model/probes.
 import { buildSummary, type Summary } from '../report/summary.js';
 import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
-import { identityDifferences, type SweepOptions } from '../config/settings.js';
+import { identityDifferences } from '../config/options.js';
+import { type SweepOptions } from '../config/settings.js';
 import { runSweep, type SweepProgress } from '../sweep/sweep.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { isFailure, type Verdict } from '../model/judgement.js';

@@ -4,7 +4,8 @@
  */
 import type { Shard } from '../model/shard.js';
 import type { RetryReport } from '../sweep/connectionRetries.js';
-import { summaryView, type SummaryOptions, type SummaryTarget, type SweepOptions } from '../config/settings.js';
+import { summaryView, type SummaryTarget } from '../config/options.js';
+import { type SummaryOptions, type SweepOptions } from '../config/settings.js';
 import type { SweepOutcome } from '../sweep/sweep.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { VERDICTS, isFailure, type Verdict } from '../model/judgement.js';

@@ -7,7 +7,8 @@ import { ConnectionPool } from './connectionPool.js';
 import { OwnedBytePool } from '../model/ownedBytes.js';
 import { ownCandidates } from '../model/ownedBytes.js';
 import { attemptOnLease, type SweepContext } from './leaseAttempt.js';
-import { validateSweepOptions, type SweepOptions } from '../config/settings.js';
+import { validateSweepOptions } from '../config/options.js';
+import { type SweepOptions } from '../config/settings.js';
 import { valueResult, type ValueResult } from '../model/valueResult.js';
 import { judge } from '../model/verdict.js';
 

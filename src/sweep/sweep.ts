@@ -6,7 +6,8 @@
 import pLimit from 'p-limit';
 import { UsageError } from '../errors.js';
 import { isFailure } from '../model/judgement.js';
-import { validateSweepOptions, type SweepOptions } from '../config/settings.js';
+import { validateSweepOptions } from '../config/options.js';
+import { type SweepOptions } from '../config/settings.js';
 import { OwnedBytePool, ownCandidates } from '../model/ownedBytes.js';
 import { isPassive, ownedByte, type Plan } from '../model/plan.js';
 import { planProbes, type Probe } from '../model/probes.js';

@@ -1,4 +1,5 @@
-import { SWEEP_DEFAULTS, type SweepOptions } from '../../src/config/settings.js';
+import { SWEEP_DEFAULTS } from '../../src/config/options.js';
+import { type SweepOptions } from '../../src/config/settings.js';
 
 export const ALL_VALUES: readonly number[] = Array.from({ length: 256 }, (_, v) => v);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { htmlReport } from '../../src/report/htmlReport.js';
 import { markdownReport } from '../../src/report/markdownReport.js';
 import { makeSummary } from '../../src/report/summary.js';
-import { summaryView, SWEEP_DEFAULTS } from '../../src/config/settings.js';
+import { summaryView, SWEEP_DEFAULTS } from '../../src/config/options.js';
 import type { ResultRow } from '../../src/model/valueResult.js';
 
 const HOSTILE = '<script>alert(1)</script>|`x`';

@@ -1,0 +1,62 @@
+/**
+ * How flag text becomes option values, where that takes more than a parser call: a command name in
+ * any case, a password from the environment, a CA file read, a default that depends on another flag,
+ * an address that must fit the command. Each reads the flags as given, defaults applied.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { UsageError } from '../errors.js';
+import type { TlsSettings } from '../ftp/connect.js';
+import type { DataCommand } from '../model/plan.js';
+import { parseValueList } from '../model/values.js';
+
+/** Flags as given — the command line over a sweep file over the defaults — before they are read. */
+export type Given = { readonly [name: string]: string | number | boolean | undefined };
+
+export const COMMANDS: readonly DataCommand[] = ['PORT', 'EPRT', 'PASV', 'EPSV'];
+
+export function command(given: Given): DataCommand {
+  const text = String(given.command ?? 'PORT').toUpperCase();
+  if (!(COMMANDS as readonly string[]).includes(text)) throw new UsageError(`--command ${String(given.command)} is not PORT, EPRT, PASV or EPSV`, 'use --command PORT, EPRT, PASV or EPSV');
+  return text as DataCommand;
+}
+
+/** Reads a password from the variable named by a `--password-env` flag, if given. */
+export function passwordFromEnv(variable: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (variable === undefined) return undefined;
+  const value = env[variable];
+  if (value === undefined || value === '') throw new UsageError(`the environment variable ${variable} (from --password-env) is not set`, `export ${variable}=… first, or leave out --password-env`);
+  return value;
+}
+
+/** --tls, --tls-ca FILE, --tls-insecure (either of the last two implies --tls). */
+export function tlsSettings(given: Given): TlsSettings | undefined {
+  const caFile = given['tls-ca'] === undefined ? undefined : String(given['tls-ca']);
+  if (!given.tls && caFile === undefined && !given['tls-insecure']) return undefined;
+  let ca: string | undefined;
+  if (caFile !== undefined) {
+    try {
+      ca = readFileSync(caFile, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--tls-ca ${caFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, 'give a PEM file with the certificates to trust');
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--tls-ca ${caFile} holds no PEM certificate`, 'give a PEM file with the certificates to trust');
+  }
+  return { insecure: given['tls-insecure'] === true, ...(ca ? { ca } : {}) };
+}
+
+/**
+ * Sweeping p1 alone, values below 4 make ports below 1024, which every server refuses (RFC 2577):
+ * not the firewall's doing, so they are left out unless asked for. Otherwise every value.
+ */
+export function values(given: Given): readonly number[] {
+  return parseValueList(String(given.values ?? (String(given.field).trim() === 'p1' ? '4-255' : '0-255')));
+}
+
+export function advertise(given: Given): string | undefined {
+  const address = given.advertise === undefined ? undefined : String(given.advertise);
+  if (address === undefined) return undefined;
+  if (command(given) === 'PORT' && isIP(address) !== 4) throw new UsageError(`--advertise ${address} is not an IPv4 address`, 'PORT carries IPv4 addresses only, e.g. --advertise 192.0.2.10 (or use --command EPRT)');
+  if (isIP(address) === 0) throw new UsageError(`--advertise ${address} is not an IP address`, 'e.g. --advertise 192.0.2.10');
+  return address;
+}
