@@ -9,7 +9,7 @@ import { startSimulator } from './servers/firewallSimulator.js';
 import { startReflector } from './servers/reflector.js';
 import { SWEEP_DEFAULTS } from './config/options.js';
 import { type SweepOptions } from './config/settings.js';
-import { type SweepProgress } from './sweep/sweep.js';
+import { type SweepProgress } from './sweep/sweepRows.js';
 
 export const DEMO_CORRUPT_VALUE = 227;
 

@@ -2,7 +2,7 @@
  * Where the CLI writes, and how it waits for Ctrl-C: the only place signal handlers are installed.
  */
 import { FtpSweepError } from '../errors.js';
-import type { SweepProgress } from '../sweep/sweep.js';
+import type { SweepProgress } from '../sweep/sweepRows.js';
 
 export interface Io {
   out(text: string): void;

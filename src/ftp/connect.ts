@@ -5,7 +5,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { LocalError, errnoCode } from '../errors.js';
-import { ConnectError } from './errors.js';
+import { ConnectError, ConnectionClosedError, TimeoutError } from './errors.js';
 
 /** Opens the TCP connection, turning socket errors into a ConnectError with a hint. */
 export function connectSocket(options: { readonly host: string; readonly port: number; readonly timeoutMs: number }): Promise<net.Socket> {
@@ -38,6 +38,18 @@ export function settleConnection<S extends net.Socket>(socket: S, ready: 'connec
       reject(fail.error(error));
     });
   });
+}
+
+/** A greeting that never came, said the way a user can act on it; other errors as they are. */
+export function greetingError(where: string, error: unknown, timeoutMs: number): unknown {
+  if (error instanceof TimeoutError) return new ConnectError(`${where} sent no FTP greeting within ${timeoutMs} ms`, 'check that --port is the FTP control port, or raise --timeout');
+  if (error instanceof ConnectionClosedError) {
+    return new ConnectError(
+      `${where} closed the connection before its greeting`,
+      "check that --port is the FTP control port and that the server accepts you — a limit on new connections (ftp-proxy's ForkLimit, a rate rule) closes them so too: wait, then try again",
+    );
+  }
+  return error;
 }
 
 function connectError(where: string, error: Error): ConnectError | LocalError {

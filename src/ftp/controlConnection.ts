@@ -8,18 +8,12 @@
  * connection because its state is then unknown.
  */
 import type net from 'node:net';
-import { connectSocket, upgradeToTls, type TlsSettings } from './connect.js';
+import { unmapIPv4 } from './address.js';
+import { connectSocket, greetingError, upgradeToTls, type TlsSettings } from './connect.js';
 import { FtpSweepError, UsageError, errnoCode } from '../errors.js';
 import { ConnectError, ConnectionClosedError, ProtocolError, TimeoutError, type Phase } from './errors.js';
 import { parseReplies, replyKind, replyMessage, type Reply } from './replyParser.js';
-
-export interface TranscriptEntry {
-  /** Milliseconds since the connection was opened. */
-  readonly at: number;
-  /** `>` sent by us, `<` received, `*` an event (data connection, close). */
-  readonly dir: '>' | '<' | '*';
-  readonly text: string;
-}
+import { Transcript, type TranscriptEntry } from './transcript.js';
 
 export interface ControlOptions {
   readonly host: string;
@@ -32,24 +26,12 @@ export interface ControlOptions {
   readonly transcript?: boolean;
 }
 
-export type { TlsSettings } from './connect.js';
-
-const MASK = '****';
-
 /** The pause between the two segments of a split command: long enough to leave as two segments. */
 const SPLIT_PAUSE_MS = 20;
 
 export class ControlConnection {
-  /**
-   * Every line sent and received, with PASS masked: what `ftpsweep probe` prints for a ticket.
-   * Empty unless the `transcript` option is on.
-   */
-  readonly transcript: TranscriptEntry[] = [];
-  /** Received lines that were not part of any reply (garbage, chatter). */
-  readonly stray: string[] = [];
-
   private socket: net.Socket;
-  private readonly startedAt = performance.now();
+  private readonly log: Transcript;
   private readonly queue: Reply[] = [];
   private rest = '';
   private reason: FtpSweepError | undefined;
@@ -63,6 +45,7 @@ export class ControlConnection {
     private readonly options: ControlOptions,
   ) {
     this.socket = socket;
+    this.log = new Transcript(options.transcript === true, options.secret);
     socket.setNoDelay(true);
     this.attach(socket);
   }
@@ -92,15 +75,11 @@ export class ControlConnection {
   }
 
   /**
-   * Explicit FTPS (RFC 4217): AUTH TLS, then the handshake on the same connection. From here on an
-   * inspecting firewall sees only ciphertext — the "TLS control group" of a sweep.
+   * The TLS handshake on this connection, once the server agreed to AUTH TLS (login.ts, RFC 4217
+   * §4). From here on an inspecting firewall sees only ciphertext.
    */
-  async secure(settings: TlsSettings): Promise<void> {
-    const reply = await this.command('AUTH TLS', 'login');
-    if (reply.code !== 234 && reply.code !== 334) {
-      throw new ConnectError(`${this.label} refused AUTH TLS: ${reply.code} ${replyMessage(reply)}`, 'the server does not offer explicit FTPS; sweep without --tls');
-    }
-    this.record('*', 'TLS handshake');
+  async upgrade(settings: TlsSettings): Promise<void> {
+    this.log.add('*', 'TLS handshake');
     const plain = this.socket;
     this.detach(plain);
     plain.on('error', () => undefined); // the TLS socket reports for it from now on
@@ -113,7 +92,7 @@ export class ControlConnection {
     }
     this.socket = secured;
     this.attach(secured);
-    this.record('*', `${secured.getProtocol() ?? 'TLS'} established`);
+    this.log.add('*', `${secured.getProtocol() ?? 'TLS'} established`);
   }
 
   /** Connects and waits for the greeting (220; a 120 "ready in nnn minutes" is waited through). */
@@ -132,16 +111,7 @@ export class ControlConnection {
       }
     } catch (error) {
       connection.close(error instanceof FtpSweepError ? error : undefined);
-      if (error instanceof TimeoutError) {
-        throw new ConnectError(`${connection.label} sent no FTP greeting within ${options.timeoutMs} ms`, 'check that --port is the FTP control port, or raise --timeout');
-      }
-      if (error instanceof ConnectionClosedError) {
-        throw new ConnectError(
-          `${connection.label} closed the connection before its greeting`,
-          'check that --port is the FTP control port and that the server accepts you — a limit on new connections (ftp-proxy\'s ForkLimit, a rate rule) closes them so too: wait, then try again',
-        );
-      }
-      throw error;
+      throw greetingError(connection.label, error, options.timeoutMs);
     }
     return connection;
   }
@@ -151,8 +121,7 @@ export class ControlConnection {
   }
   /** The server's address as this connection sees it (EPSV offers a port there). */
   get remoteAddress(): string {
-    const address = this.socket.remoteAddress ?? '';
-    return address.startsWith('::ffff:') ? address.slice(7) : address;
+    return unmapIPv4(this.socket.remoteAddress ?? '');
   }
   /** Whether the greeting came from an ftpsweep reflector (it then echoes and takes SITE OFFER). */
   get isReflector(): boolean {
@@ -181,30 +150,29 @@ export class ControlConnection {
     return this.reason;
   }
 
-  /** Milliseconds since the connection was opened. */
-  elapsed(): number {
-    return performance.now() - this.startedAt;
+  /**
+   * Every line sent and received, with PASS masked: what `ftpsweep probe` prints for a ticket.
+   * Empty unless the `transcript` option is on.
+   */
+  get transcript(): readonly TranscriptEntry[] {
+    return this.log.entries;
   }
 
   /** Whether a transcript is kept: callers skip building notes when it is not. */
   get recording(): boolean {
-    return this.options.transcript === true;
+    return this.log.recording;
   }
 
   /** Adds an event line (`*`) to the transcript. */
   note(text: string): void {
-    this.record('*', text);
-  }
-
-  private record(dir: TranscriptEntry['dir'], text: string): void {
-    if (this.options.transcript) this.transcript.push({ at: Math.round(this.elapsed()), dir, text });
+    this.log.add('*', text);
   }
 
   /** Sends one command line. CR, LF and NUL inside a command are refused (RFC 959 §5.3 framing). */
   send(command: string, shown: string = command): void {
-    if (/[\r\n\0]/.test(command)) throw new UsageError(`refusing to send a command containing CR, LF or NUL: ${JSON.stringify(this.redact(shown))}`);
+    if (/[\r\n\0]/.test(command)) throw new UsageError(`refusing to send a command containing CR, LF or NUL: ${JSON.stringify(this.log.redact(shown))}`);
     if (this.reason) throw this.reason;
-    if (this.recording) this.record('>', this.redact(shown));
+    this.log.add('>', shown);
     this.socket.write(`${command}\r\n`, 'latin1');
   }
 
@@ -234,7 +202,7 @@ export class ControlConnection {
    */
   async sendRaw(bytes: Buffer, shown: string, cut?: number): Promise<void> {
     if (this.reason) throw this.reason;
-    this.record('>', cut === undefined ? this.redact(shown) : `${this.redact(shown)}   [in two segments, cut after byte ${cut}]`);
+    this.log.add('>', () => (cut === undefined ? shown : `${shown}   [in two segments, cut after byte ${cut}]`));
     if (cut === undefined || cut <= 0 || cut >= bytes.length) {
       this.socket.write(bytes);
       return;
@@ -297,9 +265,8 @@ export class ControlConnection {
     }
     this.rest = parsed.rest;
     for (const line of parsed.stray) {
-      const text = this.redact(line);
-      this.stray.push(text);
-      this.record('<', text);
+      const text = this.log.redact(line);
+      this.log.add('<', text);
       // RFC 959 §4.2: outside a multi-line reply every line is a reply. Anything else means the
       // stream is not FTP (or no longer is): give up at once rather than wait out the timeout.
       if (text.trim() !== '') {
@@ -308,8 +275,8 @@ export class ControlConnection {
       }
     }
     for (const raw of parsed.replies) {
-      const reply: Reply = { code: raw.code, lines: raw.lines.map((line) => this.redact(line)) };
-      if (this.recording) for (const line of reply.lines) this.record('<', line);
+      const reply: Reply = { code: raw.code, lines: raw.lines.map((line) => this.log.redact(line)) };
+      if (this.recording) for (const line of reply.lines) this.log.add('<', line);
       if (replyKind(reply.code) === 'invalid') {
         this.close(new ProtocolError(`${this.label} sent a reply code out of range (RFC 959 §4.2: 1xx..5xx): ${reply.lines[0]!.slice(0, 80)}`));
         return;
@@ -327,14 +294,5 @@ export class ControlConnection {
     this.waiter = undefined;
     clearTimeout(waiter.timer);
     waiter.resolve(reply);
-  }
-
-  /** Replaces the secret wherever a (possibly hostile) server echoes it back. */
-  private redact(text: string): string {
-    const secret = this.options.secret;
-    if (!secret) return text;
-    // Also its hex form: an echoing server (like the reflector) may quote commands in hex.
-    const hex = Buffer.from(secret, 'latin1').toString('hex');
-    return [secret, hex, hex.toUpperCase()].reduce((t, s) => t.split(s).join(MASK), text);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Logging in (RFC 959 §4.1.1) and, under TLS, keeping the data channel clear (RFC 4217 §9).
  */
+import type { TlsSettings } from './connect.js';
 import type { ControlConnection } from './controlConnection.js';
 import { ConnectError, LoginError } from './errors.js';
 import { replyKind, replyMessage, type Reply } from './replyParser.js';
@@ -22,6 +23,18 @@ export async function login(connection: ControlConnection, user: string, passwor
   if (passReply.code === 230 || passReply.code === 202) return;
   if (passReply.code === 332) throw new LoginError(`${connection.label} asks for an account (ACCT), which ftpsweep does not send`, 'use a user that needs no account');
   throw refused(connection, passReply);
+}
+
+/**
+ * Explicit FTPS (RFC 4217 §4): AUTH TLS, then the handshake on the same connection — the "TLS
+ * control group" of a sweep: a middlebox cannot read or rewrite what it cannot see.
+ */
+export async function secure(connection: ControlConnection, settings: TlsSettings): Promise<void> {
+  const reply = await connection.command('AUTH TLS', 'login');
+  if (reply.code !== 234 && reply.code !== 334) {
+    throw new ConnectError(`${connection.label} refused AUTH TLS: ${reply.code} ${replyMessage(reply)}`, 'the server does not offer explicit FTPS; sweep without --tls');
+  }
+  await connection.upgrade(settings);
 }
 
 /**

@@ -9,7 +9,7 @@ import { ConnectionClosedError, ProtocolError, TimeoutError } from '../ftp/error
 import { nameList } from '../ftp/listing.js';
 import { replyKind, type Reply } from '../ftp/replyParser.js';
 import { BindConflictError, DataListeners } from './dataListeners.js';
-import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Oracle } from '../model/evidence.js';
+import { makeAttempt, type Attempt, type AttemptIdentity, type DataOutcome, type Failure, type Oracle } from '../model/evidence.js';
 import { isPassive, type DataCommand, type ProbeTarget } from '../model/plan.js';
 import type { Variant, Wire } from '../model/variants.js';
 
@@ -42,16 +42,87 @@ export interface AttemptSpec {
  */
 const ACCEPT_GRACE_MS = 100;
 
-async function openListeners(spec: AttemptSpec, notes: string[]): Promise<DataListeners | undefined> {
-  if (!spec.target.dataExpected) return undefined;
-  try {
-    return await DataListeners.open(spec.listenAddress, spec.target.port, spec.widePorts);
-  } catch (error) {
-    if (spec.bindRequired || !(error instanceof BindConflictError)) throw error;
-    // Reply oracle: a listener only matters for servers that connect at PORT time (pyftpdlib).
-    notes.push(`local port ${error.port} was taken; probed without a listener`);
-    return undefined;
+/**
+ * The data listeners, bound before the command goes out (pyftpdlib connects while handling PORT),
+ * or none: when the command names another host, or the port is taken and a listener is optional.
+ */
+async function openListeners(connection: ControlConnection, spec: AttemptSpec, notes: string[]): Promise<DataListeners | undefined> {
+  let listeners: DataListeners | undefined;
+  if (spec.target.dataExpected) {
+    try {
+      listeners = await DataListeners.open(spec.listenAddress, spec.target.port, spec.widePorts);
+    } catch (error) {
+      if (spec.bindRequired || !(error instanceof BindConflictError)) throw error;
+      // Reply oracle: a listener only matters for servers that connect at PORT time (pyftpdlib).
+      notes.push(`local port ${error.port} was taken; probed without a listener`);
+    }
   }
+  if (listeners && listeners.skipped > 0) notes.push(`${listeners.skipped} of the ${spec.widePorts.length} other ports could not be listened on`);
+  if (connection.recording) {
+    connection.note(
+      !listeners
+        ? `not listening: ${spec.target.dataExpected ? 'the port is taken' : 'the command names another host'}`
+        : `listening on ${spec.listenAddress}:${spec.target.port}${spec.widePorts.length > 0 ? ` and ${spec.widePorts.length - listeners.skipped} other ports` : ''}`,
+    );
+  }
+  return listeners;
+}
+
+/** What the control connection said during an attempt, and where it stopped if it did. */
+interface Exchange {
+  readonly replies: Reply[];
+  portReply?: Reply;
+  finalReply?: Reply;
+  failure?: Failure;
+  /** Whether a listing was asked for (the data oracle, after a positive reply). */
+  triedData: boolean;
+}
+
+/** The command (as the variant writes it, cut if asked), its replies, and with the data oracle the listing. */
+async function exchange(connection: ControlConnection, spec: AttemptSpec, listeners: DataListeners | undefined): Promise<Exchange> {
+  const { wire } = spec;
+  const bytes = wire.line + wire.terminator + wire.trailer;
+  const ex: Exchange = { replies: [], triedData: false };
+  try {
+    await connection.sendRaw(Buffer.from(bytes, 'latin1'), displayBytes(bytes), spec.cut);
+    const portReply = await connection.nextReply('port-reply');
+    ex.portReply = portReply;
+    ex.replies.push(portReply);
+    // Pipelined commands answer after the data-port command: read those replies before going on.
+    for (let i = 0; i < wire.trailerReplies; i++) ex.replies.push(await connection.nextReply('port-reply'));
+    if (spec.oracle === 'data' && listeners && replyKind(portReply.code) === 'positive') {
+      ex.triedData = true;
+      const listing = await nameList(connection);
+      ex.replies.push(...listing);
+      ex.finalReply = listing.at(-1);
+      // Then wait for the end of the data, which the server closed before its final reply.
+      await listeners.settled(listeners.connections.length > 0 ? spec.timeoutMs : ACCEPT_GRACE_MS);
+    }
+  } catch (error) {
+    ex.failure = toFailure(error);
+  } finally {
+    listeners?.close();
+  }
+  return ex;
+}
+
+/** The transcript's lines for the data connections that came (or that none did). */
+function noteDataConnections(connection: ControlConnection, listeners: DataListeners | undefined, triedData: boolean): void {
+  if (!connection.recording || !listeners) return;
+  for (const c of listeners.connections) {
+    connection.note(`data connection from ${c.remote} to port ${c.port}: ${c.bytes} bytes${c.ended ? ', closed by the server' : ', still open'}: ${JSON.stringify(c.head)}`);
+  }
+  if (triedData && listeners.connections.length === 0) connection.note('no data connection arrived');
+}
+
+/**
+ * An attempt that cannot send its command — the connection is gone, or holds replies nobody asked
+ * for — or undefined when it can. Such an attempt judges nothing (`commandSent: false`).
+ */
+export function unsendable(connection: ControlConnection, identity: AttemptIdentity): Attempt | undefined {
+  if (!connection.closed && !connection.hasUnreadReplies) return undefined;
+  const why = connection.closeReason?.message ?? `${connection.label} sent a reply nobody asked for`;
+  return makeAttempt(identity, { failure: { kind: 'closed', phase: 'port-reply', reset: false, message: why } });
 }
 
 /**
@@ -62,71 +133,29 @@ async function openListeners(spec: AttemptSpec, notes: string[]): Promise<DataLi
 export async function runAttempt(connection: ControlConnection, spec: AttemptSpec): Promise<Attempt> {
   const started = performance.now();
   const identity = { value: spec.value, oracle: spec.oracle, command: spec.command, variant: spec.variant };
-  if (connection.closed || connection.hasUnreadReplies) {
-    const why = connection.closeReason?.message ?? `${connection.label} sent a reply nobody asked for`;
-    return makeAttempt(identity, { failure: { kind: 'closed', phase: 'port-reply', reset: false, message: why } });
-  }
+  const stale = unsendable(connection, identity);
+  if (stale) return stale;
   const notes: string[] = [];
-  const listeners = await openListeners(spec, notes);
-  if (listeners && listeners.skipped > 0) notes.push(`${listeners.skipped} of the ${spec.widePorts.length} other ports could not be listened on`);
-  if (connection.recording) {
-    connection.note(
-      !listeners
-        ? `not listening: ${spec.target.dataExpected ? 'the port is taken' : 'the command names another host'}`
-        : `listening on ${spec.listenAddress}:${spec.target.port}${spec.widePorts.length > 0 ? ` and ${spec.widePorts.length - listeners.skipped} other ports` : ''}`,
-    );
-  }
-
-  const { wire } = spec;
-  const sentBytes = wire.line + wire.terminator;
-  const replies: Reply[] = [];
-  let portReply: Reply | undefined;
-  let finalReply: Reply | undefined;
-  let failure: Failure | undefined;
-  let triedData = false;
-  try {
-    await connection.sendRaw(Buffer.from(sentBytes + wire.trailer, 'latin1'), displayBytes(sentBytes + wire.trailer), spec.cut);
-    portReply = await connection.nextReply('port-reply');
-    replies.push(portReply);
-    // Pipelined commands answer after the data-port command: read those replies before going on.
-    for (let i = 0; i < wire.trailerReplies; i++) replies.push(await connection.nextReply('port-reply'));
-    if (spec.oracle === 'data' && listeners && replyKind(portReply.code) === 'positive') {
-      triedData = true;
-      const listing = await nameList(connection);
-      replies.push(...listing);
-      finalReply = listing.at(-1);
-      // Then wait for the end of the data, which the server closed before its final reply.
-      await listeners.settled(listeners.connections.length > 0 ? spec.timeoutMs : ACCEPT_GRACE_MS);
-    }
-  } catch (error) {
-    failure = toFailure(error);
-  } finally {
-    listeners?.close();
-  }
-
-  const data = dataOutcome(listeners, spec.target.port, triedData);
-  if (connection.recording && listeners) {
-    for (const c of listeners.connections) {
-      connection.note(`data connection from ${c.remote} to port ${c.port}: ${c.bytes} bytes${c.ended ? ', closed by the server' : ', still open'}: ${JSON.stringify(c.head)}`);
-    }
-    if (triedData && listeners.connections.length === 0) connection.note('no data connection arrived');
-  }
+  const listeners = await openListeners(connection, spec, notes);
+  const ex = await exchange(connection, spec, listeners);
+  noteDataConnections(connection, listeners, ex.triedData);
+  const { portReply } = ex;
   const echoBytes = portReply && findEcho(portReply);
   return makeAttempt(identity, {
-    sent: displayBytes(wire.line),
-    sentBytes,
+    sent: displayBytes(spec.wire.line),
+    sentBytes: spec.wire.line + spec.wire.terminator,
     cut: spec.cut,
     expectedPort: spec.target.port,
     dataExpected: spec.target.dataExpected,
-    replies,
+    replies: ex.replies,
     portReply,
-    finalReply,
+    finalReply: ex.finalReply,
     echo: echoBytes?.toString('latin1'),
     echoedInReply: portReply && !echoBytes && !isPassive(spec.command) ? echoedCommandInReply(portReply, spec.command) : undefined,
-    relayed: relayedCommand(replies.slice(1), listeners),
+    relayed: relayedCommand(ex.replies.slice(1), listeners),
     commandSent: true,
-    data,
-    failure,
+    data: dataOutcome(listeners, spec.target.port, ex.triedData),
+    failure: ex.failure,
     wide: spec.widePorts.length > 0,
     notes,
     ms: Math.round(performance.now() - started),

@@ -15,7 +15,7 @@ import { nameList } from '../ftp/listing.js';
 import { replyKind, replyMessage, type Reply } from '../ftp/replyParser.js';
 import { BindConflictError } from './dataListeners.js';
 import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Oracle, type PassiveOffer } from '../model/evidence.js';
-import { toFailure } from './attempt.js';
+import { toFailure, unsendable } from './attempt.js';
 
 export interface PassiveSpec {
   readonly value: number;
@@ -67,10 +67,8 @@ async function readOffer(address: DataAddress, timeoutMs: number, onConnected: (
 export async function runPassiveAttempt(connection: ControlConnection, spec: PassiveSpec): Promise<Attempt> {
   const started = performance.now();
   const identity = { value: spec.value, oracle: spec.oracle, command: spec.command, variant: 'plain' } as const;
-  if (connection.closed || connection.hasUnreadReplies) {
-    const why = connection.closeReason?.message ?? `${connection.label} sent a reply nobody asked for`;
-    return makeAttempt(identity, { failure: { kind: 'closed', phase: 'port-reply', reset: false, message: why } });
-  }
+  const stale = unsendable(connection, identity);
+  if (stale) return stale;
   const replies: Reply[] = [];
   const notes: string[] = [];
   let portReply: Reply | undefined;

@@ -1,4 +1,4 @@
-import type { TranscriptEntry } from '../ftp/controlConnection.js';
+import type { TranscriptEntry } from '../ftp/transcript.js';
 
 /** `  +12 ms > PORT 127,0,0,1,64,227` — one line per entry, as `ftpsweep probe` prints it. */
 export function formatTranscript(transcript: readonly TranscriptEntry[]): string {

@@ -11,6 +11,7 @@ import type { DataAddress } from '../ftp/portCommand.js';
 import { unmapIPv4 } from '../ftp/address.js';
 import { splitCommand } from '../ftp/portCommand.js';
 import { Admission, DEFAULT_LIMITS, type ServerLimits } from './admission.js';
+import { LineFramer, type FramedLine } from './lineFramer.js';
 import { listen, type RunningServer } from './listen.js';
 
 export type { RunningServer } from './listen.js';
@@ -40,6 +41,8 @@ export interface Session {
   abort(): void;
   /** Whether the control connection is under TLS (after AUTH TLS). */
   readonly secured: boolean;
+  /** Whether the control connection is gone (closed by either side). */
+  readonly closed: boolean;
   /** Whether this server has a certificate, i.e. can do AUTH TLS. */
   readonly tlsAvailable: boolean;
   /**
@@ -61,6 +64,11 @@ export interface Verb {
   readonly needsLogin: boolean;
   readonly syntax: string;
   readonly description: string;
+  /**
+   * The feature FEAT lists for it (RFC 2389), if it is an extension of RFC 959: `EPRT`, `AUTH TLS`
+   * … With `needsTls`, only where the server has a certificate.
+   */
+  readonly feature?: { readonly name: string; readonly needsTls?: boolean };
   handler(session: Session, argument: string): void | Promise<void>;
 }
 
@@ -101,30 +109,39 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Running
   return listen(server, options.host, options.port);
 }
 
+/** One control connection: the session, its line framing, its command queue and its idle timer. */
 function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<string, Verb>, options: FtpServerOptions, limits: ServerLimits): void {
-  const maxLine = limits.maxLineBytes;
-  const peer = `${unmapIPv4(socket.remoteAddress ?? '?')}:${socket.remotePort}`;
-  options.log?.(`#${id} connection from ${peer}`);
+  options.log?.(`#${id} connection from ${unmapIPv4(socket.remoteAddress ?? '?')}:${socket.remotePort}`);
   socket.setNoDelay(true);
+  const lines = new LineFramer(limits.maxLineBytes);
+  const onData = (chunk: Buffer): void => queue.push(lines.push(chunk));
+  const session = openSession(socket, id, options, onData, () => lines.reset());
   let closing = '';
-  socket.on('close', () => {
-    session.passive?.close();
-    session.offer?.close();
-    options.log?.(`#${id} closed${closing ? `: ${closing}` : ''}`);
-  });
   /** 421 and close (RFC 959 §4.2), for a reason the log keeps. */
   const dismiss = (reason: string): void => {
     closing = reason;
     session.reply(421, `${reason}, closing control connection`);
     session.end();
   };
+  const queue = new CommandQueue(session, registry, limits, dismiss);
+  socket.on('close', () => {
+    session.passive?.close();
+    session.offer?.close();
+    options.log?.(`#${id} closed${closing ? `: ${closing}` : ''}`);
+  });
   socket.setTimeout(limits.idleTimeoutMs, () => dismiss(`Idle for ${limits.idleTimeoutMs / 1000} s`));
+  socket.on('data', onData);
+  session.reply(220, options.greeting);
+}
 
-  let raw: Buffer = Buffer.alloc(0);
-  // The control stream: the socket, or the TLS socket over it after AUTH TLS.
+/**
+ * The session a verb handler works with. Replies go out on the control stream: the socket, or the
+ * TLS socket over it once AUTH TLS started (RFC 4217 §4), which then delivers the commands too.
+ */
+function openSession(socket: net.Socket, id: number, options: FtpServerOptions, onData: (chunk: Buffer) => void, forgetPartialLine: () => void): Session & { raw: Buffer } {
   let stream: net.Socket = socket;
   let secured = false;
-  const session: Session = {
+  const session: Session & { raw: Buffer } = {
     id,
     peerAddress: unmapIPv4(socket.remoteAddress ?? ''),
     localAddress: unmapIPv4(socket.localAddress ?? ''),
@@ -133,13 +150,11 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
     dataTarget: undefined,
     passive: undefined,
     offer: undefined,
-    get raw() {
-      return raw;
-    },
+    raw: Buffer.alloc(0),
     reply(code, text) {
       if (stream.destroyed) return;
       const lines = text.split('\n');
-      const tag = options.echo && raw.length > 0 ? ` ${echoTag(maskPassword(raw))}` : '';
+      const tag = options.echo && session.raw.length > 0 ? ` ${echoTag(maskPassword(session.raw))}` : '';
       const out = lines.map((line, i) => (i === lines.length - 1 ? `${code} ${line}${tag}` : i === 0 ? `${code}-${line}` : ` ${line}`));
       stream.write(`${out.join('\r\n')}\r\n`, 'latin1');
     },
@@ -155,11 +170,14 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
     get secured() {
       return secured;
     },
+    get closed() {
+      return socket.destroyed;
+    },
     tlsAvailable: options.tls !== undefined,
     startTls() {
       if (!options.tls || secured) return false;
       socket.removeListener('data', onData);
-      pending = Buffer.alloc(0); // anything pipelined after AUTH was meant to be encrypted
+      forgetPartialLine(); // anything pipelined after AUTH was meant to be encrypted
       const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: tls.createSecureContext(options.tls) });
       secure.on('error', () => secure.destroy());
       secure.on('data', onData);
@@ -168,47 +186,43 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
       return true;
     },
   };
+  return session;
+}
 
-  // Commands are queued and handled one at a time, in order; `null` stands for an over-long line,
-  // answered in its place in the queue.
-  const queue: (Buffer | null)[] = [];
-  let busy = false;
-  let pending: Buffer = Buffer.alloc(0);
-  let discarding = false;
-  let longLines = 0;
+/**
+ * Commands handled one at a time, in order, even when a client pipelines them; `null` stands for an
+ * over-long line, answered in its place (500), and the limit's worth of them ends the session.
+ */
+class CommandQueue {
+  private readonly queue: FramedLine[] = [];
+  private busy = false;
+  private longLines = 0;
 
-  const run = async (): Promise<void> => {
-    if (busy) return;
-    busy = true;
-    while (queue.length > 0 && !socket.destroyed) {
-      const next = queue.shift()!;
-      raw = next ?? Buffer.alloc(0);
-      if (next === null && ++longLines >= limits.maxLongLines) dismiss(`${longLines} command lines over ${maxLine} bytes`);
-      else if (next === null) session.reply(500, `Command line too long (over ${maxLine} bytes)`);
-      else await dispatch(session, next, registry).catch((error: unknown) => session.reply(451, `Local error: ${(error as Error).message}`));
-    }
-    busy = false;
-  };
+  constructor(
+    private readonly session: Session & { raw: Buffer },
+    private readonly registry: ReadonlyMap<string, Verb>,
+    private readonly limits: ServerLimits,
+    private readonly dismiss: (reason: string) => void,
+  ) {}
 
-  function onData(chunk: Buffer): void {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    for (let lf = pending.indexOf(0x0a); lf !== -1; lf = pending.indexOf(0x0a)) {
-      const line = pending.subarray(0, lf + 1);
-      pending = pending.subarray(lf + 1);
-      if (discarding) discarding = false; // the end of an over-long line, already answered
-      else queue.push(line.length > maxLine ? null : Buffer.from(line));
-    }
-    if (pending.length > maxLine) {
-      // Answer once, then drop the rest of this line up to its LF: never buffer without bound.
-      if (!discarding) queue.push(null);
-      discarding = true;
-      pending = Buffer.alloc(0);
-    }
-    void run();
+  push(lines: readonly FramedLine[]): void {
+    this.queue.push(...lines);
+    void this.run();
   }
-  socket.on('data', onData);
 
-  session.reply(220, options.greeting);
+  private async run(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    const { session, limits } = this;
+    while (this.queue.length > 0 && !session.closed) {
+      const next = this.queue.shift()!;
+      session.raw = next ?? Buffer.alloc(0);
+      if (next === null && ++this.longLines >= limits.maxLongLines) this.dismiss(`${this.longLines} command lines over ${limits.maxLineBytes} bytes`);
+      else if (next === null) session.reply(500, `Command line too long (over ${limits.maxLineBytes} bytes)`);
+      else await dispatch(session, next, this.registry).catch((error: unknown) => session.reply(451, `Local error: ${(error as Error).message}`));
+    }
+    this.busy = false;
+  }
 }
 
 /**

@@ -16,8 +16,22 @@ export interface Credentials {
   readonly password: string;
 }
 
-function verb(directive: string, needsLogin: boolean, syntax: string, description: string, handler: Verb['handler']): Verb {
-  return { directive, needsLogin, syntax, description, handler };
+function verb(directive: string, needsLogin: boolean, syntax: string, description: string, handler: Verb['handler'], feature?: Verb['feature']): Verb {
+  return { directive, needsLogin, syntax, description, handler, ...(feature ? { feature } : {}) };
+}
+
+/** TLS's verbs are features only where the server has a certificate (RFC 4217 §6). */
+const TLS_FEATURE = (name: string): Verb['feature'] => ({ name, needsTls: true });
+
+/**
+ * FEAT (RFC 2389): the extensions of `verbs`, as the registry says — a client (or a proxy like
+ * mod_proxy, which asks first) must not be told of AUTH TLS where there is no certificate.
+ */
+function featVerb(verbs: () => readonly Verb[]): Verb {
+  return verb('FEAT', false, 'FEAT', 'extensions', (s) => {
+    const features = verbs().flatMap((v) => (v.feature && (!v.feature.needsTls || s.tlsAvailable) ? [v.feature.name] : []));
+    s.reply(211, ['Extensions supported:', ...features, 'End'].join('\n'));
+  });
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -55,13 +69,13 @@ export function sessionVerbs(credentials?: Credentials): Verb[] {
       if (!s.tlsAvailable) return s.reply(502, 'AUTH TLS is not available here (start the reflector with --tls-cert and --tls-key)');
       s.reply(234, 'AUTH TLS ok, start the handshake');
       s.startTls();
-    }),
-    verb('PBSZ', false, 'PBSZ 0', 'protection buffer size (RFC 4217)', (s) => (s.secured ? s.reply(200, 'PBSZ=0') : s.reply(503, 'AUTH TLS first'))),
+    }, TLS_FEATURE('AUTH TLS')),
+    verb('PBSZ', false, 'PBSZ 0', 'protection buffer size (RFC 4217)', (s) => (s.secured ? s.reply(200, 'PBSZ=0') : s.reply(503, 'AUTH TLS first')), TLS_FEATURE('PBSZ')),
     verb('PROT', false, 'PROT C', 'data channel protection (RFC 4217)', (s, arg) => {
       if (!s.secured) return s.reply(503, 'AUTH TLS first');
       if (arg.trim().toUpperCase() === 'C') return s.reply(200, 'Data channel in clear');
       return s.reply(536, 'Only PROT C: the reflector keeps data connections in clear');
-    }),
+    }, TLS_FEATURE('PROT')),
     verb('SYST', false, 'SYST', 'system type', (s) => s.reply(215, 'UNIX Type: L8')),
     verb('TYPE', true, 'TYPE A|I', 'transfer type', (s, arg) => (/^[AI]( N)?$/i.test(arg) ? s.reply(200, `Type set to ${arg.toUpperCase()}`) : s.reply(504, 'Only TYPE A and I'))),
     verb('MODE', true, 'MODE S', 'transfer mode', (s, arg) => (arg.toUpperCase() === 'S' ? s.reply(200, 'Mode S') : s.reply(504, 'Only MODE S'))),
@@ -201,19 +215,25 @@ async function site(s: Session, argument: string, maxDataBytes?: number): Promis
 
 /** The reflector: session verbs plus strict PORT/EPRT and listings that connect back. */
 export function reflectorVerbs(policy: ReflectorPolicy, credentials?: Credentials): Verb[] {
-  return [
+  const verbs: Verb[] = [
     ...sessionVerbs(credentials),
-    verb('FEAT', false, 'FEAT', 'extensions', (s) => s.reply(211, 'Extensions supported:\nEPRT\nEPSV\nEnd')),
+    featVerb(() => verbs),
     verb('PORT', true, 'PORT h1,h2,h3,h4,p1,p2', 'where to connect for data (RFC 959)', (s, arg) =>
       acceptTarget(s, parsePortArgument(arg), `PORT ${arg}`, policy, undefined),
     ),
-    verb('EPRT', true, 'EPRT |proto|addr|port|', 'where to connect for data (RFC 2428)', (s, arg) =>
-      acceptTarget(s, parseEprtArgument(arg), `EPRT ${arg}`, policy, familyOf(s.peerAddress)),
+    verb(
+      'EPRT',
+      true,
+      'EPRT |proto|addr|port|',
+      'where to connect for data (RFC 2428)',
+      (s, arg) => acceptTarget(s, parseEprtArgument(arg), `EPRT ${arg}`, policy, familyOf(s.peerAddress)),
+      { name: 'EPRT' },
     ),
     verb('NLST', true, 'NLST', 'name list over the data connection', listing(policy)),
     verb('LIST', true, 'LIST', 'listing over the data connection', listing(policy)),
     verb('PASV', true, 'PASV', 'listen for the data connection (RFC 959)', passiveOffer('PASV', policy)),
-    verb('EPSV', true, 'EPSV', 'listen for the data connection (RFC 2428)', passiveOffer('EPSV', policy)),
+    verb('EPSV', true, 'EPSV', 'listen for the data connection (RFC 2428)', passiveOffer('EPSV', policy), { name: 'EPSV' }),
     verb('SITE', true, 'SITE OFFER <port>', 'the port the next PASV/EPSV offers', (s, arg) => site(s, arg, policy.maxDataBytes)),
   ];
+  return verbs;
 }

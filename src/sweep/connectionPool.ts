@@ -6,8 +6,9 @@
  * refusing more connections while others are open, the sweep goes on with those it has.
  */
 import { isIP } from 'node:net';
-import { ControlConnection, type TlsSettings } from '../ftp/controlConnection.js';
-import { clearDataChannel, login } from '../ftp/login.js';
+import type { TlsSettings } from '../ftp/connect.js';
+import { ControlConnection } from '../ftp/controlConnection.js';
+import { clearDataChannel, login, secure } from '../ftp/login.js';
 import { LocalError, UsageError } from '../errors.js';
 import { unmapIPv4 } from '../ftp/address.js';
 import { backoffMs, isRetryable, MAX_RETRIES, RetryLog, TargetLostError, type RetryStage } from './connectionRetries.js';
@@ -110,7 +111,7 @@ export class ConnectionPool {
       const { host, port, timeoutMs, password } = this.target;
       connection = await ControlConnection.open({ host, port, timeoutMs, transcript: this.settings.transcript === true, ...(password ? { secret: password } : {}) });
       stage = 'tls';
-      if (this.target.tls) await connection.secure(this.target.tls);
+      if (this.target.tls) await secure(connection, this.target.tls);
       stage = 'login';
       await login(connection, this.target.user, password ?? ANONYMOUS_PASSWORD);
       if (this.target.tls) await clearDataChannel(connection);

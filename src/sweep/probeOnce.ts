@@ -2,7 +2,7 @@
  * `ftpsweep probe`: one value, one attempt, the whole dialogue kept — what a firewall team needs to
  * reproduce a failure by hand.
  */
-import type { TranscriptEntry } from '../ftp/controlConnection.js';
+import type { TranscriptEntry } from '../ftp/transcript.js';
 import { ConnectionPool } from './connectionPool.js';
 import { OwnedBytePool } from '../model/ownedBytes.js';
 import { ownCandidates } from '../model/ownedBytes.js';

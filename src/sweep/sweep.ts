@@ -3,7 +3,7 @@
  * control connections; a probe that did not pass is confirmed at once, on fresh connections, so each
  * value's row is final as soon as it is reported (and can be streamed to disk).
  */
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { UsageError } from '../errors.js';
 import { isFailure } from '../model/judgement.js';
 import { validateSweepOptions } from '../config/options.js';
@@ -12,18 +12,13 @@ import { OwnedBytePool, ownCandidates } from '../model/ownedBytes.js';
 import { isPassive, ownedByte, type Plan } from '../model/plan.js';
 import { planProbes, type Probe } from '../model/probes.js';
 import { valueResult, type ValueResult } from '../model/valueResult.js';
-import { judge } from '../model/verdict.js';
+import { judge, type Judged } from '../model/verdict.js';
 import { ConnectionPool } from './connectionPool.js';
 import { BACKOFF_TOTAL_MS, MAX_RETRIES, TargetLostError, type RetryReport } from './connectionRetries.js';
-import { inspectControlChannel, PathObservations, type InspectionReport } from './inspection.js';
+import { inspectControlChannel, type InspectionReport } from './inspection.js';
 import { attemptOn, type SweepContext } from './leaseAttempt.js';
 import { checkOpenFiles, wideSlots } from './openFiles.js';
-
-export interface SweepProgress {
-  readonly done: number;
-  readonly total: number;
-  readonly failing: number;
-}
+import { SweepRows, type SweepProgress } from './sweepRows.js';
 
 export interface SweepOutcome {
   readonly startedAt: Date;
@@ -67,23 +62,6 @@ export interface SweepHooks {
   readonly probes?: readonly Probe[];
 }
 
-/** Sweeps with more probes keep passing rows in memory as verdicts only (memory stays flat). */
-const COMPACT_ABOVE = 4096;
-const NO_EVIDENCE: ValueResult['judged'] = [];
-
-/**
- * A passing row without its evidence — and, in a large sweep (`compact`), reduced to its verdict.
- * Plain literals on purpose: object spread here gave every row its own hidden class in V8 (65,536
- * maps, 27 MB, in a heap snapshot of a 2-D sweep).
- */
-function withoutEvidence(row: ValueResult, compact: boolean): ValueResult {
-  if (compact) {
-    return { value: row.value, variant: row.variant, verdict: row.verdict, sent: '', seen: '', replyCode: undefined, reply: '', data: row.data, failures: 0, attempts: row.attempts, detail: '', ms: 0, judged: NO_EVIDENCE };
-  }
-  const { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms } = row;
-  return { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms, judged: NO_EVIDENCE };
-}
-
 /**
  * Hands tasks 0..count-1 to `start` keeping at most `depth` of them queued or running, until all
  * are done or `stop()`. Queueing all 65,536 probes of a 2-D sweep at once would keep as many
@@ -108,76 +86,81 @@ function feed(count: number, depth: number, start: (i: number) => Promise<void>,
   });
 }
 
-/**
- * Runs a sweep. Throws ConnectError/LoginError/UsageError when the very first connection cannot be
- * opened (nothing would be learnt); after that, every problem becomes some value's verdict.
- */
-export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): Promise<SweepOutcome> {
+/** The connections and port bytes of a sweep, after checking what it asks for is possible here. */
+function openSweep(options: SweepOptions): SweepContext {
   validateSweepOptions(options);
   checkOpenFiles(options.concurrency);
-  const startedAt = new Date();
   const plan: Plan = { command: options.command, fields: options.fields };
   const candidates = ownCandidates(plan, options.highByte);
   if (candidates.length < options.concurrency + 1) {
     throw new UsageError(`--concurrency ${options.concurrency} needs more ${ownedByte(plan) === 'p2' ? 'low' : 'high'} bytes than the ${candidates.length} available`, 'lower --concurrency');
   }
   const owned = new OwnedBytePool(candidates);
-  const ctx: SweepContext = { options, plan, pool: new ConnectionPool(options, owned, { maxConnections: options.concurrency }), owned };
+  return { options, plan, pool: new ConnectionPool(options, owned, { maxConnections: options.concurrency }), owned };
+}
+
+/**
+ * A value's attempts, each judged: the first on a pooled connection and, when it did not pass, the
+ * confirmations on fresh ones. When the data did not arrive, the confirmations listen on the other
+ * ports the command could have been turned into, to learn where the server connected instead.
+ */
+async function probeValue(ctx: SweepContext, probe: Probe, wideLimit: LimitFunction, signal: AbortSignal | undefined): Promise<Judged[]> {
+  const first = judge(await attemptOn(ctx, false, probe, false));
+  const judged = [first];
+  if (!isFailure(first.judgement.verdict)) return judged;
+  const wide = ctx.options.oracle === 'data' && first.attempt.data.kind !== 'arrived';
+  for (let c = 0; c < ctx.options.confirm && !signal?.aborted; c++) {
+    judged.push(judge(await (wide ? wideLimit(() => attemptOn(ctx, true, probe, true)) : attemptOn(ctx, true, probe, false))));
+  }
+  return judged;
+}
+
+/** The control-channel check, on a pooled connection (inspection.ts). */
+async function checkControlChannel(ctx: SweepContext): Promise<InspectionReport> {
+  const lease = await ctx.pool.acquire();
+  try {
+    return await inspectControlChannel(lease);
+  } finally {
+    ctx.pool.release(lease);
+  }
+}
+
+/**
+ * Runs a sweep. Throws ConnectError/LoginError/UsageError when no connection can be opened at all
+ * (nothing would be learnt); after that, every problem becomes some value's verdict — or, when the
+ * target stops taking connections, an outcome that says so (`stopped`) with the rows done.
+ */
+export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): Promise<SweepOutcome> {
+  const ctx = openSweep(options);
+  const startedAt = new Date();
   const probes = hooks.probes ?? planProbes(options);
-  const results: ValueResult[] = new Array(probes.length);
-  const signal = hooks.signal;
+  const rows = new SweepRows(probes.length, hooks);
+  const { signal } = hooks;
   const stopping = (): void => ctx.pool.closeAll();
   signal?.addEventListener('abort', stopping, { once: true });
-  // A 2-D sweep keeps only the verdicts of passing rows in memory: they are in results.csv already.
-  const compact = probes.length > COMPACT_ABOVE;
-  const observed = new PathObservations();
   let inspection: InspectionReport | undefined;
+  let fatal: unknown;
   let lost: TargetLostError | undefined;
+  const ending = (): boolean => fatal !== undefined || lost !== undefined || signal?.aborted === true;
   // Wide confirmations hold 256 listeners each: fewer at once than the open-file limit allows.
   const wideLimit = pLimit(Math.max(1, Math.min(options.concurrency, wideSlots())));
-
   try {
-    // No separate preflight: every connection opens at once. If the first one fails (bad host,
-    // refused login), the others fail alike, and the sweep ends with that error (exit 2).
-    let fatal: unknown;
-    let finished = 0;
-    const ending = (): boolean => fatal !== undefined || lost !== undefined || signal?.aborted === true;
-    let failing = 0;
+    // No separate preflight: every connection opens at once. If none opens (bad host, refused
+    // login), every probe fails alike, and the sweep ends with that error (exit 2).
     const limit = pLimit(options.concurrency);
-    // The control-channel check takes one slot like a probe, on a pooled connection.
+    // The control-channel check takes one slot like a probe.
     const checking = limit(async () => {
-      try {
-        const lease = await ctx.pool.acquire();
-        try {
-          inspection = await inspectControlChannel(lease);
-        } finally {
-          ctx.pool.release(lease);
-        }
-      } catch (error) {
+      inspection = await checkControlChannel(ctx).catch(async (error: unknown) => {
         if (!(await ctx.pool.anySucceeded())) fatal ??= error;
-      }
+        return undefined;
+      });
     });
     const runProbe = async (probe: Probe, i: number): Promise<void> => {
       if (ending()) return;
       try {
-        const first = judge(await attemptOn(ctx, false, probe, false));
-        const judged = [first];
-        if (isFailure(first.judgement.verdict)) {
-          // Confirm on fresh connections; when the data did not arrive, listen on the other ports
-          // the command could have been turned into, to learn where the server connected instead.
-          const wide = options.oracle === 'data' && first.attempt.data.kind !== 'arrived';
-          for (let c = 0; c < options.confirm && !signal?.aborted; c++) {
-            judged.push(judge(await (wide ? wideLimit(() => attemptOn(ctx, true, probe, true)) : attemptOn(ctx, true, probe, false))));
-          }
-        }
+        const judged = await probeValue(ctx, probe, wideLimit, signal);
         // Cut short by the stop: its evidence is ours, not the firewall's.
-        if (signal?.aborted || lost !== undefined) return;
-        const row = valueResult(judged);
-        observed.add(row);
-        if (isFailure(row.verdict)) failing++;
-        hooks.onRow?.(row);
-        results[i] = isFailure(row.verdict) ? row : withoutEvidence(row, compact);
-        hooks.onProgress?.({ done: ++finished, total: probes.length, failing });
+        if (!signal?.aborted && lost === undefined) rows.add(i, valueResult(judged));
       } catch (error) {
         // The target stopped taking connections mid-sweep: end here, keeping every finished row.
         if (error instanceof TargetLostError) lost ??= error;
@@ -191,16 +174,16 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     signal?.removeEventListener('abort', stopping);
     ctx.pool.closeAll();
   }
-  const interrupted = (signal?.aborted === true || lost !== undefined) && results.filter(Boolean).length < probes.length;
-  const completed = interrupted ? results.filter(Boolean) : results;
+  const interrupted = (signal?.aborted === true || lost !== undefined) && rows.incomplete;
+  const { observed } = rows;
   return {
     startedAt,
     endedAt: new Date(),
-    results: completed,
+    results: rows.rows(),
     // The reflector's echo of SYST says so too, even when a middlebox answered every probe itself.
     reflector: observed.reflector || inspection?.checked.includes('echo') === true,
-    offersChosenByServer: isPassive(plan.command) && !observed.offersAsked,
-    inspection: inspection && observed.findings(inspection, plan.command, !isPassive(plan.command)),
+    offersChosenByServer: isPassive(options.command) && !observed.offersAsked,
+    inspection: inspection && observed.findings(inspection, options.command, !isPassive(options.command)),
     interrupted,
     stopped: interrupted ? lost : undefined,
     retries: ctx.pool.retries.report(),

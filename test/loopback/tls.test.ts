@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ControlConnection } from '../../src/ftp/controlConnection.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
 import { runSweep } from '../../src/sweep/sweep.js';
@@ -76,5 +77,20 @@ describeWhen('TLS control group (AUTH TLS)', opensslMissing(), () => {
     const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(plainOnly.port), '--tls', '--values', '1', '--out', path.join(dir, 'y')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/refused AUTH TLS: 502 .* — the server does not offer explicit FTPS; sweep without --tls/);
+  });
+
+  it('FEAT lists the extensions the registry has: AUTH TLS, PBSZ and PROT only where there is a certificate', async () => {
+    const features = async (server: RunningServer): Promise<string[]> => {
+      const connection = await ControlConnection.open({ host: '127.0.0.1', port: server.port, timeoutMs: 2000 });
+      try {
+        const feat = await connection.command('FEAT', 'login');
+        expect(feat.code).toBe(211);
+        return feat.lines.slice(1, -1).map((line) => line.trim());
+      } finally {
+        connection.close();
+      }
+    };
+    expect(await features(reflector)).toEqual(['AUTH TLS', 'PBSZ', 'PROT', 'EPRT', 'EPSV']);
+    expect(await features(plainOnly)).toEqual(['EPRT', 'EPSV']);
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * The dialogue of one control connection, for a ticket (`ftpsweep probe`): every line sent and
+ * received, and the events between, with the password masked — also in hex, since an echoing
+ * server (the reflector) may quote a command that way. Kept only when asked: it costs per line.
+ */
+
+export interface TranscriptEntry {
+  /** Milliseconds since the connection was opened. */
+  readonly at: number;
+  /** `>` sent by us, `<` received, `*` an event (data connection, close). */
+  readonly dir: '>' | '<' | '*';
+  readonly text: string;
+}
+
+const MASK = '****';
+
+export class Transcript {
+  readonly entries: TranscriptEntry[] = [];
+  private readonly startedAt = performance.now();
+  /** The secret as it may appear: itself, and in lower- and upper-case hex. */
+  private readonly spellings: readonly string[];
+
+  constructor(
+    /** Whether lines are kept: callers skip building notes when they are not. */
+    readonly recording: boolean,
+    secret?: string,
+  ) {
+    const hex = secret ? Buffer.from(secret, 'latin1').toString('hex') : '';
+    this.spellings = secret ? [secret, hex, hex.toUpperCase()] : [];
+  }
+
+  /** Milliseconds since the connection was opened. */
+  elapsed(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  /** Adds a line, the secret masked; `text` is only made when lines are kept. */
+  add(dir: TranscriptEntry['dir'], text: string | (() => string)): void {
+    if (this.recording) this.entries.push({ at: Math.round(this.elapsed()), dir, text: this.redact(typeof text === 'string' ? text : text()) });
+  }
+
+  /** Replaces the secret wherever a (possibly hostile) server echoes it back. */
+  redact(text: string): string {
+    return this.spellings.reduce((t, s) => t.split(s).join(MASK), text);
+  }
+}
