@@ -2,13 +2,13 @@
  * The demo: the seed's story on loopback. A reflector stands in for the FTP server, the simulated
  * firewall corrupts PORT commands ending in 227, and a full sweep finds exactly that value.
  */
-import { runSweepJob } from './jobs/sweepJob.js';
-import type { Summary } from './report/summary.js';
-import type { ResultRow } from './model/valueResult.js';
-import { startSimulator } from './servers/firewallSimulator.js';
-import { startReflector } from './servers/reflector.js';
 import { SWEEP_DEFAULTS } from './config/options.js';
 import { type SweepOptions } from './config/settings.js';
+import { runSweepJob } from './jobs/sweepJob.js';
+import type { ResultRow } from './model/valueResult.js';
+import type { Summary } from './report/summary.js';
+import { startSimulator } from './servers/firewallSimulator.js';
+import { startReflector } from './servers/reflector.js';
 import { type SweepProgress } from './sweep/sweepRows.js';
 
 export const DEMO_CORRUPT_VALUE = 227;

@@ -3,18 +3,18 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { passwordFromEnv } from '../config/readers.js';
 import { DEMO_CORRUPT_VALUE, runDemo } from '../demo.js';
 import { UsageError } from '../errors.js';
+import { parseValueList } from '../model/values.js';
 import { consoleReport } from '../report/consoleReport.js';
+import { DEFAULT_LIMITS } from '../servers/admission.js';
 import { startSimulator } from '../servers/firewallSimulator.js';
 import type { RunningServer } from '../servers/listen.js';
-import { DEFAULT_LIMITS } from '../servers/admission.js';
 import { startReflector } from '../servers/reflector.js';
-import { parseValueList } from '../model/values.js';
-import { progressLine, waitForStopSignal, type Io } from './io.js';
-import { passwordFromEnv } from '../config/readers.js';
-import { parseHostPort } from './options.js';
 import type { Run } from './handler.js';
+import { progressLine, waitForStopSignal, type Io } from './io.js';
+import { parseHostPort } from './options.js';
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/;
 

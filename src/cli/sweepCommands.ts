@@ -3,16 +3,16 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { loadSweepFile } from '../config/sweepFile.js';
+import { UsageError } from '../errors.js';
 import { rerenderReport, mergeReports } from '../jobs/reportJobs.js';
 import { runSweepJob, type SweepJob } from '../jobs/sweepJob.js';
+import { isFailure } from '../model/judgement.js';
 import { consoleReport } from '../report/consoleReport.js';
 import { formatTranscript } from '../report/transcript.js';
-import { UsageError } from '../errors.js';
 import { probeOnce } from '../sweep/probeOnce.js';
-import { isFailure } from '../model/judgement.js';
+import type { Run } from './handler.js';
 import { interruptible, progressLine, type Io } from './io.js';
 import { combineFlags, givenFlags, sweepFlags, targetFlags, toSweepJob } from './options.js';
-import type { Run } from './handler.js';
 
 async function sweepAndReport(job: SweepJob, io: Io): Promise<number> {
   const progress = progressLine(io);

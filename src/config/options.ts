@@ -3,8 +3,8 @@
  * off the settings table (settings.ts).
  */
 import { UsageError } from '../errors.js';
-import { FLAG_DEFAULTS, ROWS, type SummaryOptions, type SweepFlags, type SweepOptions } from './settings.js';
 import type { Given } from './readers.js';
+import { FLAG_DEFAULTS, ROWS, type SummaryOptions, type SweepFlags, type SweepOptions } from './settings.js';
 
 /** The options the flags make (defaults applied first). The password is read from `env`, never argv. */
 export function sweepOptionsFrom(given: SweepFlags, env: NodeJS.ProcessEnv): SweepOptions {

@@ -8,9 +8,9 @@
  * connection because its state is then unknown.
  */
 import type net from 'node:net';
+import { FtpSweepError, UsageError, errnoCode } from '../errors.js';
 import { unmapIPv4 } from './address.js';
 import { connectSocket, greetingError, upgradeToTls, type TlsSettings } from './connect.js';
-import { FtpSweepError, UsageError, errnoCode } from '../errors.js';
 import { ConnectError, ConnectionClosedError, ProtocolError, TimeoutError, type Phase } from './errors.js';
 import { parseReplies, replyKind, replyMessage, type Reply } from './replyParser.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';

@@ -4,15 +4,15 @@
  */
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { isFailure } from '../model/judgement.js';
+import { compareProbes, probeLabel } from '../model/probes.js';
+import type { ResultRow } from '../model/valueResult.js';
 import { compareWithBaseline } from '../report/baseline.js';
 import { htmlReport } from '../report/htmlReport.js';
 import { junitXml } from '../report/junit.js';
 import { markdownReport } from '../report/markdownReport.js';
 import { readReport, readResults, writeOutput, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { makeSummary, type Summary } from '../report/summary.js';
-import type { ResultRow } from '../model/valueResult.js';
-import { compareProbes, probeLabel } from '../model/probes.js';
-import { isFailure } from '../model/judgement.js';
 
 /** Re-renders report.html and report.md in `dir`; returns their paths. */
 export async function rerenderReport(dir: string): Promise<{ readonly summary: Summary; readonly rows: readonly ResultRow[]; readonly files: readonly string[] }> {

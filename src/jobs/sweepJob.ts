@@ -2,22 +2,22 @@
  * A whole sweep as `ftpsweep sweep` and `ftpsweep run` do it: the sweep, the dialogue of one failing
  * probe, the comparison with a baseline, and every report file. The CLI only prints and exits.
  */
+import path from 'node:path';
+import { identityDifferences } from '../config/options.js';
+import { type SweepOptions } from '../config/settings.js';
+import { FtpSweepError, UsageError } from '../errors.js';
+import { isFailure, type Verdict } from '../model/judgement.js';
+import { compareProbes, planProbes, probeId, probeLabel } from '../model/probes.js';
+import type { ResultRow } from '../model/valueResult.js';
 import { compareWithBaseline } from '../report/baseline.js';
 import { junitXml } from '../report/junit.js';
-import path from 'node:path';
 import { defaultReportDir, readReport, readResults, writeOutput, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { ResultsStream } from '../report/resultsStream.js';
-import { compareProbes, planProbes, probeId, probeLabel } from '../model/probes.js';
 import { buildSummary, type Summary } from '../report/summary.js';
 import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
-import { identityDifferences } from '../config/options.js';
-import { type SweepOptions } from '../config/settings.js';
-import { type SweepProgress } from '../sweep/sweepRows.js';
 import { runSweep } from '../sweep/sweep.js';
-import type { ResultRow } from '../model/valueResult.js';
-import { isFailure, type Verdict } from '../model/judgement.js';
-import { FtpSweepError, UsageError } from '../errors.js';
+import { type SweepProgress } from '../sweep/sweepRows.js';
 
 export interface SweepJob {
   readonly options: SweepOptions;

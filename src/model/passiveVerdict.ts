@@ -6,8 +6,8 @@ import { formatEndpoint, sameAddress } from '../ftp/address.js';
 import { firstDifference } from '../ftp/echo.js';
 import { parseEpsvReply, parsePasvReply } from '../ftp/passiveReply.js';
 import { isNegative, replyKind } from '../ftp/replyParser.js';
-import { failureJudgement, summarize } from './failures.js';
 import type { Attempt } from './evidence.js';
+import { failureJudgement, summarize } from './failures.js';
 import type { Judgement, Translation } from './judgement.js';
 
 export function classifyPassive(a: Attempt): Judgement {

@@ -4,8 +4,8 @@
 import { stripEcho } from '../ftp/echo.js';
 import { replyMessage } from '../ftp/replyParser.js';
 import type { DataOutcome } from './evidence.js';
-import type { Variant } from './variants.js';
 import { type Verdict } from './judgement.js';
+import type { Variant } from './variants.js';
 import { decide, type Judged } from './verdict.js';
 
 /** What a row keeps of the data connection: where it went, not how many bytes. */

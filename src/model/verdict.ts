@@ -3,13 +3,13 @@
  * value's attempts (first pass + confirmations) into one row.
  */
 import { refusedForeign } from '../ftp/echo.js';
+import { isNegative, replyKind } from '../ftp/replyParser.js';
+import type { Attempt } from './evidence.js';
+import { cutNote, failureJudgement, summarize } from './failures.js';
+import { isFailure, type Judgement, type Translation, type Verdict } from './judgement.js';
+import { classifyPassive } from './passiveVerdict.js';
 import { inferredSeen, isPassive } from './plan.js';
 import { describeRewrite, heard, judgeRewrite, type Rewrite } from './rewrite.js';
-import { classifyPassive } from './passiveVerdict.js';
-import { isNegative, replyKind } from '../ftp/replyParser.js';
-import { cutNote, failureJudgement, summarize } from './failures.js';
-import type { Attempt } from './evidence.js';
-import { isFailure, type Judgement, type Translation, type Verdict } from './judgement.js';
 
 type ValidRewrite = Extract<Rewrite, { kind: 'valid' }>;
 

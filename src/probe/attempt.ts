@@ -2,16 +2,16 @@
  * One probe attempt on an open, logged-in control connection: listen, PORT/EPRT, (NLST, data),
  * record. Everything observed goes into an Attempt; nothing is judged here.
  */
+import { LocalError } from '../errors.js';
 import type { ControlConnection } from '../ftp/controlConnection.js';
 import { displayBytes, echoedCommandInReply, findEcho, findTarget } from '../ftp/echo.js';
-import { LocalError } from '../errors.js';
 import { ConnectionClosedError, ProtocolError, TimeoutError } from '../ftp/errors.js';
 import { nameList } from '../ftp/listing.js';
 import { replyKind, type Reply } from '../ftp/replyParser.js';
-import { BindConflictError, DataListeners } from './dataListeners.js';
 import { makeAttempt, type Attempt, type AttemptIdentity, type DataOutcome, type Failure, type Oracle } from '../model/evidence.js';
 import { isPassive, type DataCommand, type ProbeTarget } from '../model/plan.js';
 import type { Variant, Wire } from '../model/variants.js';
+import { BindConflictError, DataListeners } from './dataListeners.js';
 
 export interface AttemptSpec {
   readonly value: number;

@@ -6,16 +6,16 @@
  * whatever they choose, checked for syntax and for whether it can be connected to.
  */
 import net from 'node:net';
+import { errnoCode } from '../errors.js';
 import type { ControlConnection } from '../ftp/controlConnection.js';
 import { findSent, stripEcho } from '../ftp/echo.js';
-import { errnoCode } from '../errors.js';
+import { nameList } from '../ftp/listing.js';
 import { parseEpsvReply, parsePasvReply } from '../ftp/passiveReply.js';
 import type { DataAddress } from '../ftp/portCommand.js';
-import { nameList } from '../ftp/listing.js';
 import { replyKind, replyMessage, type Reply } from '../ftp/replyParser.js';
-import { BindConflictError } from './dataListeners.js';
 import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Oracle, type PassiveOffer } from '../model/evidence.js';
 import { toFailure, unsendable } from './attempt.js';
+import { BindConflictError } from './dataListeners.js';
 
 export interface PassiveSpec {
   readonly value: number;

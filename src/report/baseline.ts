@@ -3,9 +3,9 @@
  * worse fails the run, so a firewall that has always corrupted 227 does not turn CI red every night
  * while still being listed, and a new corruption does.
  */
-import type { ResultRow } from '../model/valueResult.js';
 import { isFailure, type Verdict } from '../model/judgement.js';
 import { probeLabel } from '../model/probes.js';
+import type { ResultRow } from '../model/valueResult.js';
 
 /** Values are named by probeLabel: `227`, `124,227`, `227 trailing-space`. */
 export interface Comparison {

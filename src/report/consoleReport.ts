@@ -2,14 +2,14 @@
  * What the sweep prints when it is done: counts, the failing values with sent vs seen, the matrix,
  * and where the report is.
  */
-import { retryLine } from '../sweep/connectionRetries.js';
-import type { ResultRow } from '../model/valueResult.js';
 import { VERDICTS, isFailure } from '../model/judgement.js';
+import { probeLabel } from '../model/probes.js';
+import type { ResultRow } from '../model/valueResult.js';
+import { retryLine } from '../sweep/connectionRetries.js';
 import { matrixText } from './matrix.js';
 import { dataText } from './resultsCsv.js';
-import { probeLabel } from '../model/probes.js';
-import { inspectionLine, serverChoseOffers } from './ticketModel.js';
 import type { Summary } from './summary.js';
+import { inspectionLine, serverChoseOffers } from './ticketModel.js';
 
 /** At most this many failing values are listed; the CSV has them all. */
 const LISTED_FAILURES = 20;

@@ -3,12 +3,12 @@
  * so it can be attached to a ticket and opened anywhere. Every text from the far side is escaped:
  * a hostile server's reply must not become markup.
  */
+import { VERDICTS, type Verdict } from '../model/judgement.js';
+import { probeId } from '../model/probes.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { VARIANT_MEANING, type Variant } from '../model/variants.js';
-import { VERDICTS, type Verdict } from '../model/judgement.js';
 import { verdictGrid } from './matrix.js';
 import { dataText } from './resultsCsv.js';
-import { probeId } from '../model/probes.js';
 import type { Summary } from './summary.js';
 import type { DiffParts } from './textDiff.js';
 import { ticketModel } from './ticketModel.js';

@@ -3,11 +3,11 @@
  * values natively. With a baseline, failures already known from it are `skipped`, matching the exit
  * code: only new failures fail the build.
  */
-import type { ResultRow } from '../model/valueResult.js';
 import { isFailure } from '../model/judgement.js';
+import { probeLabel } from '../model/probes.js';
+import type { ResultRow } from '../model/valueResult.js';
 import { isKnownFailure } from './baseline.js';
 import { dataText } from './resultsCsv.js';
-import { probeLabel } from '../model/probes.js';
 import type { Summary } from './summary.js';
 
 /** XML 1.0 text: markup characters escaped, characters XML cannot carry replaced. */

@@ -4,9 +4,9 @@
  * the first field's value, column = the second's.
  */
 import { stringify } from 'csv-stringify/sync';
+import type { Verdict } from '../model/judgement.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { VARIANTS, type Variant } from '../model/variants.js';
-import type { Verdict } from '../model/judgement.js';
 
 /** The variants present in `rows`, in the order variants are listed. */
 export function variantsIn(rows: readonly ResultRow[]): Variant[] {

@@ -5,10 +5,10 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { UsageError } from '../errors.js';
-import type { ResultRow, RowData } from '../model/valueResult.js';
-import { probeId } from '../model/probes.js';
-import { VARIANTS, type Variant } from '../model/variants.js';
 import { VERDICTS, type Verdict } from '../model/judgement.js';
+import { probeId } from '../model/probes.js';
+import type { ResultRow, RowData } from '../model/valueResult.js';
+import { VARIANTS, type Variant } from '../model/variants.js';
 
 /** The ten columns every report has, in this order, then `variant` (how the command was written). */
 export const RESULT_COLUMNS = ['value', 'sent', 'seen', 'reply_code', 'reply', 'data', 'verdict', 'repeat', 'detail', 'ms', 'variant'] as const;

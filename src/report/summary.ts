@@ -2,13 +2,13 @@
  * summary.json: what was swept, how, and what came out. Never the password. `ftpsweep report` and
  * `ftpsweep merge` read it back, so it carries everything the other reports need besides the rows.
  */
-import type { Shard } from '../model/shard.js';
-import type { RetryReport } from '../sweep/connectionRetries.js';
 import { summaryView, type SummaryTarget } from '../config/options.js';
 import { type SummaryOptions, type SweepOptions } from '../config/settings.js';
-import type { SweepOutcome } from '../sweep/sweep.js';
-import type { ResultRow } from '../model/valueResult.js';
 import { VERDICTS, isFailure, type Verdict } from '../model/judgement.js';
+import type { Shard } from '../model/shard.js';
+import type { ResultRow } from '../model/valueResult.js';
+import type { RetryReport } from '../sweep/connectionRetries.js';
+import type { SweepOutcome } from '../sweep/sweep.js';
 import { VERSION } from '../version.js';
 import type { Comparison } from './baseline.js';
 import { dataText } from './resultsCsv.js';

@@ -2,15 +2,15 @@
  * What the ticket reports (report.md, report.html) say, computed once; the two files only render it.
  */
 import { isFailure, VERDICTS, type Verdict } from '../model/judgement.js';
+import { probeLabel } from '../model/probes.js';
 import type { ResultRow } from '../model/valueResult.js';
+import type { Variant } from '../model/variants.js';
+import { retryLine } from '../sweep/connectionRetries.js';
+import { isKnownFailure, type Comparison } from './baseline.js';
+import { variantsIn } from './matrix.js';
 import { verdictMeaning } from './meanings.js';
 import type { Summary } from './summary.js';
-import { retryLine } from '../sweep/connectionRetries.js';
 import { splitDifference, type DiffParts } from './textDiff.js';
-import { isKnownFailure, type Comparison } from './baseline.js';
-import { probeLabel } from '../model/probes.js';
-import { variantsIn } from './matrix.js';
-import type { Variant } from '../model/variants.js';
 
 export interface FailingEntry {
   readonly row: ResultRow;

@@ -3,9 +3,9 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { settleConnection } from '../ftp/connect.js';
 import { errnoCode } from '../errors.js';
 import { sameAddress, unmapIPv4 } from '../ftp/address.js';
+import { settleConnection } from '../ftp/connect.js';
 import type { DataAddress } from '../ftp/portCommand.js';
 import type { PassiveListener } from './ftpServer.js';
 

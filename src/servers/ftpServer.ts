@@ -6,9 +6,9 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import { unmapIPv4 } from '../ftp/address.js';
 import { echoTag } from '../ftp/echo.js';
 import type { DataAddress } from '../ftp/portCommand.js';
-import { unmapIPv4 } from '../ftp/address.js';
 import { splitCommand } from '../ftp/portCommand.js';
 import { Admission, DEFAULT_LIMITS, type ServerLimits } from './admission.js';
 import { LineFramer, type FramedLine } from './lineFramer.js';

@@ -3,10 +3,10 @@
  * bytes it received (`[ftpsweep-echo HEX]`), so a sweep can diff them byte for byte with what it
  * sent. It has no file system at all, and connects back only to the control connection's peer.
  */
+import { VERSION } from '../version.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './admission.js';
 import { startFtpServer, type RunningServer } from './ftpServer.js';
 import { reflectorVerbs, type Credentials } from './reflectorVerbs.js';
-import { VERSION } from '../version.js';
 
 export interface ReflectorOptions {
   /** Default 127.0.0.1 (loopback): exposing the reflector is an explicit choice. */

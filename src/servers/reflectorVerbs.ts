@@ -3,11 +3,11 @@
  * verbs (login, QUIT, TYPE …) are shared with the test peers that imitate other servers.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { parseEprtArgument, parsePortArgument, type DataAddress, type ParseResult } from '../ftp/portCommand.js';
 import { isIP, type Socket } from 'node:net';
 import { canonicalAddress, formatEndpoint, sameAddress } from '../ftp/address.js';
 import { sentTag, targetTag } from '../ftp/echo.js';
 import { passiveReplyText } from '../ftp/passiveReply.js';
+import { parseEprtArgument, parsePortArgument, type DataAddress, type ParseResult } from '../ftp/portCommand.js';
 import { capIncoming, connectBack, listenPassive, sendAndClose } from './dataConnection.js';
 import type { Session, Verb } from './ftpServer.js';
 

@@ -6,14 +6,14 @@
  * refusing more connections while others are open, the sweep goes on with those it has.
  */
 import { isIP } from 'node:net';
+import { LocalError, UsageError } from '../errors.js';
+import { unmapIPv4 } from '../ftp/address.js';
 import type { TlsSettings } from '../ftp/connect.js';
 import { ControlConnection } from '../ftp/controlConnection.js';
 import { clearDataChannel, login, secure } from '../ftp/login.js';
-import { LocalError, UsageError } from '../errors.js';
-import { unmapIPv4 } from '../ftp/address.js';
-import { backoffMs, isRetryable, MAX_RETRIES, RetryLog, TargetLostError, type RetryStage } from './connectionRetries.js';
 import type { OwnedBytePool } from '../model/ownedBytes.js';
 import type { DataCommand } from '../model/plan.js';
+import { backoffMs, isRetryable, MAX_RETRIES, RetryLog, TargetLostError, type RetryStage } from './connectionRetries.js';
 
 export interface Target {
   readonly host: string;

@@ -6,12 +6,12 @@
  * - the address in data-port commands: the probes' own echoes show whether it was translated (a
  *   NAT's FTP helper) or rewritten — no extra command needed for that (PathObservations).
  */
-import { displayBytes, findEcho, refusedForeign, stripEcho } from '../ftp/echo.js';
 import { FtpSweepError } from '../errors.js';
+import { displayBytes, findEcho, refusedForeign, stripEcho } from '../ftp/echo.js';
 import { replyMessage } from '../ftp/replyParser.js';
-import type { Lease } from './connectionPool.js';
-import { dataArrived, type ValueResult } from '../model/valueResult.js';
 import type { Translation } from '../model/judgement.js';
+import { dataArrived, type ValueResult } from '../model/valueResult.js';
+import type { Lease } from './connectionPool.js';
 
 export interface InspectionReport {
   /** What was checked, for the report: e.g. `SYST`, `echo`, `address`. */

@@ -2,18 +2,18 @@
  * Running an attempt on a leased connection: the glue between the pool, the owned port bytes and
  * the probe, and the evidence recorded when an attempt could not even start.
  */
+import type { SweepOptions } from '../config/settings.js';
 import { LocalError } from '../errors.js';
-import type { ConnectionPool, Lease } from './connectionPool.js';
-import { BindConflictError } from '../probe/dataListeners.js';
-import { MAX_RETRIES, TargetLostError } from './connectionRetries.js';
 import { makeAttempt, type Attempt, type Failure } from '../model/evidence.js';
 import type { OwnedBytePool } from '../model/ownedBytes.js';
 import { isPassive, ownedByte, probeTarget, type Plan, type ProbeTarget } from '../model/plan.js';
-import { runPassiveAttempt } from '../probe/passiveAttempt.js';
-import { runAttempt, toFailure } from '../probe/attempt.js';
-import type { SweepOptions } from '../config/settings.js';
 import type { Probe } from '../model/probes.js';
 import { applyVariant, cutPoint } from '../model/variants.js';
+import { runAttempt, toFailure } from '../probe/attempt.js';
+import { BindConflictError } from '../probe/dataListeners.js';
+import { runPassiveAttempt } from '../probe/passiveAttempt.js';
+import type { ConnectionPool, Lease } from './connectionPool.js';
+import { MAX_RETRIES, TargetLostError } from './connectionRetries.js';
 
 /** How many times a taken local port makes a probe move to another owned byte before giving up. */
 const BIND_RETRIES = 8;

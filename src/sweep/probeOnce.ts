@@ -2,15 +2,15 @@
  * `ftpsweep probe`: one value, one attempt, the whole dialogue kept — what a firewall team needs to
  * reproduce a failure by hand.
  */
-import type { TranscriptEntry } from '../ftp/transcript.js';
-import { ConnectionPool } from './connectionPool.js';
-import { OwnedBytePool } from '../model/ownedBytes.js';
-import { ownCandidates } from '../model/ownedBytes.js';
-import { attemptOnLease, type SweepContext } from './leaseAttempt.js';
 import { validateSweepOptions } from '../config/options.js';
 import { type SweepOptions } from '../config/settings.js';
+import type { TranscriptEntry } from '../ftp/transcript.js';
+import { OwnedBytePool } from '../model/ownedBytes.js';
+import { ownCandidates } from '../model/ownedBytes.js';
 import { valueResult, type ValueResult } from '../model/valueResult.js';
 import { judge } from '../model/verdict.js';
+import { ConnectionPool } from './connectionPool.js';
+import { attemptOnLease, type SweepContext } from './leaseAttempt.js';
 
 export interface ProbeOutcome {
   readonly result: ValueResult;

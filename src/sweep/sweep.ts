@@ -4,10 +4,10 @@
  * value's row is final as soon as it is reported (and can be streamed to disk).
  */
 import pLimit, { type LimitFunction } from 'p-limit';
-import { UsageError } from '../errors.js';
-import { isFailure } from '../model/judgement.js';
 import { validateSweepOptions } from '../config/options.js';
 import { type SweepOptions } from '../config/settings.js';
+import { UsageError } from '../errors.js';
+import { isFailure } from '../model/judgement.js';
 import { OwnedBytePool, ownCandidates } from '../model/ownedBytes.js';
 import { isPassive, ownedByte, type Plan } from '../model/plan.js';
 import { planProbes, type Probe } from '../model/probes.js';

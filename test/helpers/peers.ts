@@ -2,8 +2,8 @@
  * Loopback FTP peers for tests, built on the same server core as the reflector. Each returns a
  * RunningServer handle; tests always close it.
  */
-import { startFtpServer, type RunningServer, type Session, type Verb } from '../../src/servers/ftpServer.js';
 import { connectBack, sendAndClose } from '../../src/servers/dataConnection.js';
+import { startFtpServer, type RunningServer, type Session, type Verb } from '../../src/servers/ftpServer.js';
 import { reflectorVerbs, sessionVerbs } from '../../src/servers/reflectorVerbs.js';
 
 /** The last field of a PORT argument, read like atoi: leading digits only ("22_" → 22). */

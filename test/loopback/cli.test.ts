@@ -2,15 +2,15 @@
  * The command line as users run it: exit codes, one-line errors, reports on disk, companions that
  * start and stop cleanly. Every process a test starts, it stops by pid.
  */
-import { parse } from 'csv-parse/sync';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/servers/listen.js';
-import { startReflector } from '../../src/servers/reflector.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { startFirewall } from '../helpers/firewall.js';
+import type { RunningServer } from '../../src/servers/listen.js';
+import { startReflector } from '../../src/servers/reflector.js';
 
 let work: string;
 let reflector: RunningServer;

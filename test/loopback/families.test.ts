@@ -3,21 +3,21 @@
  * IPv4 and IPv6, syntax variants, split segments — against the reflector, straight and through the
  * simulated firewall corrupting 227.
  */
-import { parse } from 'csv-parse/sync';
-import net from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/servers/listen.js';
-import { startReflector } from '../../src/servers/reflector.js';
-import { startFtpServer } from '../../src/servers/ftpServer.js';
-import { reflectorVerbs } from '../../src/servers/reflectorVerbs.js';
-import { runSweep } from '../../src/sweep/sweep.js';
-import { parseVariants, VARIANTS } from '../../src/model/variants.js';
 import { runCli } from '../helpers/cli.js';
 import { startFirewall } from '../helpers/firewall.js';
 import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
+import { parseVariants, VARIANTS } from '../../src/model/variants.js';
+import { startFtpServer } from '../../src/servers/ftpServer.js';
+import type { RunningServer } from '../../src/servers/listen.js';
+import { startReflector } from '../../src/servers/reflector.js';
+import { reflectorVerbs } from '../../src/servers/reflectorVerbs.js';
+import { runSweep } from '../../src/sweep/sweep.js';
 
 let reflector: RunningServer;
 let reflector6: RunningServer;

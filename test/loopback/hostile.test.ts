@@ -4,15 +4,15 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startMisbehavingPeer } from '../helpers/peers.js';
+import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
+import { type SweepOptions } from '../../src/config/settings.js';
 import { ConnectError, LoginError, ProtocolError } from '../../src/ftp/errors.js';
 import { connectBack } from '../../src/servers/dataConnection.js';
 import type { Session } from '../../src/servers/ftpServer.js';
 import { listen, type RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
-import { type SweepOptions } from '../../src/config/settings.js';
 import { runSweep, sweepDeadlineMs } from '../../src/sweep/sweep.js';
-import { startMisbehavingPeer } from '../helpers/peers.js';
-import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
 
 const running: RunningServer[] = [];
 afterEach(async () => {

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, runCli } from '../helpers/cli.js';
+import { startFirewall } from '../helpers/firewall.js';
+import { loopbackOptions } from '../helpers/sweep.js';
 import { startFtpServer, type Session } from '../../src/servers/ftpServer.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { reflectorVerbs } from '../../src/servers/reflectorVerbs.js';
 import { runSweep } from '../../src/sweep/sweep.js';
-import { CLI, runCli } from '../helpers/cli.js';
-import { startFirewall } from '../helpers/firewall.js';
-import { loopbackOptions } from '../helpers/sweep.js';
 
 let work: string;
 let reflector: RunningServer;

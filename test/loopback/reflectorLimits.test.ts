@@ -5,13 +5,13 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
 import { ControlConnection } from '../../src/ftp/controlConnection.js';
 import { login } from '../../src/ftp/login.js';
 import { formatPortArgument } from '../../src/ftp/portCommand.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector, type ReflectorOptions } from '../../src/servers/reflector.js';
 import { runSweep } from '../../src/sweep/sweep.js';
-import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
 
 const running: RunningServer[] = [];
 const sockets: net.Socket[] = [];

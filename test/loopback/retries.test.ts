@@ -4,23 +4,23 @@
  * are retried, counted, and kept out of the matrix; a target that stops taking connections ends the
  * sweep with exit 2 and keeps the finished rows.
  */
-import { parse } from 'csv-parse/sync';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { startFirewall } from '../helpers/firewall.js';
+import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
 import { ControlConnection } from '../../src/ftp/controlConnection.js';
+import { applyVariant } from '../../src/model/variants.js';
+import { runAttempt } from '../../src/probe/attempt.js';
 import { startFtpServer, type Session, type Verb } from '../../src/servers/ftpServer.js';
 import { listen, type RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
 import { reflectorVerbs } from '../../src/servers/reflectorVerbs.js';
-import { runAttempt } from '../../src/probe/attempt.js';
 import { runSweep, sweepDeadlineMs } from '../../src/sweep/sweep.js';
-import { applyVariant } from '../../src/model/variants.js';
-import { runCli } from '../helpers/cli.js';
-import { startFirewall } from '../helpers/firewall.js';
-import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
 
 let work: string;
 let reflector: RunningServer;

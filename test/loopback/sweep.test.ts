@@ -4,12 +4,12 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/servers/listen.js';
-import { startReflector } from '../../src/servers/reflector.js';
-import { runSweep } from '../../src/sweep/sweep.js';
 import { startFirewall } from '../helpers/firewall.js';
 import { startLenientPeer, startMisbehavingPeer } from '../helpers/peers.js';
 import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
+import type { RunningServer } from '../../src/servers/listen.js';
+import { startReflector } from '../../src/servers/reflector.js';
+import { runSweep } from '../../src/sweep/sweep.js';
 
 const started: { close(): Promise<void> }[] = [];
 async function track<T extends { close(): Promise<void> }>(server: Promise<T>): Promise<T> {

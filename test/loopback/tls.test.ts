@@ -8,14 +8,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ControlConnection } from '../../src/ftp/controlConnection.js';
-import type { RunningServer } from '../../src/servers/listen.js';
-import { startReflector } from '../../src/servers/reflector.js';
-import { runSweep } from '../../src/sweep/sweep.js';
 import { runCli } from '../helpers/cli.js';
 import { startFirewall } from '../helpers/firewall.js';
 import { describeWhen } from '../helpers/requirements.js';
 import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
+import { ControlConnection } from '../../src/ftp/controlConnection.js';
+import type { RunningServer } from '../../src/servers/listen.js';
+import { startReflector } from '../../src/servers/reflector.js';
+import { runSweep } from '../../src/sweep/sweep.js';
 
 function opensslMissing(): string | undefined {
   try {

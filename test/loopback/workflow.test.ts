@@ -2,15 +2,15 @@
  * The ticket and CI workflow through the CLI: sweep files, baselines, JUnit, shards and merge, and
  * re-rendering a report folder — against a loopback reflector behind simulated firewalls.
  */
-import { parse } from 'csv-parse/sync';
 import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/servers/listen.js';
-import { startReflector } from '../../src/servers/reflector.js';
 import { runCli } from '../helpers/cli.js';
 import { startFirewall } from '../helpers/firewall.js';
+import type { RunningServer } from '../../src/servers/listen.js';
+import { startReflector } from '../../src/servers/reflector.js';
 
 let work: string;
 let reflector: RunningServer;

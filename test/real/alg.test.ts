@@ -4,10 +4,10 @@
  * client namespace as users run it (the CLI), so PORT carries the client's own address and the
  * ALG rewrites it on the way.
  */
-import { parse } from 'csv-parse/sync';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { CLIENT_IP, createTopology, FIREWALL_SERVER_SIDE, namespacesMissing, SERVER_IP, type FirewallVariant, type Topology } from '../helpers/netns.js';

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runDemo } from '../../src/demo.js';
 import { describeWhen } from '../helpers/requirements.js';
+import { runDemo } from '../../src/demo.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 

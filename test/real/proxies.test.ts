@@ -6,19 +6,19 @@
  * (vsftpd), and the report names the proxy. ftp-proxy refuses EPRT outright and limits new
  * connections (ForkLimit): those are said as they are, and never blamed on a value.
  */
-import { parse } from 'csv-parse/sync';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Summary } from '../../src/report/summary.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { recordPath, type CsvRow } from '../helpers/observations.js';
 import { liveMembers, PROXY_NAMES, proxyMissing, startProxy, type RunningProxy } from '../helpers/proxies.js';
 import { peerMissing, startRealPeer, type RealPeer } from '../helpers/realPeers.js';
 import { describeWhen } from '../helpers/requirements.js';
+import type { Summary } from '../../src/report/summary.js';
 
 /** What one control connection saw: every reply (its lines), and whether it was closed. */
 interface Control {

@@ -9,21 +9,21 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { startFirewall } from '../helpers/firewall.js';
+import { PEER_NAMES, peerMissing, startRealPeer, type PeerName, type RealPeer } from '../helpers/realPeers.js';
+import { describeWhen } from '../helpers/requirements.js';
+import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
+import type { SweepOptions } from '../../src/config/settings.js';
 import { stripEcho } from '../../src/ftp/echo.js';
 import { replyMessage } from '../../src/ftp/replyParser.js';
+import type { ValueResult } from '../../src/model/valueResult.js';
 import { consoleReport } from '../../src/report/consoleReport.js';
 import { htmlReport } from '../../src/report/htmlReport.js';
 import { markdownReport } from '../../src/report/markdownReport.js';
 import { dataText } from '../../src/report/resultsCsv.js';
 import { buildSummary, sweepExitCode } from '../../src/report/summary.js';
 import type { RunningServer } from '../../src/servers/listen.js';
-import type { SweepOptions } from '../../src/config/settings.js';
 import { runSweep } from '../../src/sweep/sweep.js';
-import type { ValueResult } from '../../src/model/valueResult.js';
-import { startFirewall } from '../helpers/firewall.js';
-import { PEER_NAMES, peerMissing, startRealPeer, type PeerName, type RealPeer } from '../helpers/realPeers.js';
-import { describeWhen } from '../helpers/requirements.js';
-import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
 
 const OBSERVATIONS = fileURLToPath(new URL('../../reports/tested-against/', import.meta.url));
 

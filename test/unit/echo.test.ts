@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayBytes, echoTag, echoedCommandInReply, findEcho, firstDifference, stripEcho } from '../../src/ftp/echo.js';
 import { reply } from '../helpers/attempts.js';
+import { displayBytes, echoTag, echoedCommandInReply, findEcho, firstDifference, stripEcho } from '../../src/ftp/echo.js';
 
 describe('echo evidence', () => {
   it('round-trips the exact bytes through the reflector tag', () => {

@@ -3,9 +3,9 @@
  * and rewritten data-port commands, only when the reflector's word makes them certain.
  */
 import { describe, expect, it } from 'vitest';
-import { PathObservations, type InspectionReport } from '../../src/sweep/inspection.js';
-import { type ValueResult } from '../../src/model/valueResult.js';
 import { attempt, reply, rowOf } from '../helpers/attempts.js';
+import { type ValueResult } from '../../src/model/valueResult.js';
+import { PathObservations, type InspectionReport } from '../../src/sweep/inspection.js';
 
 const CHECKED: InspectionReport = { checked: ['SYST', 'echo'], findings: [] };
 

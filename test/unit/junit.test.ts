@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resultRow } from '../helpers/rows.js';
+import { summaryView, SWEEP_DEFAULTS } from '../../src/config/options.js';
 import { compareWithBaseline } from '../../src/report/baseline.js';
 import { junitXml } from '../../src/report/junit.js';
 import { makeSummary } from '../../src/report/summary.js';
-import { summaryView, SWEEP_DEFAULTS } from '../../src/config/options.js';
 
 describe('JUnit XML', () => {
   const rows = [resultRow(1, 'pass'), resultRow(2, 'corrupted', 'saw "22_" <instead> & more'), resultRow(3, 'no-data')];

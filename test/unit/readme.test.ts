@@ -3,8 +3,8 @@
  * every ftpsweep command in them must be one the CLI accepts.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { SETTINGS } from '../../src/config/settings.js';
 
 const readme = readFileSync('README.md', 'utf8');

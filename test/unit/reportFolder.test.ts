@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sweptResults } from '../helpers/rows.js';
-import { buildSummary, sweepExitCode } from '../../src/report/summary.js';
-import { defaultReportDir, readReport, writeReport } from '../../src/report/reportFolder.js';
 import { SWEEP_DEFAULTS } from '../../src/config/options.js';
 import { type SweepOptions } from '../../src/config/settings.js';
+import { defaultReportDir, readReport, writeReport } from '../../src/report/reportFolder.js';
+import { buildSummary, sweepExitCode } from '../../src/report/summary.js';
 
 const OPTIONS: SweepOptions = { ...SWEEP_DEFAULTS, host: '127.0.0.1', port: 2100, password: 'hunter2-secret', values: Array.from({ length: 256 }, (_, v) => v), advertise: undefined };
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { ResultsStream } from '../../src/report/resultsStream.js';
 import type { ResultRow } from '../../src/model/valueResult.js';
+import { ResultsStream } from '../../src/report/resultsStream.js';
 
 describe('results.csv while the sweep runs', () => {
   it('writes rows in sweep order as soon as every earlier row is final', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseShard, shardItems } from '../../src/model/shard.js';
 import { UsageError } from '../../src/errors.js';
+import { parseShard, shardItems } from '../../src/model/shard.js';
 
 describe('shards', () => {
   it('K/N takes every N-th value from the K-th; the shards cover all values once', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { summaryView, SWEEP_DEFAULTS } from '../../src/config/options.js';
+import type { ResultRow } from '../../src/model/valueResult.js';
 import { htmlReport } from '../../src/report/htmlReport.js';
 import { markdownReport } from '../../src/report/markdownReport.js';
 import { makeSummary } from '../../src/report/summary.js';
-import { summaryView, SWEEP_DEFAULTS } from '../../src/config/options.js';
-import type { ResultRow } from '../../src/model/valueResult.js';
 
 const HOSTILE = '<script>alert(1)</script>|`x`';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { attempt, reply, rowOf } from '../helpers/attempts.js';
 import { isFailure, VERDICTS, type Verdict } from '../../src/model/judgement.js';
 import { classify, decide } from '../../src/model/verdict.js';
-import { attempt, reply, rowOf } from '../helpers/attempts.js';
 
 const SENT = 'PORT 127,0,0,1,124,227';
 
