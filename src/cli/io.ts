@@ -2,6 +2,7 @@
  * Where the CLI writes, and how it waits for Ctrl-C: the only place signal handlers are installed.
  */
 import { FtpSweepError } from '../errors.js';
+import { printable } from '../report/safeText.js';
 import type { SweepProgress } from '../sweep/sweepRows.js';
 
 export interface Io {
@@ -16,8 +17,9 @@ export interface Io {
 
 export function processIo(): Io {
   return {
-    out: (text) => void process.stdout.write(`${text}\n`),
-    err: (text) => void process.stderr.write(`${text}\n`),
+    // Whatever a server sent, no control character reaches the terminal as one (safeText.ts).
+    out: (text) => void process.stdout.write(`${printable(text, true)}\n`),
+    err: (text) => void process.stderr.write(`${printable(text, true)}\n`),
     status: (text) => void process.stderr.write(text),
     tty: process.stderr.isTTY === true,
     env: process.env,

@@ -14,6 +14,7 @@ import { junitXml } from '../report/junit.js';
 import { defaultReportDir, readReport, readResults, writeOutput, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { ResultsStream } from '../report/resultsStream.js';
 import { buildSummary, type Summary } from '../report/summary.js';
+import { printable } from '../report/safeText.js';
 import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
 import { runSweep } from '../sweep/sweep.js';
@@ -59,10 +60,10 @@ export function dialogueRow(rows: readonly ResultRow[]): ResultRow | undefined {
 async function captureDialogue(options: SweepOptions, row: ResultRow): Promise<string> {
   try {
     const { result, transcript } = await probeOnce({ ...options, variants: [row.variant] }, row.value, true);
-    return `${formatTranscript(transcript)}\n\nverdict: ${result.verdict}\ndetail:  ${result.detail}`;
+    return `${formatTranscript(transcript)}\n\nverdict: ${result.verdict}\ndetail:  ${printable(result.detail)}`;
   } catch (error) {
     if (!(error instanceof FtpSweepError)) throw error;
-    return `(value ${row.value} could not be probed again for its dialogue: ${error.message})`;
+    return `(value ${row.value} could not be probed again for its dialogue: ${printable(error.message)})`;
   }
 }
 

@@ -9,6 +9,7 @@ import type { ResultRow } from '../model/valueResult.js';
 import { VARIANT_MEANING, type Variant } from '../model/variants.js';
 import { verdictGrid } from './matrix.js';
 import { dataText } from './resultsCsv.js';
+import { printable } from './safeText.js';
 import type { Summary } from './summary.js';
 import type { DiffParts } from './textDiff.js';
 import { ticketModel } from './ticketModel.js';
@@ -24,8 +25,9 @@ const COLOURS: Readonly<Record<Verdict, string>> = {
   error: '#9e9e9e',
 };
 
+/** Text for HTML: control characters shown as escapes (safeText.ts), markup characters as entities. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return printable(text, true).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function marked(split: DiffParts): string {
@@ -93,7 +95,7 @@ if(canvas){
 /** Exactly the report columns, in a fixed order, whatever else the row object carries. */
 function rowData(r: ResultRow): Omit<ResultRow, 'data'> & { readonly data: string } {
   const { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms } = r;
-  return { value, variant, verdict, sent, seen, replyCode, reply, data: dataText(data), failures, attempts, detail, ms };
+  return { value, variant, verdict, sent: printable(sent), seen: printable(seen), replyCode, reply: printable(reply), data: dataText(data), failures, attempts, detail: printable(detail), ms };
 }
 
 /** One letter per value 0..65535 (a = the first verdict, …), `-` where nothing was probed. */

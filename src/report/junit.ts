@@ -8,11 +8,12 @@ import { probeLabel } from '../model/probes.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { isKnownFailure } from './baseline.js';
 import { dataText } from './resultsCsv.js';
+import { printable } from './safeText.js';
 import type { Summary } from './summary.js';
 
 /** XML 1.0 text: markup characters escaped, characters XML cannot carry replaced. */
 function xml(text: string): string {
-  return text
+  return printable(text)
     .replace(/[^\t\n\r\x20-\ud7ff\ue000-\ufffd]/gu, '\ufffd')
     .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }

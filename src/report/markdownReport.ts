@@ -5,18 +5,20 @@ import type { ResultRow } from '../model/valueResult.js';
 import { VARIANT_MEANING } from '../model/variants.js';
 import { VERDICT_MARK, verdictGrid } from './matrix.js';
 import { dataText } from './resultsCsv.js';
+import { markdownText, printable } from './safeText.js';
 import type { Summary } from './summary.js';
 import { ticketModel, type FailingEntry } from './ticketModel.js';
 
-/** Inline code that survives backticks and pipes inside the text (it comes from servers). */
+/** Inline code that survives backticks, pipes and control characters inside the text (it comes from servers). */
 function code(text: string): string {
-  const clean = text.replace(/[\r\n]+/g, ' ').replaceAll('|', '\\|');
+  const clean = printable(text.replace(/[\r\n]+/g, ' ')).replaceAll('|', '\\|');
   const fence = clean.includes('`') ? '``' : '`';
   return clean === '' ? '' : `${fence}${fence.length > 1 ? ' ' : ''}${clean}${fence.length > 1 ? ' ' : ''}${fence}`;
 }
 
+/** Text in a table cell or paragraph: no markup, HTML or control character of its own (safeText.ts). */
 function cell(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replaceAll('|', '\\|');
+  return markdownText(text);
 }
 
 /** sent and seen one above the other, with carets under the bytes that differ. */

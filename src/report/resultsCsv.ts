@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { VERDICTS, type Verdict } from '../model/judgement.js';
 import { probeId } from '../model/probes.js';
 import type { ResultRow, RowData } from '../model/valueResult.js';
+import { csvText, fromCsvText } from './safeText.js';
 import { VARIANTS, type Variant } from '../model/variants.js';
 
 /** The ten columns every report has, in this order, then `variant` (how the command was written). */
@@ -31,14 +32,14 @@ function parseData(text: string): RowData | undefined {
 export function csvRecord(r: ResultRow): Record<ResultColumn, string | number> {
   return {
     value: r.value,
-    sent: r.sent,
-    seen: r.seen,
+    sent: csvText(r.sent),
+    seen: csvText(r.seen),
     reply_code: r.replyCode ?? '',
-    reply: r.reply,
+    reply: csvText(r.reply),
     data: dataText(r.data),
     verdict: r.verdict,
     repeat: `${r.failures}/${r.attempts}`,
-    detail: r.detail,
+    detail: csvText(r.detail),
     ms: r.ms,
     variant: r.variant,
   };
@@ -82,15 +83,15 @@ export function parseResultsCsv(text: string, source: string): ResultRow[] {
     return {
       value: Number(value),
       variant: variant as Variant,
-      sent,
-      seen: seenCol,
+      sent: fromCsvText(sent),
+      seen: fromCsvText(seenCol),
       replyCode: replyCode === '' ? undefined : Number(replyCode),
-      reply,
+      reply: fromCsvText(reply),
       data: rowData,
       verdict: verdict as Verdict,
       failures: Number(repeatMatch[1]),
       attempts: Number(repeatMatch[2]),
-      detail,
+      detail: fromCsvText(detail),
       ms: Number(ms) || 0,
     };
   });
