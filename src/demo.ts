@@ -39,7 +39,8 @@ export async function runDemo(reportDir: string, onProgress?: (p: SweepProgress)
         host: firewall.host,
         port: firewall.port,
       };
-      const { summary, rows } = await runSweepJob({ options, out: reportDir, baseline: undefined, junit: undefined }, onProgress ? { onProgress } : {});
+      // The demo's folder is its own: each run replaces the last one's report.
+      const { summary, rows } = await runSweepJob({ options, out: reportDir, baseline: undefined, junit: undefined, force: true }, onProgress ? { onProgress } : {});
       return { options, rows, summary, reportDir, problems: demoProblems(rows) };
     } finally {
       await firewall.close();

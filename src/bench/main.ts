@@ -49,7 +49,7 @@ async function runNode(args: readonly string[]): Promise<{ code: number | null; 
 
 async function sweepProcess(port: number, oracle: string, concurrency: number, out: string, extra: readonly string[] = []): Promise<Run> {
   // The V8 flag the CLI's shebang gives it (src/cli/main.ts): run it as `npx ftpsweep` would.
-  const args = ['--max-semi-space-size=4', '--import', MAXRSS, CLI, 'sweep', '--host', '127.0.0.1', '--port', String(port), '--oracle', oracle, '--concurrency', String(concurrency), '--out', out, ...extra];
+  const args = ['--max-semi-space-size=4', '--import', MAXRSS, CLI, 'sweep', '--host', '127.0.0.1', '--port', String(port), '--oracle', oracle, '--concurrency', String(concurrency), '--out', out, '--force', ...extra];
   const started = performance.now();
   const { code, stderr } = await runNode(args);
   const processMs = performance.now() - started;

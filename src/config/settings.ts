@@ -187,6 +187,7 @@ export const SETTINGS = {
     identity: true,
   },
   resume: { type: 'string', scope: 'sweep', help: 'the report folder of an interrupted sweep: finish it, keeping the values done', file: false },
+  force: { type: 'boolean', scope: 'sweep', help: 'replace the report in --out if the folder already holds one', file: false },
 } as const satisfies Record<string, Setting>;
 
 type Rows = typeof SETTINGS;

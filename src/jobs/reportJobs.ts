@@ -11,7 +11,8 @@ import { compareWithBaseline } from '../report/baseline.js';
 import { htmlReport } from '../report/htmlReport.js';
 import { junitXml } from '../report/junit.js';
 import { markdownReport } from '../report/markdownReport.js';
-import { readReport, readResults, writeOutput, writeReport, type StoredReport } from '../report/reportFolder.js';
+import { writeOutput } from '../report/files.js';
+import { readReport, readResults, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { makeSummary, type Summary } from '../report/summary.js';
 
 /** Re-renders report.html and report.md in `dir`; returns their paths. */

@@ -2,18 +2,20 @@
  * A whole sweep as `ftpsweep sweep` and `ftpsweep run` do it: the sweep, the dialogue of one failing
  * probe, the comparison with a baseline, and every report file. The CLI only prints and exits.
  */
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { identityDifferences } from '../config/options.js';
 import { type SweepOptions } from '../config/settings.js';
 import { FtpSweepError, UsageError } from '../errors.js';
 import { isFailure, type Verdict } from '../model/judgement.js';
-import { compareProbes, planProbes, probeId, probeLabel } from '../model/probes.js';
+import { compareProbes, missingProbes, planProbes, probeId, probeLabel } from '../model/probes.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { compareWithBaseline } from '../report/baseline.js';
 import { junitXml } from '../report/junit.js';
-import { defaultReportDir, readReport, readResults, writeOutput, writeReport, type StoredReport } from '../report/reportFolder.js';
+import { writeOutput } from '../report/files.js';
+import { defaultReportDir, readReport, readResults, REPORT_FILES, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { ResultsStream } from '../report/resultsStream.js';
-import { buildSummary, type Summary } from '../report/summary.js';
+import { buildSummary, startedSummary, summaryJson, type Summary } from '../report/summary.js';
 import { printable } from '../report/safeText.js';
 import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
@@ -30,6 +32,8 @@ export interface SweepJob {
   readonly junit: string | undefined;
   /** The report folder of an interrupted sweep to finish: its done rows are kept, not probed again. */
   readonly resume?: string | undefined;
+  /** Replace a report already in `out` (without it, a folder that holds files is refused). */
+  readonly force?: boolean;
 }
 
 export interface JobHooks {
@@ -86,8 +90,22 @@ async function resumeFrom(dir: string, options: SweepOptions): Promise<ResultRow
   return rows;
 }
 
+/**
+ * The folder a new sweep writes into must not hold files already: `--out` at an earlier report used
+ * to replace it without a word. With `force`, the report files there are removed first.
+ */
+async function claimFolder(dir: string, force: boolean): Promise<void> {
+  const held = await readdir(dir).catch(() => [] as string[]);
+  if (held.length === 0) return;
+  if (!force) {
+    throw new UsageError(`${dir} already holds files (${held.slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''})`, 'give a new or empty folder with --out, finish an interrupted sweep there with --resume DIR, or replace its report with --force');
+  }
+  await Promise.all(REPORT_FILES.map((name) => rm(path.join(dir, name), { force: true })));
+}
+
 export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<JobOutcome> {
   const { options } = job;
+  if (job.out === '' || job.resume === '') throw new UsageError(`--${job.out === '' ? 'out' : 'resume'} is empty`, 'name a folder, e.g. --out reports/dmz, or leave the flag out');
   if (job.resume !== undefined && job.out !== undefined && path.resolve(job.out) !== path.resolve(job.resume)) {
     throw new UsageError(`--out ${job.out} and --resume ${job.resume} name different folders`, 'a resumed sweep writes into the folder it resumes: leave out --out');
   }
@@ -97,6 +115,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   const startedAt = new Date();
   const shardSuffix = options.shard ? `-shard-${options.shard.index}-of-${options.shard.count}` : '';
   const dir = job.resume ?? job.out ?? `${defaultReportDir(options.host, options.port, startedAt)}${shardSuffix}`;
+  if (job.resume === undefined) await claimFolder(dir, job.force === true);
 
   // The sweep is planned here, once. Rows reach results.csv in plan order as they become final; a
   // resumed sweep's rows come first, and its probes are not run again.
@@ -107,6 +126,9 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   }
   const stream = new ResultsStream(path.join(dir, 'results.csv'), (row) => position.get(probeId(row))!);
   for (const row of carried) stream.add(row);
+  // What this sweep is (target, options, plan), on disk before the first probe: a resume after a
+  // SIGKILL checks it, and never mixes two sweeps in one folder.
+  await writeOutput(path.join(dir, 'summary.json'), summaryJson(startedSummary(options, probes.length, carried, startedAt, missingProbes(probes, carried))));
   const done = new Set(carried.map(probeId));
   let outcome;
   try {
@@ -123,6 +145,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   const summary = buildSummary(options, outcome, {
     rows,
     probes: probes.length,
+    missing: outcome.interrupted ? missingProbes(probes, rows) : [],
     resumed: carried.length,
     shard: options.shard ?? null,
     baseline: comparison ?? null,

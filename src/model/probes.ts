@@ -5,6 +5,7 @@
  */
 import { planValues, type DataCommand, type Field } from './plan.js';
 import { shardItems, type Shard } from './shard.js';
+import { formatValueList } from './values.js';
 import { VARIANTS, type Variant } from './variants.js';
 
 /** What identifies a probe, a row and a row read back from results.csv. */
@@ -52,4 +53,15 @@ export function planProbes(options: ProbePlan): Probe[] {
   const values = planValues({ command: options.command, fields: options.fields }, options.values);
   const probes = options.variants.flatMap((variant, vi) => values.map((value, i) => ({ value, variant, index: vi * values.length + i })));
   return options.shard ? shardItems(probes, options.shard) : probes;
+}
+
+/**
+ * The probes of `planned` that `done` lacks, as compact value lists (`0-127,200`), one per syntax
+ * variant (`bare-lf: 5-9`): what a summary names when a sweep or a merge is incomplete.
+ */
+export function missingProbes(planned: readonly Probe[], done: readonly ProbeIdentity[]): string[] {
+  const have = new Set(done.map(probeId));
+  const byVariant = new Map<Variant, number[]>();
+  for (const p of planned) if (!have.has(probeId(p))) byVariant.set(p.variant, [...(byVariant.get(p.variant) ?? []), p.value]);
+  return [...byVariant].map(([variant, values]) => `${variant === 'plain' ? '' : `${variant}: `}${formatValueList(values)}`);
 }

@@ -3,34 +3,28 @@
  * a value failed, dialogue.txt (one failing probe, as `ftpsweep probe` prints it). `ftpsweep report`
  * and `ftpsweep merge` read folders back.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { LocalError, UsageError, errnoCode } from '../errors.js';
+import { UsageError, errnoCode } from '../errors.js';
+import { writeOutput } from './files.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { htmlReport } from './htmlReport.js';
 import { markdownReport } from './markdownReport.js';
 import { matrixCsv } from './matrix.js';
 import { parseResultsCsv, resultsCsv } from './resultsCsv.js';
-import type { Summary } from './summary.js';
+import { summaryJson, type Summary } from './summary.js';
 import { serverChoseOffers } from './ticketModel.js';
 
 export const DIALOGUE_FILE = 'dialogue.txt';
+
+/** Every file a report folder may hold: what `--force` removes before a new sweep writes there. */
+export const REPORT_FILES = ['results.csv', 'matrix.csv', 'summary.json', 'report.html', 'report.md', DIALOGUE_FILE] as const;
 
 /** `reports/<host>-<port>-<YYYYMMDD-HHMMSS>` in local time; characters unsafe in file names become `_`. */
 export function defaultReportDir(host: string, port: number, at: Date, root = 'reports'): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   const stamp = `${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}-${p(at.getHours())}${p(at.getMinutes())}${p(at.getSeconds())}`;
   return path.join(root, `${host.replace(/[^A-Za-z0-9.-]/g, '_')}-${port}-${stamp}`);
-}
-
-/** Writes `text` to `file`, creating folders; an unwritable place is the user's to fix. */
-export async function writeOutput(file: string, text: string, flag = '--out'): Promise<void> {
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, text);
-  } catch (error) {
-    throw new LocalError(`cannot write ${file}: ${(error as Error).message}`, { cause: error, hint: `choose a writable place with ${flag}` });
-  }
 }
 
 /**
@@ -42,7 +36,7 @@ export async function writeReport(dir: string, summary: Summary, rows: readonly 
     ...(options.resultsWritten ? [] : [['results.csv', resultsCsv(rows)] as [string, string]]),
     // No matrix of offers the server chose: they are not values (serverChoseOffers).
     ...(serverChoseOffers(summary) ? [] : [['matrix.csv', matrixCsv(rows, summary.options.fields?.length === 2)] as [string, string]]),
-    ['summary.json', `${JSON.stringify(summary, null, 2)}\n`],
+    ['summary.json', summaryJson(summary)],
     ['report.html', htmlReport(summary, rows, dialogue)],
     ['report.md', markdownReport(summary, rows, dialogue)],
   ];

@@ -3,12 +3,17 @@
  * it are final, so the file is always a correct prefix of the sweep — what a crash, Ctrl-C or a
  * later --resume can rely on — and memory holds only the rows waiting for an earlier one. One
  * csv-stringify stream formats them all (a stringifier per row cost more than the rest of a probe).
+ *
+ * Only whole rows reach the disk: a cell holds no line break (safeText.ts escapes them), so every
+ * LF ends a row, and text is written up to its last LF. A write that fails (a full disk) leaves the
+ * file at its last whole row, and every later call says why.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { stringify, type Stringifier } from 'csv-stringify';
-import { LocalError } from '../errors.js';
+import type { LocalError } from '../errors.js';
 import type { ResultRow } from '../model/valueResult.js';
+import { makeDirectory, writeError } from './files.js';
 import { RESULT_COLUMNS, csvRecord } from './resultsCsv.js';
 
 export class ResultsStream {
@@ -17,6 +22,12 @@ export class ResultsStream {
   private readonly fd: number;
   private readonly csv: Stringifier;
   private readonly ended: Promise<void>;
+  /** Formatted text not on disk yet: the part after its last whole row. */
+  private unwritten = '';
+  /** Bytes of whole rows on disk. */
+  private written = 0;
+  /** Why the file takes no more (a full disk): every later call throws it. */
+  private failure: LocalError | undefined;
 
   /** Creates (or truncates) `file`; the header goes with the first write. `position` orders the rows. */
   constructor(
@@ -24,26 +35,48 @@ export class ResultsStream {
     private readonly position: (row: ResultRow) => number,
   ) {
     try {
-      mkdirSync(path.dirname(file), { recursive: true });
+      makeDirectory(path.dirname(file));
       this.fd = openSync(file, 'w');
     } catch (error) {
-      throw new LocalError(`cannot write ${file}: ${(error as Error).message}`, { cause: error, hint: 'choose a writable place with --out' });
+      throw writeError(file, error);
     }
     this.csv = stringify({ header: true, columns: [...RESULT_COLUMNS] });
-    this.csv.on('data', (chunk: Buffer) => writeSync(this.fd, chunk));
+    this.csv.on('data', (chunk: Buffer) => this.take(chunk.toString()));
     this.ended = new Promise((resolve, reject) => {
       this.csv.once('end', resolve);
       this.csv.once('error', reject);
     });
   }
 
+  /** Writes the whole rows of what was formatted; on failure cuts the file back to its last whole row. */
+  private take(text: string): void {
+    this.unwritten += text;
+    const end = this.unwritten.lastIndexOf('\n') + 1;
+    if (end === 0 || this.failure) return;
+    const rows = Buffer.from(this.unwritten.slice(0, end));
+    this.unwritten = this.unwritten.slice(end);
+    try {
+      for (let at = 0; at < rows.length; ) at += writeSync(this.fd, rows, at);
+      this.written += rows.length;
+    } catch (error) {
+      try {
+        ftruncateSync(this.fd, this.written);
+      } catch {
+        // Nothing more to do: the message below says the file could not be written.
+      }
+      this.failure = writeError(this.file, error);
+    }
+  }
+
   /** Takes a final row; writes it, and any rows it was holding back, when their turn comes. */
   add(row: ResultRow): void {
+    if (this.failure) throw this.failure;
     this.pending.set(this.position(row), row);
     for (let r = this.pending.get(this.next); r !== undefined; r = this.pending.get(this.next)) {
       this.csv.write(csvRecord(r));
       this.pending.delete(this.next++);
     }
+    if (this.failure) throw this.failure;
   }
 
   /** Rows not yet written because an earlier one is missing. */
@@ -64,5 +97,6 @@ export class ResultsStream {
     } finally {
       closeSync(this.fd);
     }
+    if (this.failure) throw this.failure;
   }
 }

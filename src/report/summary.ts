@@ -30,6 +30,12 @@ export interface Summary {
   readonly stopped: { readonly reason: string; readonly hint: string } | null;
   /** Control connections that failed before any probed command was sent, and were made again; null when merged. */
   readonly connectionRetries: RetryReport | null;
+  /**
+   * Every planned probe has its row: false for an interrupted sweep, a merge that lacks shards or
+   * values, a folder whose sweep has only started. `missing` names what is not there.
+   */
+  readonly complete: boolean;
+  readonly missing: readonly string[];
   /** Probes the sweep has (of its shard), and of those, how many are done (rows in results.csv). */
   readonly probes: number;
   readonly done: number;
@@ -81,6 +87,8 @@ export interface SummaryParts {
   readonly dialogueValue?: string | null;
   readonly inspection?: Summary['inspection'];
   readonly interrupted?: boolean;
+  /** What of the plan has no row; default: nothing. */
+  readonly missing?: readonly string[];
   readonly stopped?: Summary['stopped'];
   readonly connectionRetries?: RetryReport | null;
   /** Planned probes; default: the rows. */
@@ -100,6 +108,8 @@ export function makeSummary(parts: SummaryParts): Summary {
     endedAt: parts.endedAt.toISOString(),
     durationMs: parts.endedAt.getTime() - parts.startedAt.getTime(),
     interrupted: parts.interrupted ?? false,
+    complete: (parts.missing ?? []).length === 0 && parts.interrupted !== true,
+    missing: parts.missing ?? [],
     stopped: parts.stopped ?? null,
     connectionRetries: parts.connectionRetries ?? null,
     probes: parts.probes ?? rows.length,
@@ -117,8 +127,21 @@ export function makeSummary(parts: SummaryParts): Summary {
   };
 }
 
+/** summary.json's text. */
+export function summaryJson(summary: Summary): string {
+  return `${JSON.stringify(summary, null, 2)}\n`;
+}
+
+/**
+ * The summary written when a sweep starts, before its first probe: what it is (target, options,
+ * plan), so a resume after a SIGKILL can check it, and the rows carried over, marked interrupted.
+ */
+export function startedSummary(options: SweepOptions, probes: number, carried: readonly ResultRow[], startedAt: Date, missing: readonly string[]): Summary {
+  return makeSummary({ ...summaryView(options), startedAt, endedAt: startedAt, reflector: false, rows: carried, probes, resumed: carried.length, interrupted: true, missing, shard: options.shard ?? null });
+}
+
 /** The summary of a sweep just run; `extra.rows` replaces the outcome's (a resumed sweep's whole set). */
-export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra: Partial<Pick<SummaryParts, 'shard' | 'baseline' | 'dialogueValue' | 'probes' | 'resumed' | 'rows'>> = {}): Summary {
+export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra: Partial<Pick<SummaryParts, 'shard' | 'baseline' | 'dialogueValue' | 'probes' | 'resumed' | 'rows' | 'missing'>> = {}): Summary {
   return makeSummary({
     ...summaryView(options),
     startedAt: outcome.startedAt,

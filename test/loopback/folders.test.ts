@@ -1,0 +1,116 @@
+/**
+ * A report folder holds one sweep, whole: --out never replaces a report unasked, a resume never
+ * mixes two sweeps (even after a SIGKILL, before any summary was written at the end), and a full
+ * disk leaves results.csv at its last whole row, with one line saying so — and --resume finishes
+ * the sweep once there is room again.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RESULT_COLUMNS } from '../../src/report/resultsCsv.js';
+import type { RunningServer } from '../../src/servers/listen.js';
+import { startReflector } from '../../src/servers/reflector.js';
+import { CLI, runCli } from '../helpers/cli.js';
+import { startFirewall } from '../helpers/firewall.js';
+import { describeWhen, isRoot } from '../helpers/requirements.js';
+
+let work: string;
+let reflector: RunningServer;
+let slow: RunningServer;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'ftpsweep-folders-'));
+  reflector = await startReflector({ host: '127.0.0.1', port: 0 });
+  slow = await startFirewall(reflector, [], 8);
+});
+afterAll(async () => {
+  await Promise.all([slow, reflector].map((s) => s?.close()));
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+const sweep = (out: string, ...extra: string[]) => runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--out', out, ...extra]);
+const rowsIn = (file: string): Record<string, string>[] => (existsSync(file) ? (parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[]) : []);
+
+describe('--out', () => {
+  it('refuses a folder that already holds a report, naming it; --force replaces the report', async () => {
+    const out = path.join(work, 'taken');
+    expect((await sweep(out, '--values', '0-255')).code).toBe(0);
+    const refused = await sweep(out, '--values', '0-3');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/already holds files \(.+\) — .*--resume DIR.*--force/);
+    expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(256);
+    expect((await sweep(out, '--values', '0-3', '--force')).code).toBe(0);
+    expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(4);
+  });
+
+  it('refuses an empty path instead of writing into the current folder', async () => {
+    const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--values', '1', '--out', ''], { cwd: work });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^ftpsweep: --out is empty — name a folder/);
+    expect(existsSync(path.join(work, 'results.csv'))).toBe(false);
+  });
+});
+
+describe('--resume after a SIGKILL', () => {
+  it('the folder says what its sweep was from the start: another target or other values are refused', async () => {
+    const out = path.join(work, 'killed');
+    const child = spawn(process.execPath, [CLI, 'sweep', '--host', '127.0.0.1', '--port', String(slow.port), '--concurrency', '1', '--out', out], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    const until = Date.now() + 20_000;
+    while (rowsIn(path.join(out, 'results.csv')).length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await exited;
+    const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ interrupted: true, complete: false, probes: 256 });
+    const other = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--resume', out]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/is a different sweep \(target anonymous@127\.0\.0\.1:\d+\)/);
+    const otherValues = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(slow.port), '--values', '0-9', '--resume', out]);
+    expect(otherValues.stderr).toMatch(/is a different sweep \(values "0-255"\)/);
+    const same = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(slow.port), '--resume', out, '--concurrency', '16'], { timeoutMs: 60_000 });
+    expect(same.code).toBe(0);
+    expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(256);
+    expect(JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'))).toMatchObject({ interrupted: false, complete: true, missing: [] });
+  });
+});
+
+describeWhen('a full disk', isRoot() ? undefined : 'a small disk (tmpfs) needs root to mount', () => {
+  let disk: string;
+  beforeAll(async () => {
+    disk = await mkdtemp(path.join(tmpdir(), 'ftpsweep-full-'));
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', disk], { encoding: 'utf8' });
+    if (mounted.status !== 0) throw new Error(`mount tmpfs: ${mounted.stderr}`);
+  });
+  afterAll(async () => {
+    if (!disk) return;
+    spawnSync('umount', [disk]);
+    await rm(disk, { recursive: true, force: true });
+  });
+
+  it('stops with one line naming it and the file, keeps only whole rows, and --resume finishes once there is room', async () => {
+    const out = path.join(disk, 'r');
+    const full = await sweep(out);
+    expect(full.code).toBe(2);
+    expect(full.stderr.trim().split('\n')).toHaveLength(1);
+    expect(full.stderr).toMatch(/^ftpsweep: cannot write .*results\.csv: the disk is full \(ENOSPC\) — free space on that disk .*--resume DIR/);
+    const text = await readFile(path.join(out, 'results.csv'), 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    const rows = parse(text, { columns: true, relax_column_count: false }) as Record<string, string>[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(256);
+    for (const row of rows) expect(Object.keys(row)).toEqual([...RESULT_COLUMNS]);
+    // The summary written at the start is whole (written beside, then renamed), not 0 bytes.
+    expect(JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'))).toMatchObject({ interrupted: true, probes: 256 });
+
+    expect(spawnSync('mount', ['-o', 'remount,size=16m', disk]).status).toBe(0);
+    const resumed = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--resume', out]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(new RegExp(`resumed: ${rows.length} probes were done before`));
+    expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(256);
+  });
+});
