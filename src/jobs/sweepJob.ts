@@ -12,7 +12,7 @@ import { compareProbes, missingProbes, planProbes, probeId, probeLabel } from '.
 import type { ResultRow } from '../model/valueResult.js';
 import { compareWithBaseline } from '../report/baseline.js';
 import { junitXml } from '../report/junit.js';
-import { writeOutput } from '../report/files.js';
+import { makeFolderFor, writeOutput } from '../report/files.js';
 import { defaultReportDir, readReport, readResults, REPORT_FILES, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { ResultsStream } from '../report/resultsStream.js';
 import { buildSummary, startedSummary, summaryJson, type Summary } from '../report/summary.js';
@@ -109,7 +109,9 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   if (job.resume !== undefined && job.out !== undefined && path.resolve(job.out) !== path.resolve(job.resume)) {
     throw new UsageError(`--out ${job.out} and --resume ${job.resume} name different folders`, 'a resumed sweep writes into the folder it resumes: leave out --out');
   }
-  // Read the baseline and the sweep to resume before sweeping: a wrong path should cost nothing.
+  // Read the baseline and the sweep to resume, and make JUnit's folder, before sweeping: a wrong
+  // path should cost nothing.
+  if (job.junit !== undefined) makeFolderFor(job.junit, '--junit');
   const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
   const carried = job.resume === undefined ? [] : await resumeFrom(job.resume, options);
   const startedAt = new Date();

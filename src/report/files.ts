@@ -18,6 +18,15 @@ export function makeDirectory(dir: string): void {
   for (const d of missing) mkdirSync(d);
 }
 
+/** Makes the folder `file` goes into, or says in one line why it cannot be (a LocalError). */
+export function makeFolderFor(file: string, flag = '--out'): void {
+  try {
+    makeDirectory(path.dirname(file));
+  } catch (error) {
+    throw writeError(file, error, flag);
+  }
+}
+
 /** What a failed write of `file` means for the user: one line, with what to do. */
 export function writeError(file: string, error: unknown, flag = '--out'): LocalError {
   const code = errnoCode(error);

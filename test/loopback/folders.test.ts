@@ -48,6 +48,15 @@ describe('--out', () => {
     expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(4);
   });
 
+  it('a --junit path that cannot be made is a one-line error before anything is probed (it used to spin at 91% CPU)', async () => {
+    const started = performance.now();
+    const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--out', path.join(work, 'junit'), '--junit', '/proc/nope/j.xml'], { timeoutMs: 10_000 });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^ftpsweep: cannot write \/proc\/nope\/j\.xml: .* — choose a writable place with --junit\n$/);
+    expect(existsSync(path.join(work, 'junit', 'results.csv'))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('refuses an empty path instead of writing into the current folder', async () => {
     const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--values', '1', '--out', ''], { cwd: work });
     expect(run.code).toBe(2);
