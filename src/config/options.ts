@@ -3,6 +3,8 @@
  * off the settings table (settings.ts).
  */
 import { UsageError } from '../errors.js';
+import type { ProbePlan } from '../model/probes.js';
+import { parseValueList } from '../model/values.js';
 import type { Given } from './readers.js';
 import { FLAG_DEFAULTS, ROWS, type SummaryOptions, type SweepFlags, type SweepOptions } from './settings.js';
 
@@ -47,23 +49,30 @@ export function summaryView(options: SweepOptions): { readonly target: SummaryTa
   return { target: view.target as SummaryTarget, options: view.options as unknown as SummaryOptions };
 }
 
+/** A sweep as summary.json tells it: its target and options. */
+export interface SweepView {
+  readonly target: SummaryTarget;
+  readonly options: SummaryOptions;
+}
+
 /**
- * Where two sweeps differ in what they are (rows marked `identity`), as summary.json has them: an
- * empty list when `--resume` may go on. `previous` is an earlier summary's target, options and shard.
+ * Where two sweeps differ in what they are (the target, and the rows marked `identity`), as
+ * summary.json has them, saying what `was` had: empty when they are one sweep — a folder `--resume`
+ * may finish, shards `merge` may join.
  */
-export function identityDifferences(previous: { readonly target: object; readonly options: object; readonly shard: unknown }, now: SweepOptions): string[] {
-  const view = summaryView(now);
+export function identityDifferences(was: SweepView, now: SweepView): string[] {
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   const differs: string[] = [];
-  if (!same(previous.target, view.target)) {
-    const t = previous.target as { user?: string; host?: string; port?: number };
-    differs.push(`target ${t.user}@${t.host}:${t.port}`);
-  }
+  if (!same(was.target, now.target)) differs.push(`target ${was.target.user}@${was.target.host}:${was.target.port}`);
   for (const [, row] of ROWS) {
     if (!row.identity || row.summary !== 'options' || row.option === undefined) continue;
-    const was = (previous.options as Record<string, unknown>)[row.option];
-    if (!same(was, (view.options as Record<string, unknown>)[row.option])) differs.push(`${row.option} ${JSON.stringify(was)}`);
+    const [a, b] = [(was.options as Record<string, unknown>)[row.option], (now.options as Record<string, unknown>)[row.option]];
+    if (!same(a, b)) differs.push(`${row.option} ${JSON.stringify(a)}`);
   }
-  if (!same(previous.shard, now.shard ?? null)) differs.push(`shard ${JSON.stringify(previous.shard)}`);
   return differs;
+}
+
+/** The whole plan of a sweep as its summary.json tells it (every shard's summary tells all of it). */
+export function planOf(options: SummaryOptions): ProbePlan {
+  return { command: options.command, fields: options.fields, values: parseValueList(options.values), variants: options.variants, shard: undefined };
 }

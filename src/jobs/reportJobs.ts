@@ -3,9 +3,10 @@
  * `ftpsweep merge DIR…` (join shard reports into one).
  */
 import path from 'node:path';
+import { identityDifferences, planOf } from '../config/options.js';
 import { UsageError } from '../errors.js';
 import { isFailure } from '../model/judgement.js';
-import { compareProbes, probeLabel } from '../model/probes.js';
+import { compareProbes, missingProbes, planProbes, probeLabel } from '../model/probes.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { compareWithBaseline } from '../report/baseline.js';
 import { htmlReport } from '../report/htmlReport.js';
@@ -31,18 +32,16 @@ export interface MergeJob {
   readonly junit: string | undefined;
 }
 
-function sameTarget(a: Summary, b: Summary): string | undefined {
-  const describe = (s: Summary): string => `${s.target.user}@${s.target.host}:${s.target.port} (${s.options.oracle} oracle)`;
-  return describe(a) === describe(b) ? undefined : `${describe(a)} vs ${describe(b)}`;
-}
-
-/** Checks the reports fit together: one target, one oracle, one shard count, no value twice. */
+/**
+ * Checks the reports fit together: one sweep (target, oracle, values, variants … all that makes it
+ * what it is), one shard count, no value twice.
+ */
 function checkMergeable(reports: readonly StoredReport[]): void {
   const [first] = reports;
   const owner = new Map<string, string>();
   for (const report of reports) {
-    const mismatch = sameTarget(first!.summary, report.summary);
-    if (mismatch) throw new UsageError(`${first!.dir} and ${report.dir} swept different targets: ${mismatch}`, 'merge only the shards of one sweep');
+    const differs = identityDifferences(first!.summary, report.summary);
+    if (differs.length > 0) throw new UsageError(`${report.dir} is a different sweep from ${first!.dir} (${first!.dir} has ${differs.join(', ')})`, 'merge only the shards of one sweep');
     if ((first!.summary.shard?.count ?? null) !== (report.summary.shard?.count ?? null)) {
       throw new UsageError(`${first!.dir} and ${report.dir} come from different shardings`, 'merge only the shards of one sweep (same --shard K/N count)');
     }
@@ -64,6 +63,9 @@ export async function mergeReports(job: MergeJob): Promise<{ readonly summary: S
 
   const rows = reports.flatMap((r) => r.rows).sort(compareProbes);
   const first = reports[0]!.summary;
+  // Every shard's summary tells the whole plan: what no shard brought is missing, and said so.
+  const planned = planProbes(planOf(first.options));
+  const missing = missingProbes(planned, rows);
   const twoFields = first.options.fields.length === 2;
   const failingLabels = new Set(rows.filter((row) => isFailure(row.verdict)).map((row) => probeLabel(row, twoFields)));
   const withDialogue = reports.find((r) => r.dialogue !== undefined && r.summary.dialogueValue !== null && failingLabels.has(r.summary.dialogueValue));
@@ -77,6 +79,8 @@ export async function mergeReports(job: MergeJob): Promise<{ readonly summary: S
     reflector: reports.some((r) => r.summary.reflector),
     offersChosenByServer: reports.some((r) => r.summary.offersChosenByServer),
     rows,
+    probes: planned.length,
+    missing,
     mergedFrom: job.dirs,
     baseline: comparison,
     dialogueValue: withDialogue?.summary.dialogueValue ?? null,

@@ -4,7 +4,7 @@
  */
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { identityDifferences } from '../config/options.js';
+import { identityDifferences, summaryView } from '../config/options.js';
 import { type SweepOptions } from '../config/settings.js';
 import { FtpSweepError, UsageError } from '../errors.js';
 import { isFailure, type Verdict } from '../model/judgement.js';
@@ -84,7 +84,8 @@ async function resumeFrom(dir: string, options: SweepOptions): Promise<ResultRow
     previous = undefined; // killed before writing summary.json: results.csv is all there is
   }
   if (previous) {
-    const differs = identityDifferences(previous, options);
+    const differs = identityDifferences(previous, summaryView(options));
+    if (JSON.stringify(previous.shard) !== JSON.stringify(options.shard ?? null)) differs.push(`shard ${JSON.stringify(previous.shard)}`);
     if (differs.length > 0) throw new UsageError(`${dir} is a different sweep (${differs.join(', ')})`, 'resume with the same command as the interrupted sweep, adding --resume DIR');
   }
   return rows;

@@ -9,7 +9,7 @@ import { retryLine } from '../sweep/connectionRetries.js';
 import { matrixText } from './matrix.js';
 import { dataText } from './resultsCsv.js';
 import type { Summary } from './summary.js';
-import { inspectionLine, serverChoseOffers } from './ticketModel.js';
+import { incompleteLine, inspectionLine, serverChoseOffers } from './ticketModel.js';
 
 /** At most this many failing values are listed; the CSV has them all. */
 const LISTED_FAILURES = 20;
@@ -29,6 +29,7 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
   if (retried) out.push(`  connections: ${retried}`);
   // What to do about it is in the one-line error the CLI prints last.
   if (summary.stopped) out.push(`  STOPPED: ${summary.stopped.reason}`);
+  if (summary.complete === false && !summary.interrupted) out.push(`  INCOMPLETE: ${incompleteLine(summary)}`);
   if (summary.interrupted) out.push(`  INTERRUPTED: ${summary.done} of ${summary.probes} probes done — finish with the same command and --resume ${reportDir}`);
   else if (summary.resumed > 0) out.push(`  resumed: ${summary.resumed} probes were done before, ${summary.done - summary.resumed} probed now`);
   out.push(`  ${VERDICTS.filter((v) => summary.counts[v] > 0).map((v) => `${v} ${summary.counts[v]}`).join('   ')}`);

@@ -54,7 +54,7 @@ export interface Summary {
   readonly baseline: Comparison | null;
   /** The value (as probeLabel names it) whose probe dialogue is in dialogue.txt, or null. */
   readonly dialogueValue: string | null;
-  /** 0: every value passed (or, with a baseline, none got worse); 1: otherwise. */
+  /** 0: every value passed (or, with a baseline, none got worse); 1: otherwise, or not every value is here. */
   readonly exitCode: 0 | 1;
 }
 
@@ -123,7 +123,8 @@ export function makeSummary(parts: SummaryParts): Summary {
     inspection: parts.inspection ?? null,
     baseline: parts.baseline ?? null,
     dialogueValue: parts.dialogueValue ?? null,
-    exitCode: sweepExitCode(rows, parts.baseline),
+    // A summary of part of a sweep passes nothing: what is missing was never checked.
+    exitCode: (parts.missing ?? []).length > 0 ? 1 : sweepExitCode(rows, parts.baseline),
   };
 }
 

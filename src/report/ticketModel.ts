@@ -49,6 +49,11 @@ export function inspectionLine(inspection: NonNullable<Summary['inspection']>): 
   return `no sign of inspection (checked: ${inspection.checked.join(', ') || 'nothing'}${inspection.checked.includes('echo') ? '' : '; without the reflector only SYST can be checked'})`;
 }
 
+/** "3 of 8 probes; missing: 1,3,5,7" — what an incomplete report (a merge short of shards) lacks. */
+export function incompleteLine(summary: Pick<Summary, 'done' | 'probes' | 'missing'>): string {
+  return `${summary.done} of ${summary.probes} probes of the sweep are here; missing: ${summary.missing.join('; ')}`;
+}
+
 /** How many failing rows the reports list; all of them are in results.csv. */
 export const FAILING_LISTED = 500;
 
@@ -92,6 +97,7 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
   const retried = summary.connectionRetries ? retryLine(summary.connectionRetries) : undefined;
   if (retried) facts.push(['connections', retried]);
   if (summary.interrupted) facts.push(['INTERRUPTED', `${summary.done} of ${summary.probes} probes done; the rest were not probed${summary.stopped ? ` (${summary.stopped.reason})` : ''}`]);
+  if (summary.complete === false && !summary.interrupted) facts.push(['INCOMPLETE', incompleteLine(summary)]);
   if (summary.shard) facts.push(['shard', `${summary.shard.index} of ${summary.shard.count}`]);
   if (summary.mergedFrom) facts.push(['merged from', summary.mergedFrom.join(', ')]);
 
@@ -117,7 +123,7 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
   const present = VERDICTS.filter((v) => summary.counts[v] > 0);
   const noMatrix = serverChoseOffers(summary);
   return {
-    title: `ftpsweep report: ${target.host}:${target.port}`,
+    title: `ftpsweep report${summary.complete === false ? ' (INCOMPLETE)' : ''}: ${target.host}:${target.port}`,
     facts,
     headline: headline(rows.length, failingRows.length, summary.counts.translated, noMatrix === undefined ? 'values' : 'tries', comparison),
     counts: present.map((v) => [v, summary.counts[v]] as const),

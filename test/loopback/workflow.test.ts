@@ -119,7 +119,7 @@ describe('shards and merge', () => {
     expect(result.map((r) => Number(r.value))).toEqual(Array.from({ length: 256 }, (_, v) => v));
     expect(result.filter((r) => r.verdict !== 'pass').map((r) => r.value)).toEqual(['227']);
     const summary = JSON.parse(await readFile(path.join(at('merged'), 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ total: 256, options: { values: '0-255' }, mergedFrom: [at('shard-1'), at('shard-2'), at('shard-3')], dialogueValue: '227' });
+    expect(summary).toMatchObject({ total: 256, probes: 256, complete: true, missing: [], options: { values: '0-255' }, mergedFrom: [at('shard-1'), at('shard-2'), at('shard-3')], dialogueValue: '227' });
     expect(await readFile(path.join(at('merged'), 'dialogue.txt'), 'utf8')).toMatch(/> PORT 127,0,0,1,\d+,227/);
     expect(await readFile(at('merged.xml'), 'utf8')).toContain('tests="256" failures="1"');
   });
@@ -135,7 +135,26 @@ describe('shards and merge', () => {
     expect(elsewhere.code).toBe(0);
     const run = await runCli(['merge', at('shard-1'), at('elsewhere'), '--out', at('mismatch')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/swept different targets: anonymous@127\.0\.0\.1:\d+ \(data oracle\) vs anonymous@127\.0\.0\.1:\d+/);
+    expect(run.stderr).toMatch(/elsewhere is a different sweep from .*shard-1 \(.*shard-1 has target anonymous@127\.0\.0\.1:\d+\)/);
+  });
+
+  it('refuses shards of sweeps with other values (they used to merge silently)', async () => {
+    const fewer = await sweep(broken227.port, '--shard', '2/3', '--values', '0-99', '--out', at('fewer'));
+    expect(fewer.code).toBe(0);
+    const run = await runCli(['merge', at('shard-1'), at('fewer'), '--out', at('mixed')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/fewer is a different sweep from .*shard-1 \(.*shard-1 has values "0-255"\)/);
+  });
+
+  it('one shard of three is INCOMPLETE: exit 1, the missing values listed, complete: false', async () => {
+    const run = await runCli(['merge', at('shard-1'), '--out', at('partial')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/INCOMPLETE: 86 of 256 probes of the sweep are here; missing: 1-2,4-5,/);
+    const summary = JSON.parse(await readFile(path.join(at('partial'), 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ complete: false, probes: 256, done: 86, exitCode: 1 });
+    expect(summary.missing[0]).toMatch(/^1-2,4-5,7-8,/);
+    expect(await readFile(path.join(at('partial'), 'report.md'), 'utf8')).toMatch(/^# ftpsweep report \(INCOMPLETE\): /);
   });
 });
 
