@@ -55,7 +55,9 @@ export function reflectCommand(run: Run): CommandModule {
         .option('tls-key', { type: 'string', describe: 'PEM private key for --tls-cert' })
         .option('max-connections', { type: 'number', default: DEFAULT_LIMITS.maxConnections, describe: 'control connections at once, from everyone (more get 421)' })
         .option('max-per-address', { type: 'number', default: DEFAULT_LIMITS.maxPerAddress, describe: 'control connections at once from one address' })
-        .option('idle-timeout', { type: 'number', default: DEFAULT_LIMITS.idleTimeoutMs, describe: 'close a connection silent this long, in ms' })
+        .option('idle-timeout', { type: 'number', default: DEFAULT_LIMITS.idleTimeoutMs, describe: 'close a connection that finishes no command this long, in ms' })
+        .option('line-timeout', { type: 'number', default: DEFAULT_LIMITS.lineTimeoutMs, describe: 'close a connection whose command line does not arrive whole this long after its first byte, in ms' })
+        .option('login-delay', { type: 'number', default: DEFAULT_LIMITS.loginDelayMs, describe: 'wait this long before refusing a login, in ms (doubling for a source that keeps failing)' })
         .option('max-line', { type: 'number', default: DEFAULT_LIMITS.maxLineBytes, describe: 'longest command line, in bytes (longer: 500; repeated: closed)' })
         .option('max-data', { type: 'number', default: DEFAULT_LIMITS.maxDataBytes, describe: 'bytes a client may send on a data connection before it is cut' }),
     handler: run(async (raw, io) => {
@@ -69,6 +71,8 @@ export function reflectCommand(run: Run): CommandModule {
         'max-connections': number;
         'max-per-address': number;
         'idle-timeout': number;
+        'line-timeout': number;
+        'login-delay': number;
         'max-line': number;
         'max-data': number;
       };
@@ -80,6 +84,8 @@ export function reflectCommand(run: Run): CommandModule {
         maxConnections: positive('--max-connections', args['max-connections']),
         maxPerAddress: positive('--max-per-address', args['max-per-address']),
         idleTimeoutMs: positive('--idle-timeout', args['idle-timeout']),
+        lineTimeoutMs: positive('--line-timeout', args['line-timeout']),
+        loginDelayMs: positive('--login-delay', args['login-delay']),
         maxLineBytes: positive('--max-line', args['max-line']),
         maxDataBytes: positive('--max-data', args['max-data']),
       };

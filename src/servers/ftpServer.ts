@@ -23,6 +23,8 @@ export interface Session {
   readonly localAddress: string;
   user: string | undefined;
   loggedIn: boolean;
+  /** Refused logins on this connection. */
+  loginFailures: number;
   /** Where the next data connection goes (set by PORT/EPRT), and the command that set it. */
   dataTarget: { readonly address: DataAddress; readonly line: string; readonly raw: Buffer } | undefined;
   /** A passive listener waiting for the client's data connection (set by PASV/EPSV). */
@@ -37,6 +39,8 @@ export interface Session {
   send(bytes: string | Buffer): void;
   /** Closes the control connection after pending replies are written. */
   end(): void;
+  /** A line for the server's log, naming this connection. */
+  log(text: string): void;
   /** Resets the control connection (TCP RST), as a firewall that kills a session would. */
   abort(): void;
   /** Whether the control connection is under TLS (after AUTH TLS). */
@@ -109,12 +113,36 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Running
   return listen(server, options.host, options.port);
 }
 
-/** One control connection: the session, its line framing, its command queue and its idle timer. */
+/** A timer to start, restart and stop; it never keeps the process alive. */
+function deadline(ms: number, fire: () => void): { restart(): void; start(): void; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const stop = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+  const restart = (): void => {
+    stop();
+    timer = setTimeout(fire, ms).unref();
+  };
+  return { restart, stop, start: () => void (timer ?? restart()) };
+}
+
+/**
+ * One control connection: the session, its line framing, its command queue and two timers. Idle
+ * means no complete command (bytes trickled one a second used to keep a connection forever), and a
+ * command line must arrive whole within `lineTimeoutMs` of its first byte.
+ */
 function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<string, Verb>, options: FtpServerOptions, limits: ServerLimits): void {
   options.log?.(`#${id} connection from ${unmapIPv4(socket.remoteAddress ?? '?')}:${socket.remotePort}`);
   socket.setNoDelay(true);
   const lines = new LineFramer(limits.maxLineBytes);
-  const onData = (chunk: Buffer): void => queue.push(lines.push(chunk));
+  const onData = (chunk: Buffer): void => {
+    const framed = lines.push(chunk);
+    if (framed.length > 0) idle.restart();
+    if (lines.partial) slowLine.start();
+    else slowLine.stop();
+    queue.push(framed);
+  };
   const session = openSession(socket, id, options, onData, () => lines.reset());
   let closing = '';
   /** 421 and close (RFC 959 §4.2), for a reason the log keeps. */
@@ -124,12 +152,16 @@ function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<s
     session.end();
   };
   const queue = new CommandQueue(session, registry, limits, dismiss);
+  const idle = deadline(limits.idleTimeoutMs, () => dismiss(`Idle for ${limits.idleTimeoutMs / 1000} s`));
+  const slowLine = deadline(limits.lineTimeoutMs, () => dismiss(`No command line arrived whole within ${limits.lineTimeoutMs / 1000} s`));
+  idle.restart();
   socket.on('close', () => {
+    idle.stop();
+    slowLine.stop();
     session.passive?.close();
     session.offer?.close();
     options.log?.(`#${id} closed${closing ? `: ${closing}` : ''}`);
   });
-  socket.setTimeout(limits.idleTimeoutMs, () => dismiss(`Idle for ${limits.idleTimeoutMs / 1000} s`));
   socket.on('data', onData);
   session.reply(220, options.greeting);
 }
@@ -147,6 +179,7 @@ function openSession(socket: net.Socket, id: number, options: FtpServerOptions, 
     localAddress: unmapIPv4(socket.localAddress ?? ''),
     user: undefined,
     loggedIn: false,
+    loginFailures: 0,
     dataTarget: undefined,
     passive: undefined,
     offer: undefined,
@@ -163,6 +196,9 @@ function openSession(socket: net.Socket, id: number, options: FtpServerOptions, 
     },
     end() {
       stream.end();
+    },
+    log(text) {
+      options.log?.(`#${id} ${text}`);
     },
     abort() {
       socket.resetAndDestroy();

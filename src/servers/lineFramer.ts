@@ -33,6 +33,11 @@ export class LineFramer {
     return lines;
   }
 
+  /** Whether a line has begun and not ended (bytes wait for their LF). */
+  get partial(): boolean {
+    return this.pending.length > 0 || this.discarding;
+  }
+
   /** Forgets a partial line (after AUTH TLS, whatever was pipelined was meant to be encrypted). */
   reset(): void {
     this.pending = Buffer.alloc(0);

@@ -6,6 +6,7 @@
 import { VERSION } from '../version.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './admission.js';
 import { startFtpServer, type RunningServer } from './ftpServer.js';
+import { LoginGuard } from './logins.js';
 import { reflectorVerbs, type Credentials } from './reflectorVerbs.js';
 
 export interface ReflectorOptions {
@@ -35,6 +36,7 @@ export function startReflector(options: ReflectorOptions): Promise<RunningServer
     verbs: reflectorVerbs(
       { allowForeign: options.allowForeign ?? false, dataTimeoutMs: options.dataTimeoutMs ?? 10_000, maxDataBytes: options.limits?.maxDataBytes ?? DEFAULT_LIMITS.maxDataBytes },
       options.credentials,
+      new LoginGuard({ ...DEFAULT_LIMITS, ...options.limits }),
     ),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.log ? { log: options.log } : {}),

@@ -8,7 +8,9 @@ import { canonicalAddress, formatEndpoint, sameAddress } from '../ftp/address.js
 import { sentTag, targetTag } from '../ftp/echo.js';
 import { passiveReplyText } from '../ftp/passiveReply.js';
 import { parseEprtArgument, parsePortArgument, type DataAddress, type ParseResult } from '../ftp/portCommand.js';
+import { DEFAULT_LIMITS } from './admission.js';
 import { capIncoming, connectBack, listenPassive, sendAndClose } from './dataConnection.js';
+import { LoginGuard } from './logins.js';
 import type { Session, Verb } from './ftpServer.js';
 
 export interface Credentials {
@@ -40,20 +42,33 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** USER, PASS, QUIT, NOOP, SYST, TYPE, MODE, STRU, PWD, CWD: enough for any FTP client to log in. */
-export function sessionVerbs(credentials?: Credentials): Verb[] {
+/**
+ * USER, PASS, QUIT, NOOP, SYST, TYPE, MODE, STRU, PWD, CWD: enough for any FTP client to log in.
+ * With credentials, refused logins are slowed, counted and logged by `guard` (logins.ts).
+ */
+export function sessionVerbs(credentials?: Credentials, guard = new LoginGuard(DEFAULT_LIMITS)): Verb[] {
   return [
     verb('USER', false, 'USER <name>', 'start a login', (s, name) => {
       s.user = name;
       s.loggedIn = false;
       s.reply(331, credentials ? 'Password required' : 'Any password will do');
     }),
-    verb('PASS', false, 'PASS <password>', 'finish a login', (s, password) => {
+    verb('PASS', false, 'PASS <password>', 'finish a login', async (s, password) => {
       if (s.user === undefined) return s.reply(503, 'Send USER first');
       if (credentials && !(s.user === credentials.user && sameSecret(password, credentials.password))) {
+        const failures = ++s.loginFailures;
+        s.log(`login failed for user ${JSON.stringify(s.user.slice(0, 64))} from ${s.peerAddress} (${failures} of ${guard.maxFailures} on this connection)`);
         s.user = undefined;
-        return s.reply(530, 'Login incorrect');
+        // The command queue waits too: guesses pipelined on this connection wait their turn.
+        await new Promise((resolve) => setTimeout(resolve, guard.failed(s.peerAddress)).unref());
+        s.reply(530, 'Login incorrect');
+        if (failures >= guard.maxFailures) {
+          s.reply(421, `${failures} failed logins, closing control connection`);
+          s.end();
+        }
+        return;
       }
+      if (credentials) guard.succeeded(s.peerAddress);
       s.loggedIn = true;
       s.reply(230, 'Logged in');
     }),
@@ -214,9 +229,9 @@ async function site(s: Session, argument: string, maxDataBytes?: number): Promis
 }
 
 /** The reflector: session verbs plus strict PORT/EPRT and listings that connect back. */
-export function reflectorVerbs(policy: ReflectorPolicy, credentials?: Credentials): Verb[] {
+export function reflectorVerbs(policy: ReflectorPolicy, credentials?: Credentials, guard?: LoginGuard): Verb[] {
   const verbs: Verb[] = [
-    ...sessionVerbs(credentials),
+    ...sessionVerbs(credentials, guard),
     featVerb(() => verbs),
     verb('PORT', true, 'PORT h1,h2,h3,h4,p1,p2', 'where to connect for data (RFC 959)', (s, arg) =>
       acceptTarget(s, parsePortArgument(arg), `PORT ${arg}`, policy, undefined),

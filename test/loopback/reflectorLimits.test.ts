@@ -175,6 +175,85 @@ describe('reflector limits', () => {
   });
 });
 
+describe('slowloris: idle means no complete command, and a line must arrive whole in time', () => {
+  /** Sends `bytes` one at a time, `everyMs` apart, until the connection closes (bounded by the test). */
+  function trickle(socket: net.Socket, bytes: string, everyMs: number): void {
+    let i = 0;
+    const timer = setInterval(() => (socket.destroyed || i >= bytes.length ? clearInterval(timer) : socket.write(bytes[i++]!)), everyMs);
+    timer.unref();
+  }
+
+  it('a command line trickled a byte at a time is cut at --line-timeout', async () => {
+    const server = await reflector({ limits: { lineTimeoutMs: 300 } });
+    const client = await rawClient(server.port);
+    const started = performance.now();
+    trickle(client.socket, 'NOOP NOOP NOOP NOOP NOOP NOOP NOOP NOOP\r\n', 60);
+    const rest = await untilClosed(client.socket);
+    expect(rest).toMatch(/^421 No command line arrived whole within 0\.3 s, closing control connection/m);
+    expect(performance.now() - started).toBeGreaterThan(250);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it('bytes that finish no command do not keep a connection: it is idle at --idle-timeout', async () => {
+    // Each byte ends a line of its own too late to matter: only whole commands reset the clock.
+    const server = await reflector({ limits: { idleTimeoutMs: 400, lineTimeoutMs: 10_000 } });
+    const client = await rawClient(server.port);
+    const started = performance.now();
+    trickle(client.socket, 'x'.repeat(100), 50);
+    const rest = await untilClosed(client.socket);
+    expect(rest).toMatch(/^421 Idle for 0\.4 s, closing control connection/m);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('two sources flooding cannot take every connection: the last ones are kept for other addresses', async () => {
+    const server = await reflector({ limits: { maxConnections: 20, maxPerAddress: 10, reserve: 8 } });
+    const flood = async (from: string): Promise<number> => {
+      let admitted = 0;
+      for (let i = 0; i < 20; i++) if ((await rawClient(server.port, from)).first.startsWith('220 ')) admitted++;
+      return admitted;
+    };
+    expect(await flood('127.0.0.1')).toBe(10);
+    expect(await flood('127.0.0.2')).toBe(4); // 2 before the reserve, then a fair share of 4 in all
+    const third = await rawClient(server.port, '127.0.0.3');
+    expect(third.first).toMatch(/^220 /);
+    const refused = await rawClient(server.port, '127.0.0.2');
+    expect(refused.first).toMatch(/^421 Too many connections from 127\.0\.0\.2 \(4\): the last 8 are kept for other addresses/);
+  });
+});
+
+describe('password guessing', () => {
+  it('each refused login waits, the third closes the connection, each is logged with its source; a source that keeps failing waits longer', async () => {
+    const log: string[] = [];
+    const server = await reflector({ credentials: { user: 'deploy', password: 'right' }, limits: { loginDelayMs: 100 }, log: (line) => log.push(line) });
+    /** One wrong guess: how long its 530 took, and what came with it. */
+    const guess = async (socket: net.Socket, password: string): Promise<{ ms: number; text: string }> => {
+      const started = performance.now();
+      socket.write(`USER deploy\r\nPASS ${password}\r\n`);
+      const text = await new Promise<string>((resolve) => {
+        let got = '';
+        const onData = (d: Buffer): void => {
+          got += d.toString('latin1');
+          if (/^530 /m.test(got)) (socket.off('data', onData), resolve(got));
+        };
+        socket.on('data', onData);
+      });
+      return { ms: performance.now() - started, text };
+    };
+    const client = await rawClient(server.port);
+    const closed = untilClosed(client.socket);
+    const guesses = [await guess(client.socket, 'a'), await guess(client.socket, 'b'), await guess(client.socket, 'c')];
+    for (const { ms } of guesses) expect(ms).toBeGreaterThanOrEqual(90);
+    expect(await closed).toMatch(/^530 Login incorrect[\s\S]*^421 3 failed logins, closing control connection/m);
+    expect(log.filter((line) => /login failed for user "deploy" from 127\.0\.0\.1 \(\d of 3 on this connection\)/.test(line))).toHaveLength(3);
+    // A new connection from the same source: three failures are behind it, so it waits twice as long.
+    const again = await rawClient(server.port);
+    expect((await guess(again.socket, 'd')).ms).toBeGreaterThanOrEqual(190);
+    // The right password still works, and forgets the source's failures.
+    again.socket.write('USER deploy\r\nPASS right\r\n');
+    expect(await untilClosed(again.socket, 500)).toMatch(/^230 Logged in/m);
+  });
+});
+
 describe('load', () => {
   it('a flood of 200 connections from one address is refused beyond its share, while a sweep from another passes', async () => {
     const server = await reflector({ limits: { maxConnections: 40, maxPerAddress: 10 } });

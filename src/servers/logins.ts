@@ -1,0 +1,40 @@
+/**
+ * Password guessing against the reflector (`--user`/`--password-env`): every refused login waits
+ * before its 530, as vsftpd (delay_failed_login) and ProFTPD do; a connection is closed after
+ * `maxLoginFailures` of them; and a source that keeps failing, over new connections too, waits
+ * longer and longer. Each failure is logged with its source address.
+ */
+import type { ServerLimits } from './admission.js';
+
+/** A source's failures are forgotten this long after its last one. */
+const FORGET_MS = 10 * 60_000;
+/** The delay doubles every `maxLoginFailures` failures of a source, up to 2^5 = 32 times. */
+const MAX_DOUBLINGS = 5;
+/** Sources remembered at most; beyond, the oldest are forgotten (memory stays bounded). */
+const MAX_SOURCES = 4096;
+
+export class LoginGuard {
+  private readonly sources = new Map<string, { failures: number; last: number }>();
+
+  constructor(private readonly limits: Pick<ServerLimits, 'loginDelayMs' | 'maxLoginFailures'>) {}
+
+  get maxFailures(): number {
+    return this.limits.maxLoginFailures;
+  }
+
+  /** A login from `address` was refused: how long (ms) to wait before saying so. */
+  failed(address: string, now = Date.now()): number {
+    for (const [source, entry] of this.sources) if (now - entry.last > FORGET_MS || this.sources.size > MAX_SOURCES) this.sources.delete(source);
+    const entry = this.sources.get(address) ?? { failures: 0, last: now };
+    entry.failures++;
+    entry.last = now;
+    this.sources.delete(address); // re-inserted last: the map stays in order of last failure
+    this.sources.set(address, entry);
+    return this.limits.loginDelayMs * 2 ** Math.min(MAX_DOUBLINGS, Math.floor((entry.failures - 1) / this.limits.maxLoginFailures));
+  }
+
+  /** A login from `address` succeeded: its failures are forgotten. */
+  succeeded(address: string): void {
+    this.sources.delete(address);
+  }
+}
