@@ -110,7 +110,7 @@ describe('peers that never get going', () => {
   });
 
   it('a refused login: a LoginError', async () => {
-    const peer = await track(startReflector({ host: '127.0.0.1', port: 0, credentials: { user: 'u', password: 'p' } }));
+    const peer = await track(startReflector({ host: '127.0.0.1', port: 0, credentials: { user: 'u', password: 'p' }, limits: { loginDelayMs: 50 } }));
     await expect(runSweep(options(peer.port))).rejects.toThrow(LoginError);
   });
 });
