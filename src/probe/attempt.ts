@@ -11,7 +11,7 @@ import { replyKind, type Reply } from '../ftp/replyParser.js';
 import { makeAttempt, type Attempt, type AttemptIdentity, type DataOutcome, type Failure, type Oracle } from '../model/evidence.js';
 import { isPassive, type DataCommand, type ProbeTarget } from '../model/plan.js';
 import type { Variant, Wire } from '../model/variants.js';
-import { BindConflictError, DataListeners } from './dataListeners.js';
+import { BindConflictError, DataListeners, MAX_DATA_BYTES } from './dataListeners.js';
 
 export interface AttemptSpec {
   readonly value: number;
@@ -139,6 +139,7 @@ export async function runAttempt(connection: ControlConnection, spec: AttemptSpe
   const listeners = await openListeners(connection, spec, notes);
   const ex = await exchange(connection, spec, listeners);
   noteDataConnections(connection, listeners, ex.triedData);
+  if (listeners?.connections.some((c) => c.capped)) notes.push(`the data connection sent over ${MAX_DATA_BYTES / 1024 / 1024} MiB; ftpsweep stopped reading there`);
   const { portReply } = ex;
   const echoBytes = portReply && findEcho(portReply);
   return makeAttempt(identity, {

@@ -13,8 +13,10 @@ export interface DataConnectionRecord {
   bytes: number;
   /** The first bytes received (latin1), for the transcript. */
   head: string;
-  /** The server finished sending (FIN), i.e. the listing was read to its end. */
+  /** The server finished sending (FIN), i.e. the listing was read to its end — or it sent more
+   * than MAX_DATA_BYTES, and ftpsweep stopped reading (`capped`). */
   ended: boolean;
+  capped: boolean;
 }
 
 /** The port we must listen on is taken locally: not a firewall failure, pick another high byte. */
@@ -26,6 +28,12 @@ export class BindConflictError extends LocalError {
 
 /** Enough for the reflector's payload line with its target tag (an IPv6 EPRT in full form). */
 const HEAD_BYTES = 512;
+
+/**
+ * The most a data connection is read, as replies are capped: the oracle needs only to know the data
+ * reached the port and flowed (a hostile server streamed 815 MB in 2 s to one probe).
+ */
+export const MAX_DATA_BYTES = 1024 * 1024;
 
 export class DataListeners {
   readonly connections: DataConnectionRecord[] = [];
@@ -105,17 +113,23 @@ export class DataListeners {
   }
 
   private accept(socket: net.Socket, port: number): void {
-    const record: DataConnectionRecord = { port, remote: `${socket.remoteAddress}:${socket.remotePort}`, bytes: 0, head: '', ended: false };
+    const record: DataConnectionRecord = { port, remote: `${socket.remoteAddress}:${socket.remotePort}`, bytes: 0, head: '', ended: false, capped: false };
     this.connections.push(record);
     this.sockets.add(socket);
+    const finished = (): void => {
+      record.ended = true;
+      for (const done of [...this.waiters]) done();
+    };
     socket.on('data', (chunk: Buffer) => {
       record.bytes += chunk.length;
       if (record.head.length < HEAD_BYTES) record.head += chunk.toString('latin1', 0, HEAD_BYTES - record.head.length);
+      if (record.bytes > MAX_DATA_BYTES && !record.capped) {
+        record.capped = true;
+        socket.destroy();
+        finished();
+      }
     });
-    socket.on('end', () => {
-      record.ended = true;
-      for (const done of [...this.waiters]) done();
-    });
+    socket.on('end', finished);
     socket.on('error', () => undefined);
     socket.on('close', () => this.sockets.delete(socket));
   }

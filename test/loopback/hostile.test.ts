@@ -184,6 +184,25 @@ describe('data connections that misbehave', () => {
     expect(outcome.results[0]!.detail).toMatch(/end of the listing/);
   });
 
+  it('a data connection that never stops sending: read up to 1 MiB, then the probe goes on (it read 815 MB before)', async () => {
+    const peer = await nlstPeer(async (s) => {
+      const socket = await connectBack(s.dataTarget!.address, 2000);
+      s.reply(150, 'here it comes, all of it');
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const pump = (): void => {
+        while (!socket.destroyed && socket.write(chunk));
+        if (!socket.destroyed) socket.once('drain', pump);
+      };
+      pump();
+      socket.once('close', () => s.reply(226, 'done'));
+    });
+    const started = performance.now();
+    const outcome = await boundedSweep(options(peer.port, { values: [2], timeoutMs: 5000 }));
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(outcome.results[0]).toMatchObject({ verdict: 'pass', data: { kind: 'arrived' } });
+    expect(outcome.results[0]!.detail).toMatch(/sent over 1 MiB; ftpsweep stopped reading there/);
+  });
+
   it('connected to the wrong port: the confirmation finds where — corrupted', async () => {
     const peer = await nlstPeer(async (s) => {
       const target = s.dataTarget!;
