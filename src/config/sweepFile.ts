@@ -4,8 +4,8 @@
  * environment variables as `${VAR}` (a host kept out of the repository, say); a variable is only
  * required when its key is used, i.e. not overridden on the command line.
  */
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { readFile, stat } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
 import { UsageError, errnoCode } from '../errors.js';
 import { FILE_KEYS, type FileKind, type SettingName } from './settings.js';
 
@@ -54,12 +54,12 @@ function checkValue(file: string, key: SweepFileKey, value: unknown): string | n
 
 /** Parses and validates a sweep file's text. Errors name the file, the key, and what is allowed. */
 export function parseSweepFile(text: string, file: string): SweepFile {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (error) {
-    throw new UsageError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, HINT(file));
-  }
+  // A document, not parse(): YAML warnings (an unknown tag such as !!js/function, %YAML 9.9) would
+  // be printed by the library as multi-line process warnings. Here they are errors of one line.
+  const parsed = parseDocument(text);
+  const problem = parsed.errors[0] ?? parsed.warnings[0];
+  if (problem) throw new UsageError(`${file}: not valid YAML: ${problem.message.split('\n')[0]}`, HINT(file));
+  const doc: unknown = parsed.toJS();
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new UsageError(`${file}: expected a mapping of keys to values`, HINT(file));
   }
@@ -72,11 +72,17 @@ export function parseSweepFile(text: string, file: string): SweepFile {
   return { path: file, values };
 }
 
+/** The largest sweep file read: a handful of keys needs a few hundred bytes (a 50 MB one took 1.8 GB). */
+const MAX_FILE_BYTES = 64 * 1024;
+
 export async function loadSweepFile(file: string): Promise<SweepFile> {
   let text: string;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_FILE_BYTES) throw new UsageError(`sweep file ${file} is ${size} bytes; a sweep file holds at most ${MAX_FILE_BYTES}`, 'give a sweep file of a few keys, e.g. sweeps/last-octet.yaml');
     text = await readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read sweep file ${file}: ${errnoCode(error) === 'ENOENT' ? 'no such file' : (error as Error).message}`, 'give the path of a sweep file, e.g. sweeps/last-octet.yaml');
   }
   return parseSweepFile(text, file);

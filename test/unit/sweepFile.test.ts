@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { combineFlags, givenFlags, toSweepJob } from '../../src/cli/options.js';
-import { expandValue, parseSweepFile } from '../../src/config/sweepFile.js';
+import { expandValue, loadSweepFile, parseSweepFile } from '../../src/config/sweepFile.js';
 import { UsageError } from '../../src/errors.js';
 
 const SHIPPED = readdirSync('sweeps').filter((f) => f.endsWith('.yaml'));
@@ -54,5 +57,36 @@ describe('sweep files', () => {
   it('values given as a YAML list become a value list', () => {
     const file = parseSweepFile('host: h\nvalues: [5, 3, "10-11"]\n', 'x.yaml');
     expect(toSweepJob(combineFlags({}, file, {}), {}).options.values).toEqual([3, 5, 10, 11]);
+  });
+
+  it.each([
+    ['host: h\nport: !!js/function "function () {}"\n', /x\.yaml: not valid YAML: .*js\/function/],
+    ['%YAML 9.9\n---\nhost: h\n', /x\.yaml: not valid YAML: .*9\.9/],
+  ])('a YAML warning (%j) is a one-line error, not a printed warning', (text, message) => {
+    const emitted: string[] = [];
+    const onWarning = (w: Error): number => emitted.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      expect(() => parseSweepFile(text, 'x.yaml')).toThrow(message);
+      try {
+        parseSweepFile(text, 'x.yaml');
+      } catch (error) {
+        expect((error as Error).message).not.toContain('\n');
+      }
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(emitted).toEqual([]);
+  });
+
+  it('a sweep file larger than 64 KiB is refused before it is parsed (50 MB took 1.8 GB)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ftpsweep-bigfile-'));
+    try {
+      const big = path.join(dir, 'big.yaml');
+      await writeFile(big, `host: h\ndescription: "${'x'.repeat(200_000)}"\n`);
+      await expect(loadSweepFile(big)).rejects.toThrow(/big\.yaml is 200\d+ bytes; a sweep file holds at most 65536/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
