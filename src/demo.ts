@@ -9,9 +9,12 @@ import type { ResultRow } from './model/valueResult.js';
 import type { Summary } from './report/summary.js';
 import { startSimulator } from './servers/firewallSimulator.js';
 import { startReflector } from './servers/reflector.js';
+import { checkOpenFiles, FILES_PER_PROBE } from './sweep/openFiles.js';
+import { fileNeeds } from './sweep/sweep.js';
 import { type SweepProgress } from './sweep/sweepRows.js';
 
 export const DEMO_CORRUPT_VALUE = 227;
+const DEMO_FILES_PER_PROBE = FILES_PER_PROBE + 6;
 
 export interface DemoOutcome {
   readonly options: SweepOptions;
@@ -24,6 +27,9 @@ export interface DemoOutcome {
 
 /** Runs the demo, writes its report to `reportDir`, and checks the outcome. Stops both servers. */
 export async function runDemo(reportDir: string, onProgress?: (p: SweepProgress) => void): Promise<DemoOutcome> {
+  // The reflector and the simulated firewall run in this process: each probe's connections are
+  // counted three times over (the sweep's, the firewall's both sides, the reflector's).
+  checkOpenFiles({ ...fileNeeds(SWEEP_DEFAULTS, DEMO_FILES_PER_PROBE), who: 'the demo' });
   const reflector = await startReflector({ host: '127.0.0.1', port: 0 });
   try {
     const firewall = await startSimulator({

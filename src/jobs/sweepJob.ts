@@ -2,7 +2,7 @@
  * A whole sweep as `ftpsweep sweep` and `ftpsweep run` do it: the sweep, the dialogue of one failing
  * probe, the comparison with a baseline, and every report file. The CLI only prints and exits.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { identityDifferences, summaryView } from '../config/options.js';
 import { type SweepOptions } from '../config/settings.js';
@@ -104,6 +104,12 @@ async function claimFolder(dir: string, force: boolean): Promise<void> {
   await Promise.all(REPORT_FILES.map((name) => rm(path.join(dir, name), { force: true })));
 }
 
+/** Removes the report files of a sweep that learnt nothing, and its folder if that leaves it empty. */
+async function removeReport(dir: string): Promise<void> {
+  await Promise.all(REPORT_FILES.map((name) => rm(path.join(dir, name), { force: true })));
+  await rmdir(dir).catch(() => undefined);
+}
+
 export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<JobOutcome> {
   const { options } = job;
   if (job.out === '' || job.resume === '') throw new UsageError(`--${job.out === '' ? 'out' : 'resume'} is empty`, 'name a folder, e.g. --out reports/dmz, or leave the flag out');
@@ -134,11 +140,20 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   await writeOutput(path.join(dir, 'summary.json'), summaryJson(startedSummary(options, probes.length, carried, startedAt, missingProbes(probes, carried))));
   const done = new Set(carried.map(probeId));
   let outcome;
+  let added = 0;
   try {
-    outcome = await runSweep(options, { ...hooks, onRow: (row) => stream.add(row), probes: probes.filter((p) => !done.has(probeId(p))) });
-  } finally {
+    outcome = await runSweep(options, { ...hooks, onRow: (row) => {
+      added++;
+      stream.add(row);
+    }, probes: probes.filter((p) => !done.has(probeId(p))) });
+  } catch (error) {
     await stream.close();
+    // Refused before any value was probed (unreachable host, refused login, too few descriptors):
+    // a new folder keeps nothing, so the same command can simply be run again.
+    if (job.resume === undefined && added === 0) await removeReport(dir);
+    throw error;
   }
+  await stream.close();
   const rows = carried.length === 0 ? outcome.results : [...carried, ...outcome.results].sort(compareProbes);
 
   // An interrupted sweep gets its report now, but no extra probe for a dialogue.

@@ -40,7 +40,7 @@ export class DataListeners {
   private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket>();
   private readonly waiters = new Set<() => void>();
-  /** Ports in the wide range that could not be bound (taken, or out of descriptors). */
+  /** Ports in the wide range that could not be bound (taken). */
   skipped = 0;
 
   private constructor(readonly address: string, readonly expectedPort: number) {}
@@ -63,7 +63,15 @@ export class DataListeners {
       throw new LocalError(`cannot listen on ${address}:${expectedPort}: ${(error as Error).message}`, { cause: error, hint: 'check --advertise and this machine\'s addresses' });
     }
     const results = await Promise.allSettled(extraPorts.map((port) => listeners.listen(port)));
-    listeners.skipped = results.filter((r) => r.status === 'rejected').length;
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // Taken ports are skipped; running out of descriptors is not a port being taken: it starves the
+    // other probes too, and a confirmation made on half its ports would judge on half the evidence.
+    const starved = failed.find((r) => ['EMFILE', 'ENFILE'].includes(errnoCode(r.reason) ?? ''));
+    if (starved) {
+      listeners.close();
+      throw new LocalError(`out of file descriptors while listening on the ${extraPorts.length} ports of a wide confirmation`, { cause: starved.reason, hint: 'lower --concurrency or raise `ulimit -n`' });
+    }
+    listeners.skipped = failed.length;
     return listeners;
   }
 

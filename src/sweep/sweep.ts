@@ -17,7 +17,7 @@ import { ConnectionPool } from './connectionPool.js';
 import { BACKOFF_TOTAL_MS, MAX_RETRIES, TargetLostError, type RetryReport } from './connectionRetries.js';
 import { inspectControlChannel, type InspectionReport } from './inspection.js';
 import { attemptOn, type SweepContext } from './leaseAttempt.js';
-import { checkOpenFiles, wideSlots } from './openFiles.js';
+import { checkOpenFiles, type FileNeeds, wideSlots } from './openFiles.js';
 import { SweepRows, type SweepProgress } from './sweepRows.js';
 
 export interface SweepOutcome {
@@ -86,10 +86,16 @@ function feed(count: number, depth: number, start: (i: number) => Promise<void>,
   });
 }
 
+/** What a sweep holds open: wide confirmations only with the data oracle and an active command. */
+export function fileNeeds(options: Pick<SweepOptions, 'oracle' | 'command' | 'concurrency'>, perProbe?: number): FileNeeds {
+  const wide = options.oracle === 'data' && !isPassive(options.command);
+  return perProbe === undefined ? { concurrency: options.concurrency, wide } : { concurrency: options.concurrency, wide, perProbe };
+}
+
 /** The connections and port bytes of a sweep, after checking what it asks for is possible here. */
 function openSweep(options: SweepOptions): SweepContext {
   validateSweepOptions(options);
-  checkOpenFiles(options.concurrency);
+  checkOpenFiles(fileNeeds(options));
   const plan: Plan = { command: options.command, fields: options.fields };
   const candidates = ownCandidates(plan, options.highByte);
   if (candidates.length < options.concurrency + 1) {
@@ -143,7 +149,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   let lost: TargetLostError | undefined;
   const ending = (): boolean => fatal !== undefined || lost !== undefined || signal?.aborted === true;
   // Wide confirmations hold 256 listeners each: fewer at once than the open-file limit allows.
-  const wideLimit = pLimit(Math.max(1, Math.min(options.concurrency, wideSlots())));
+  const wideLimit = pLimit(Math.min(options.concurrency, wideSlots(fileNeeds(options))));
   try {
     // No separate preflight: every connection opens at once. If none opens (bad host, refused
     // login), every probe fails alike, and the sweep ends with that error (exit 2).

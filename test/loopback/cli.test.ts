@@ -2,6 +2,7 @@
  * The command line as users run it: exit codes, one-line errors, reports on disk, companions that
  * start and stop cleanly. Every process a test starts, it stops by pid.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -142,9 +143,35 @@ describe('ftpsweep CLI', () => {
     }
   });
 
-  it('more concurrency than open files allow: a one-line error before anything is sent', async () => {
-    const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--concurrency', '40'], { prefix: ['sh', '-c', 'ulimit -n 80 && exec "$0" "$@"'] });
-    expectOneLineError(run, /--concurrency 40 needs about \d+ open files, but this process may open only 80 \(ulimit -n\) — lower --concurrency to \d+/);
+  describe('the open-file limit (ulimit -n), checked before anything is sent', () => {
+    const limited = (n: number): string[] => ['sh', '-c', `ulimit -n ${n} && exec "$0" "$@"`];
+
+    it('too low to load ftpsweep at all (48): one line, not the module loader\'s stack trace', async () => {
+      const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port)], { prefix: limited(48) });
+      expectOneLineError(run, /may open only 48 files \(ulimit -n\), and ftpsweep needs at least 128 — raise `ulimit -n`/);
+    });
+
+    it('too low for the concurrency asked: names the concurrency that fits', async () => {
+      const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--concurrency', '40', '--out', path.join(work, 'fd-40')], { prefix: limited(400) });
+      expectOneLineError(run, /--concurrency 40 needs about \d+ open files .*, but this process may open only 400 \(ulimit -n\) — lower --concurrency to \d+/);
+    });
+
+    it('too low for one wide confirmation (256 listeners): refused, and the --out folder is left as it was', async () => {
+      const out = path.join(work, 'fd-200');
+      const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--out', out], { prefix: limited(200) });
+      expectOneLineError(run, /needs about \d+ open files \(a failed value is confirmed on all 256 ports of its high byte\).* — raise `ulimit -n` to at least \d+/);
+      expect(existsSync(out)).toBe(false);
+      // Without wide confirmations (the reply oracle) the same limit is enough.
+      const replyOnly = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--oracle', 'reply', '--values', '1-3', '--out', out], { prefix: limited(200) });
+      expect(replyOnly.code).toBe(0);
+    });
+
+    it('the demo counts its in-process reflector and firewall too: refused at 300 (it reported false no-data values there)', async () => {
+      const out = path.join(work, 'fd-demo');
+      const run = await runCli(['demo', '--out', out], { prefix: limited(300) });
+      expectOneLineError(run, /the demo needs about \d+ open files .* only 300 \(ulimit -n\) — raise `ulimit -n` to at least \d+/);
+      expect(existsSync(out)).toBe(false);
+    });
   });
 
   it('reflect and simulate run as commands and stop on SIGTERM', async () => {
