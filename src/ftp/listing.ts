@@ -1,5 +1,6 @@
 import type { ControlConnection } from './controlConnection.js';
-import { replyKind, type Reply } from './replyParser.js';
+import { untilFinal } from './finalReply.js';
+import type { Reply } from './replyParser.js';
 
 /**
  * NLST (RFC 959 §4.1.3: a name list over the data connection, the mark-up free listing) and its
@@ -7,7 +8,5 @@ import { replyKind, type Reply } from './replyParser.js';
  * data connection, and sends the final reply only once it is closed.
  */
 export async function nameList(connection: ControlConnection): Promise<Reply[]> {
-  const first = await connection.command('NLST', 'list-reply');
-  if (replyKind(first.code) !== 'preliminary') return [first];
-  return [first, await connection.nextReply('transfer')];
+  return untilFinal(connection, await connection.command('NLST', 'list-reply'), 'transfer');
 }

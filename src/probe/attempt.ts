@@ -7,6 +7,7 @@ import type { ControlConnection } from '../ftp/controlConnection.js';
 import { displayBytes, echoedCommandInReply, findEcho, findTarget } from '../ftp/echo.js';
 import { ConnectionClosedError, ProtocolError, TimeoutError } from '../ftp/errors.js';
 import { nameList } from '../ftp/listing.js';
+import { untilFinal } from '../ftp/finalReply.js';
 import { replyKind, type Reply } from '../ftp/replyParser.js';
 import { makeAttempt, type Attempt, type AttemptIdentity, type DataOutcome, type Failure, type Oracle } from '../model/evidence.js';
 import { isPassive, type DataCommand, type ProbeTarget } from '../model/plan.js';
@@ -85,9 +86,10 @@ async function exchange(connection: ControlConnection, spec: AttemptSpec, listen
   const ex: Exchange = { replies: [], triedData: false };
   try {
     await connection.sendRaw(Buffer.from(bytes, 'latin1'), displayBytes(bytes), spec.cut);
-    const portReply = await connection.nextReply('port-reply');
+    const portReplies = await untilFinal(connection, await connection.nextReply('port-reply'), 'port-reply');
+    const portReply = portReplies.at(-1)!;
     ex.portReply = portReply;
-    ex.replies.push(portReply);
+    ex.replies.push(...portReplies);
     // Pipelined commands answer after the data-port command: read those replies before going on.
     for (let i = 0; i < wire.trailerReplies; i++) ex.replies.push(await connection.nextReply('port-reply'));
     if (spec.oracle === 'data' && listeners && replyKind(portReply.code) === 'positive') {

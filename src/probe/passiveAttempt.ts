@@ -9,6 +9,7 @@ import net from 'node:net';
 import { errnoCode } from '../errors.js';
 import type { ControlConnection } from '../ftp/controlConnection.js';
 import { findSent, stripEcho } from '../ftp/echo.js';
+import { untilFinal } from '../ftp/finalReply.js';
 import { nameList } from '../ftp/listing.js';
 import { parseEpsvReply, parsePasvReply } from '../ftp/passiveReply.js';
 import type { DataAddress } from '../ftp/portCommand.js';
@@ -83,8 +84,9 @@ export async function runPassiveAttempt(connection: ControlConnection, spec: Pas
       if (asked.code === 450) throw new BindConflictError(spec.offerPort, new Error(replyMessage(asked)));
       if (replyKind(asked.code) !== 'positive') notes.push(`the reflector refused SITE OFFER: ${asked.code}`);
     }
-    portReply = await connection.command(spec.command, 'port-reply');
-    replies.push(portReply);
+    const offerReplies = await untilFinal(connection, await connection.command(spec.command, 'port-reply'), 'port-reply');
+    replies.push(...offerReplies);
+    portReply = offerReplies.at(-1)!;
     if (replyKind(portReply.code) === 'positive') {
       const received = stripEcho(portReply.lines.at(-1)!);
       const text = received.slice(4);

@@ -57,11 +57,11 @@ export function startLenientPeer(): Promise<RunningServer> {
  * normal handling (never answered, reset, garbage …), and `replace`, if given, takes the place of
  * the verb of the same name.
  */
-export function startMisbehavingPeer(values: readonly number[], misbehave: (s: Session) => void, replace?: Verb): Promise<RunningServer> {
+export function startMisbehavingPeer(values: readonly number[], misbehave: (s: Session, answer: () => void) => void, replace?: Verb): Promise<RunningServer> {
   const verbs = reflectorVerbs({ allowForeign: false, dataTimeoutMs: 2000 }).map((verb) => {
     if (replace && verb.directive === replace.directive) return replace;
     if (verb.directive !== 'PORT') return verb;
-    return { ...verb, handler: (s: Session, arg: string) => (values.includes(atoi(arg.split(',')[5])) ? misbehave(s) : verb.handler(s, arg)) };
+    return { ...verb, handler: (s: Session, arg: string) => (values.includes(atoi(arg.split(',')[5])) ? misbehave(s, () => verb.handler(s, arg)) : verb.handler(s, arg)) };
   });
   return startFtpServer({ host: '127.0.0.1', port: 0, greeting: 'misbehaving test peer', echo: true, verbs });
 }

@@ -54,7 +54,7 @@ async function boundedSweep(opts: SweepOptions) {
 }
 
 /** The reflector, except at PORT …,2 where `misbehave` runs instead. */
-function misbehavingAt2(misbehave: (s: Session) => void): Promise<RunningServer> {
+function misbehavingAt2(misbehave: (s: Session, answer: () => void) => void): Promise<RunningServer> {
   return track(startMisbehavingPeer([2], misbehave));
 }
 
@@ -134,6 +134,23 @@ describe('peers that misbehave at one value: that value gets the verdict, the re
     expect(valuesNot(outcome.results, 'pass')).toEqual([2]);
     expect(outcome.results[1]!.verdict).toBe(verdict);
     expect(outcome.results[1]!.detail).toMatch(detail);
+  });
+
+  it('a preliminary 1xx before the PORT reply: read on to the final one — pass (it was called rejected)', async () => {
+    const peer = await misbehavingAt2((s, answer) => {
+      s.reply(150, 'thinking about it');
+      answer();
+    });
+    const outcome = await boundedSweep(options(peer.port));
+    expect(outcome.results.map((r) => r.verdict)).toEqual(['pass', 'pass', 'pass']);
+  });
+
+  it('1xx replies that never end: a protocol error after 4, not rejected', async () => {
+    const peer = await misbehavingAt2((s) => s.send('150 wait\r\n'.repeat(6)));
+    const outcome = await boundedSweep(options(peer.port));
+    expect(valuesNot(outcome.results, 'pass')).toEqual([2]);
+    expect(outcome.results[1]!.verdict).not.toBe('rejected');
+    expect(outcome.results[1]!.detail).toMatch(/4 preliminary \(1xx\) replies and no final one/);
   });
 
   it('a 10 MB line: dropped at the cap, with bounded memory', async () => {
