@@ -1,8 +1,10 @@
 /**
  * The dialogue of one control connection, for a ticket (`ftpsweep probe`): every line sent and
- * received, and the events between, with the password masked — also in hex, since an echoing
- * server (the reflector) may quote a command that way. Kept only when asked: it costs per line.
+ * received, and the events between, with the password masked — also encoded, since an echoing
+ * server (the reflector) may quote a command in hex, and a hostile one in base64. Kept only when
+ * asked: it costs per line.
  */
+import { secretSpellings } from './secretSpellings.js';
 
 export interface TranscriptEntry {
   /** Milliseconds since the connection was opened. */
@@ -17,7 +19,7 @@ const MASK = '****';
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];
   private readonly startedAt = performance.now();
-  /** The secret as it may appear: itself, and in lower- and upper-case hex. */
+  /** The secret as it may appear: itself, hex, base64, URL-encoded (secretSpellings.ts). */
   private readonly spellings: readonly string[];
 
   constructor(
@@ -25,8 +27,7 @@ export class Transcript {
     readonly recording: boolean,
     secret?: string,
   ) {
-    const hex = secret ? Buffer.from(secret, 'latin1').toString('hex') : '';
-    this.spellings = secret ? [secret, hex, hex.toUpperCase()] : [];
+    this.spellings = secretSpellings(secret);
   }
 
   /** Milliseconds since the connection was opened. */

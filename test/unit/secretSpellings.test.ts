@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { Transcript } from '../../src/ftp/transcript.js';
+
+const SECRETS = ['S3cret-Pa55', 'pässwörd 2', 'ab+/?&=xyz'];
+
+/** What a hostile server may send back: the PASS line it received, encoded its way. */
+const ENCODINGS: ReadonlyArray<[string, (bytes: Buffer) => string, (text: string) => string]> = [
+  ['base64', (b) => b.toString('base64'), (t) => Buffer.from(t.replace(/\*/g, 'A'), 'base64').toString('latin1')],
+  ['base64 without padding', (b) => b.toString('base64').replace(/=+$/, ''), (t) => Buffer.from(t.replace(/\*/g, 'A'), 'base64').toString('latin1')],
+  ['URL-safe base64', (b) => b.toString('base64url'), (t) => Buffer.from(t.replace(/\*/g, 'A'), 'base64url').toString('latin1')],
+  ['hex', (b) => b.toString('hex'), (t) => Buffer.from(t.replace(/\*/g, '0'), 'hex').toString('latin1')],
+  ['HEX', (b) => b.toString('hex').toUpperCase(), (t) => Buffer.from(t.replace(/\*/g, '0'), 'hex').toString('latin1')],
+  ['hex with spaces', (b) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' '), (t) => Buffer.from(t.replace(/[ *]/g, ''), 'hex').toString('latin1')],
+  ['URL-encoded (as UTF-8)', (b) => encodeURIComponent(b.toString('latin1')), (t) => decodeURIComponent(t)],
+  ['URL-encoded (the bytes sent)', (b) => [...b].map((x) => (/[\w.~-]/.test(String.fromCharCode(x)) ? String.fromCharCode(x) : `%${x.toString(16).padStart(2, '0').toUpperCase()}`)).join(''), (t) => unescape(t)],
+  ['URL-encoded, every byte', (b) => [...b].map((x) => `%${x.toString(16).padStart(2, '0').toUpperCase()}`).join(''), (t) => unescape(t)],
+];
+
+describe('the password, however a server spells it back', () => {
+  for (const secret of SECRETS) {
+    for (const [name, encode, decode] of ENCODINGS) {
+      it(`${JSON.stringify(secret)} in ${name}, wherever it falls in the line: masked`, () => {
+        const transcript = new Transcript(true, secret);
+        // Every alignment: base64 groups bytes in threes, so the prefix length changes the encoding.
+        for (const prefix of ['', 'P', 'PA', 'PAS', 'PASS', 'PASS ']) {
+          const encoded = encode(Buffer.from(`${prefix}${secret}\r\n`, 'latin1'));
+          expect(decode(encoded)).toContain(secret); // the test's own decoding is right
+          const shown = transcript.redact(`500 unknown command: ${encoded}`);
+          expect(shown).toContain('****');
+          expect(decode(shown.slice('500 unknown command: '.length))).not.toContain(secret);
+        }
+      });
+    }
+  }
+
+  it('spaced out letter by letter: masked', () => {
+    expect(new Transcript(true, 'S3cret-Pa55').redact('530 you said S 3 c r e t - P a 5 5')).toBe('530 you said ****');
+  });
+
+  it('ordinary replies are left alone', () => {
+    const transcript = new Transcript(true, 'S3cret-Pa55');
+    for (const text of ['200 PORT command successful. Consider using PASV.', '227 Entering Passive Mode (127,0,0,1,195,80).', '230 Login successful.']) {
+      expect(transcript.redact(text)).toBe(text);
+    }
+  });
+
+  it('no password, nothing masked', () => {
+    expect(new Transcript(true, undefined).redact('230 ****')).toBe('230 ****');
+    expect(new Transcript(true, '').redact('230 ok')).toBe('230 ok');
+  });
+});
