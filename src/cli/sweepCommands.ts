@@ -58,10 +58,13 @@ export function probeCommand(run: Run): CommandModule {
   return {
     command: 'probe',
     describe: 'probe one value and print the whole dialogue (for a ticket)',
-    builder: (y: Argv) => targetFlags(y, true).option('value', { type: 'number', demandOption: 'give --value, e.g. --value 227', describe: 'last-octet value 0..255' }),
+    builder: (y: Argv) => targetFlags(y, true).option('value', { type: 'string', demandOption: 'give --value, e.g. --value 227', describe: 'last-octet value 0..255' }),
     handler: run(async (args, io) => {
-      const value = Number(args.value);
-      if (!Number.isInteger(value) || value < 0 || value > 255) throw new UsageError(`--value ${String(args.value)} is out of range`, 'give a whole number 0..255, e.g. --value 227');
+      // A string, parsed here: yargs turns `--value abc` into NaN, and the message would say NaN.
+      const given = String(args.value).trim();
+      const value = /^-?\d+$/.test(given) ? Number(given) : Number.NaN;
+      if (!Number.isInteger(value)) throw new UsageError(`--value ${JSON.stringify(String(args.value))} is not a whole number`, 'give a whole number 0..255, e.g. --value 227');
+      if (value < 0 || value > 255) throw new UsageError(`--value ${value} is out of range`, 'give a whole number 0..255, e.g. --value 227');
       const { options } = toSweepJob(combineFlags({ ...givenFlags(args), values: String(value) }, undefined, io.env), io.env);
       const { result, transcript } = await probeOnce(options, value);
       io.out(formatTranscript(transcript));

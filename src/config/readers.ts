@@ -25,7 +25,9 @@ export function command(given: Given): DataCommand {
 export function passwordFromEnv(variable: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   if (variable === undefined) return undefined;
   const value = env[variable];
-  if (value === undefined || value === '') throw new UsageError(`the environment variable ${variable} (from --password-env) is not set`, `export ${variable}=… first, or leave out --password-env`);
+  if (value === undefined) throw new UsageError(`the environment variable ${variable} (from --password-env) is not set`, `export ${variable}=… first, or leave out --password-env`);
+  // Set but empty: most often a secret store that returned nothing; an empty PASS is not sent.
+  if (value === '') throw new UsageError(`the environment variable ${variable} (from --password-env) is empty`, `put the password in ${variable}, or leave out --password-env for an anonymous login`);
   return value;
 }
 

@@ -89,6 +89,9 @@ describe('ftpsweep CLI', () => {
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--bogus']), /Unknown argument/);
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--password', 'hunter2']), /never taken on the command line/);
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--password-env', 'FTPSWEEP_UNSET_VAR']), /FTPSWEEP_UNSET_VAR .* is not set/);
+    expectOneLineError(await runCli(['sweep', '--host', 'x', '--password-env', 'FTPSWEEP_EMPTY_VAR'], { env: { FTPSWEEP_EMPTY_VAR: '' } }), /FTPSWEEP_EMPTY_VAR .* is empty — put the password in FTPSWEEP_EMPTY_VAR/);
+    expectOneLineError(await runCli(['probe', '--host', 'x', '--value', 'abc']), /^ftpsweep: --value "abc" is not a whole number — give a whole number 0\.\.255/);
+    expectOneLineError(await runCli(['probe', '--host', 'x', '--value', '-1']), /^ftpsweep: --value -1 is out of range/);
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--advertise', '::1']), /--advertise ::1 is not an IPv4 address/);
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--concurrency', '0']), /--concurrency 0 is out of range/);
     expectOneLineError(await runCli([]), /give a command/);
