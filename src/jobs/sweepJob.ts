@@ -95,19 +95,21 @@ async function resumeFrom(dir: string, options: SweepOptions): Promise<ResultRow
  * The folder a new sweep writes into must not hold files already: `--out` at an earlier report used
  * to replace it without a word. With `force`, the report files there are removed first.
  */
-async function claimFolder(dir: string, force: boolean): Promise<void> {
-  const held = await readdir(dir).catch(() => [] as string[]);
-  if (held.length === 0) return;
+async function claimFolder(dir: string, force: boolean): Promise<{ made: boolean }> {
+  const held = await readdir(dir).catch(() => undefined);
+  if (held === undefined) return { made: true };
+  if (held.length === 0) return { made: false };
   if (!force) {
     throw new UsageError(`${dir} already holds files (${held.slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''})`, 'give a new or empty folder with --out, finish an interrupted sweep there with --resume DIR, or replace its report with --force');
   }
   await Promise.all(REPORT_FILES.map((name) => rm(path.join(dir, name), { force: true })));
+  return { made: false };
 }
 
-/** Removes the report files of a sweep that learnt nothing, and its folder if that leaves it empty. */
-async function removeReport(dir: string): Promise<void> {
+/** Removes the report files of a sweep that learnt nothing, and the folder if this sweep made it and it is empty. */
+async function removeReport(dir: string, made: boolean): Promise<void> {
   await Promise.all(REPORT_FILES.map((name) => rm(path.join(dir, name), { force: true })));
-  await rmdir(dir).catch(() => undefined);
+  if (made) await rmdir(dir).catch(() => undefined);
 }
 
 export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<JobOutcome> {
@@ -124,7 +126,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   const startedAt = new Date();
   const shardSuffix = options.shard ? `-shard-${options.shard.index}-of-${options.shard.count}` : '';
   const dir = job.resume ?? job.out ?? `${defaultReportDir(options.host, options.port, startedAt)}${shardSuffix}`;
-  if (job.resume === undefined) await claimFolder(dir, job.force === true);
+  const claimed = job.resume === undefined ? await claimFolder(dir, job.force === true) : undefined;
 
   // The sweep is planned here, once. Rows reach results.csv in plan order as they become final; a
   // resumed sweep's rows come first, and its probes are not run again.
@@ -150,7 +152,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
     await stream.close();
     // Refused before any value was probed (unreachable host, refused login, too few descriptors):
     // a new folder keeps nothing, so the same command can simply be run again.
-    if (job.resume === undefined && added === 0) await removeReport(dir);
+    if (claimed && added === 0) await removeReport(dir, claimed.made);
     throw error;
   }
   await stream.close();

@@ -5,7 +5,7 @@
  * the sweep once there is room again.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,21 @@ describe('--out', () => {
     expect(run.stderr).toMatch(/^ftpsweep: cannot write \/proc\/nope\/j\.xml: .* — choose a writable place with --junit\n$/);
     expect(existsSync(path.join(work, 'junit', 'results.csv'))).toBe(false);
     expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('a sweep refused before any value was probed leaves no report: the same command runs again', async () => {
+    const out = path.join(work, 'refused');
+    // Port 1 on loopback: nothing listens there.
+    const first = await runCli(['sweep', '--host', '127.0.0.1', '--port', '1', '--out', out]);
+    expect(first.stderr).toMatch(/refused/);
+    expect(existsSync(out)).toBe(false);
+    const made = path.join(work, 'made-by-user');
+    mkdirSync(made);
+    await runCli(['sweep', '--host', '127.0.0.1', '--port', '1', '--out', made]);
+    expect(readdirSync(made)).toEqual([]); // the user's own folder stays, empty
+    const again = await runCli(['sweep', '--host', '127.0.0.1', '--port', '1', '--out', made]);
+    expect(again.stderr).not.toMatch(/already holds files/);
+    expect((await sweep(made, '--values', '1-2')).code).toBe(0);
   });
 
   it('refuses an empty path instead of writing into the current folder', async () => {
