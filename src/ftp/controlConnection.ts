@@ -13,6 +13,7 @@ import { unmapIPv4 } from './address.js';
 import { connectSocket, greetingError, upgradeToTls, type TlsSettings } from './connect.js';
 import { ConnectError, ConnectionClosedError, ProtocolError, TimeoutError, type Phase } from './errors.js';
 import { parseReplies, replyKind, replyMessage, type Reply } from './replyParser.js';
+import type { Redactor } from './secretSpellings.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 
 export interface ControlOptions {
@@ -254,6 +255,11 @@ export class ControlConnection {
     }
   }
 
+  /** Masks the password in text made from replies, for people (replies themselves stay raw). */
+  get redact(): Redactor {
+    return this.log.redact;
+  }
+
   private onData(chunk: Buffer): void {
     if (this.reason) return;
     let parsed;
@@ -264,21 +270,21 @@ export class ControlConnection {
       return;
     }
     this.rest = parsed.rest;
+    // Replies stay as they came: they are evidence, judged byte for byte (a short password also
+    // occurs in echoes and addresses). Text made from them for people is masked where it is made.
     for (const line of parsed.stray) {
-      const text = this.log.redact(line);
-      this.log.add('<', text);
+      this.log.add('<', line);
       // RFC 959 §4.2: outside a multi-line reply every line is a reply. Anything else means the
       // stream is not FTP (or no longer is): give up at once rather than wait out the timeout.
-      if (text.trim() !== '') {
-        this.close(new ProtocolError(`${this.label} sent a line that is not an FTP reply (RFC 959 §4.2): ${JSON.stringify(text.slice(0, 60))}`));
+      if (line.trim() !== '') {
+        this.close(new ProtocolError(`${this.label} sent a line that is not an FTP reply (RFC 959 §4.2): ${JSON.stringify(this.log.redact(line).slice(0, 60))}`));
         return;
       }
     }
-    for (const raw of parsed.replies) {
-      const reply: Reply = { code: raw.code, lines: raw.lines.map((line) => this.log.redact(line)) };
+    for (const reply of parsed.replies) {
       if (this.recording) for (const line of reply.lines) this.log.add('<', line);
       if (replyKind(reply.code) === 'invalid') {
-        this.close(new ProtocolError(`${this.label} sent a reply code out of range (RFC 959 §4.2: 1xx..5xx): ${reply.lines[0]!.slice(0, 80)}`));
+        this.close(new ProtocolError(`${this.label} sent a reply code out of range (RFC 959 §4.2: 1xx..5xx): ${this.log.redact(reply.lines[0]!).slice(0, 80)}`));
         return;
       }
       this.deliver(reply);

@@ -5,21 +5,25 @@ import type { TlsSettings } from './connect.js';
 import type { ControlConnection } from './controlConnection.js';
 import { ConnectError, LoginError } from './errors.js';
 import { replyKind, replyMessage, type Reply } from './replyParser.js';
+import { wireText } from './secretSpellings.js';
 
 /** How PASS appears in every transcript. */
 export const MASKED_PASS = 'PASS ****';
 
 function refused(connection: ControlConnection, reply: Reply): LoginError {
-  // Replies are redacted as they arrive (ControlConnection's secret), so this cannot leak it.
-  return new LoginError(`${connection.label} refused the login: ${reply.code} ${replyMessage(reply).slice(0, 200)}`, 'check --user and the environment variable named by --password-env');
+  // A server may quote the password back: the reply's text is masked before it reaches a message.
+  return new LoginError(`${connection.label} refused the login: ${reply.code} ${connection.redact(replyMessage(reply)).slice(0, 200)}`, 'check --user and the environment variable named by --password-env');
 }
 
-/** USER then PASS. Throws LoginError; the password never appears in it. */
+/**
+ * USER then PASS. Throws LoginError; the password never appears in it. Both go out as UTF-8, as
+ * RFC 2640 §2.2 has non-ASCII text on the control connection, and as servers decode it today.
+ */
 export async function login(connection: ControlConnection, user: string, password: string): Promise<void> {
-  const userReply = await connection.command(`USER ${user}`, 'login');
+  const userReply = await connection.command(`USER ${wireText(user)}`, 'login');
   if (userReply.code === 230 || userReply.code === 202) return;
   if (userReply.code !== 331) throw refused(connection, userReply);
-  const passReply = await connection.command(`PASS ${password}`, 'login', MASKED_PASS);
+  const passReply = await connection.command(`PASS ${wireText(password)}`, 'login', MASKED_PASS);
   if (passReply.code === 230 || passReply.code === 202) return;
   if (passReply.code === 332) throw new LoginError(`${connection.label} asks for an account (ACCT), which ftpsweep does not send`, 'use a user that needs no account');
   throw refused(connection, passReply);
@@ -45,6 +49,6 @@ export async function clearDataChannel(connection: ControlConnection): Promise<v
   const pbsz = await connection.command('PBSZ 0', 'login');
   const prot = replyKind(pbsz.code) === 'positive' ? await connection.command('PROT C', 'login') : pbsz;
   if (replyKind(prot.code) !== 'positive') {
-    throw new ConnectError(`${connection.label} refuses a clear data channel under TLS: ${prot.code} ${replyMessage(prot)}`, 'ftpsweep needs PROT C with --tls (RFC 4217 §9); allow it on the server or sweep without --tls');
+    throw new ConnectError(`${connection.label} refuses a clear data channel under TLS: ${prot.code} ${connection.redact(replyMessage(prot))}`, 'ftpsweep needs PROT C with --tls (RFC 4217 §9); allow it on the server or sweep without --tls');
   }
 }

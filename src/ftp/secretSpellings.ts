@@ -1,23 +1,39 @@
 /**
- * The ways a password may come back from a server that quotes what it received: as itself, in hex
- * (either case, bytes run together or spaced), in base64 (standard or URL-safe, with or without
- * padding, at any alignment within a longer encoded text), URL-encoded, or spaced out letter by
- * letter. Each spelling is masked wherever it appears; a hostile server chooses the encoding, so
- * the usual ones are all covered.
+ * Masking a password wherever a server that quotes what it received spells it back: as itself, URL-
+ * encoded or `\xNN`-escaped (any mix, either case), in hex (either case, bytes run together or
+ * separated), in base64 (standard or URL-safe, padded or not, at any alignment within a longer
+ * encoded text, wrapped or not), or spaced out letter by letter. A hostile server chooses the
+ * encoding, so the usual ones are all covered, whitespace between characters included.
+ *
+ * Masking is for text people read. Evidence (replies, echoes) is judged on the raw bytes first: a
+ * short password such as `ftp` or `1` also occurs in the reflector's tags and in addresses.
  */
+
+export type Redactor = (text: string) => string;
+
+const MASK = '****';
 
 /** Shorter base64 runs than this would mask ordinary words: the secret's core must be this long. */
 const MIN_BASE64_CORE = 4;
 
-/** RFC 3986 §2.3: the bytes URL encoding leaves as they are. */
-const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+/** Between two characters of a spelling: what wrapping, spacing or a hex separator may put there. */
+const GAP = '[\\s:,.-]?\\s*';
 
-function hexSpellings(bytes: Buffer): string[] {
-  const pairs = [...bytes].map((b) => b.toString(16).padStart(2, '0'));
-  // URL encoding of the bytes as sent (latin1 on the wire): unreserved ones kept, or every one encoded.
-  const url = [...bytes].map((b, i) => (UNRESERVED.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${pairs[i]}`)).join('');
-  const spellings = [pairs.join(''), pairs.join(' '), pairs.join(':'), pairs.map((p) => `%${p}`).join('')].flatMap((s) => [s, s.toUpperCase()]);
-  return [...spellings, url, url.replace(/%[0-9a-f]{2}/g, (p) => p.toUpperCase())];
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/** A hex digit in either case. */
+function hexDigit(d: string): string {
+  return /[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d;
+}
+
+function hexPair(byte: number): string {
+  return [...byte.toString(16).padStart(2, '0')].map(hexDigit).join('');
+}
+
+/** One byte as itself, URL-encoded (`%NN`, a space also as `+`) or escaped (`\xNN`). */
+function byteForms(byte: number): string {
+  const literal = escapeRegExp(String.fromCharCode(byte));
+  return `(?:${literal}${byte === 0x20 ? '|\\+' : ''}|%${hexPair(byte)}|\\\\x${hexPair(byte)})`;
 }
 
 /**
@@ -28,27 +44,45 @@ function hexSpellings(bytes: Buffer): string[] {
 function base64Cores(bytes: Buffer): string[] {
   const cores: string[] = [];
   for (let k = 0; k < 3; k++) {
-    const padded = Buffer.concat([Buffer.alloc(k), bytes, Buffer.alloc(3)]);
-    const encoded = padded.toString('base64');
+    const encoded = Buffer.concat([Buffer.alloc(k), bytes, Buffer.alloc(3)]).toString('base64');
     const core = encoded.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));
     if (core.length >= MIN_BASE64_CORE) cores.push(core);
   }
-  // The whole encoding as a value on its own, padding included (e.g. `PASS UzNjcmV0`).
-  const whole = bytes.toString('base64');
-  return [whole, ...cores].flatMap((s) => [s, s.replace(/\+/g, '-').replace(/\//g, '_')]);
+  return cores;
 }
 
-/** Every spelling of `secret` to mask, longest first (a longer one may contain a shorter one). */
-export function secretSpellings(secret: string | undefined): string[] {
-  if (!secret) return [];
-  const bytes = Buffer.from(secret, 'latin1');
-  const spellings = new Set([
-    secret,
-    encodeURIComponent(secret),
-    encodeURIComponent(secret).replace(/%20/g, '+'),
-    ...hexSpellings(bytes),
-    ...base64Cores(bytes),
-  ]);
-  if (secret.length >= 4) spellings.add([...secret].join(' '));
-  return [...spellings].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+/** A base64 character, standard or URL-safe (RFC 4648 §5: `-` for `+`, `_` for `/`). */
+function base64Char(c: string): string {
+  if (c === '+') return '[+-]';
+  if (c === '/') return '[/_]';
+  return c;
+}
+
+/** The patterns for one byte string (the password as sent). */
+function patterns(bytes: Buffer): string[] {
+  const byteList = [...bytes];
+  return [
+    byteList.map(byteForms).join('\\s*'),
+    byteList.map(hexPair).join(GAP),
+    ...base64Cores(bytes).map((core) => [...core].map(base64Char).join('\\s*')),
+  ];
+}
+
+/**
+ * The password as it goes on the wire: UTF-8 (RFC 2640 §2.2 for non-ASCII text on the control
+ * connection), as a latin1 string of those bytes, which is how replies are read.
+ */
+export function wireText(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** A function that masks every spelling of `secret`; the identity when there is none. */
+export function makeRedactor(secret: string | undefined): Redactor {
+  if (!secret) return (text) => text;
+  // The wire form, and the text itself if it is latin1 (a server that decoded the bytes as such).
+  const forms = new Set([wireText(secret), ...([...secret].every((c) => c.charCodeAt(0) < 256) ? [secret] : [])]);
+  const all = [...forms].flatMap((form) => patterns(Buffer.from(form, 'latin1')));
+  // Longest first: at one position the first alternative that matches wins.
+  const pattern = new RegExp([...new Set(all)].sort((a, b) => b.length - a.length).join('|'), 'g');
+  return (text) => text.replace(pattern, MASK);
 }

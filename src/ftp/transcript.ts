@@ -4,7 +4,7 @@
  * server (the reflector) may quote a command in hex, and a hostile one in base64. Kept only when
  * asked: it costs per line.
  */
-import { secretSpellings } from './secretSpellings.js';
+import { makeRedactor, type Redactor } from './secretSpellings.js';
 
 export interface TranscriptEntry {
   /** Milliseconds since the connection was opened. */
@@ -14,20 +14,18 @@ export interface TranscriptEntry {
   readonly text: string;
 }
 
-const MASK = '****';
-
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];
   private readonly startedAt = performance.now();
-  /** The secret as it may appear: itself, hex, base64, URL-encoded (secretSpellings.ts). */
-  private readonly spellings: readonly string[];
+  /** Masks the secret as it may appear: itself, hex, base64, URL-encoded (secretSpellings.ts). */
+  readonly redact: Redactor;
 
   constructor(
     /** Whether lines are kept: callers skip building notes when they are not. */
     readonly recording: boolean,
     secret?: string,
   ) {
-    this.spellings = secretSpellings(secret);
+    this.redact = makeRedactor(secret);
   }
 
   /** Milliseconds since the connection was opened. */
@@ -38,10 +36,5 @@ export class Transcript {
   /** Adds a line, the secret masked; `text` is only made when lines are kept. */
   add(dir: TranscriptEntry['dir'], text: string | (() => string)): void {
     if (this.recording) this.entries.push({ at: Math.round(this.elapsed()), dir, text: this.redact(typeof text === 'string' ? text : text()) });
-  }
-
-  /** Replaces the secret wherever a (possibly hostile) server echoes it back. */
-  redact(text: string): string {
-    return this.spellings.reduce((t, s) => t.split(s).join(MASK), text);
   }
 }

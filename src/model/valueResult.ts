@@ -59,6 +59,18 @@ export interface ValueResult extends ResultRow {
   readonly judged: readonly Judged[];
 }
 
+/**
+ * The row with the password masked in the text a server gave (reply, detail). `seen` is the far
+ * side's word on our own line: masked only when our line does not hold the same spelling (a short
+ * password may be a byte of an address). Judged before: masking never changes a verdict.
+ */
+export function redactRow<T extends ResultRow>(row: T, redact: (text: string) => string): T {
+  const reply = redact(row.reply);
+  const detail = redact(row.detail);
+  const seen = redact(row.sent) === row.sent ? redact(row.seen) : row.seen;
+  return reply === row.reply && detail === row.detail && seen === row.seen ? row : { ...row, reply, detail, seen };
+}
+
 /** Merges a value's judged attempts (at least one; each classified once, by `judge`) into its row. */
 export function valueResult(judged: readonly Judged[]): ValueResult {
   const decision = decide(judged);

@@ -12,6 +12,7 @@ import type { SweepOutcome } from '../sweep/sweep.js';
 import { VERSION } from '../version.js';
 import type { Comparison } from './baseline.js';
 import { dataText } from './resultsCsv.js';
+import { makeRedactor } from '../ftp/secretSpellings.js';
 
 export interface Summary {
   readonly tool: { readonly name: 'ftpsweep'; readonly version: string };
@@ -143,15 +144,18 @@ export function startedSummary(options: SweepOptions, probes: number, carried: r
 
 /** The summary of a sweep just run; `extra.rows` replaces the outcome's (a resumed sweep's whole set). */
 export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra: Partial<Pick<SummaryParts, 'shard' | 'baseline' | 'dialogueValue' | 'probes' | 'resumed' | 'rows' | 'missing'>> = {}): Summary {
+  // The findings and the reason a sweep stopped carry what servers said: a password they quote is masked.
+  const redact = makeRedactor(options.password);
+  const inspection = outcome.inspection && { checked: outcome.inspection.checked, findings: outcome.inspection.findings.map(redact) };
   return makeSummary({
     ...summaryView(options),
     startedAt: outcome.startedAt,
     endedAt: outcome.endedAt,
     reflector: outcome.reflector,
     offersChosenByServer: outcome.offersChosenByServer,
-    inspection: outcome.inspection ?? null,
+    inspection: inspection ?? null,
     interrupted: outcome.interrupted,
-    stopped: outcome.stopped ? { reason: outcome.stopped.message, hint: outcome.stopped.hint ?? '' } : null,
+    stopped: outcome.stopped ? { reason: redact(outcome.stopped.message), hint: outcome.stopped.hint ?? '' } : null,
     connectionRetries: outcome.retries,
     ...extra,
     rows: extra.rows ?? outcome.results,

@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS } from './admission.js';
 import { capIncoming, connectBack, listenPassive, sendAndClose } from './dataConnection.js';
 import { LoginGuard } from './logins.js';
 import type { Session, Verb } from './ftpServer.js';
+import { wireText } from '../ftp/secretSpellings.js';
 
 export interface Credentials {
   readonly user: string;
@@ -36,9 +37,10 @@ function featVerb(verbs: () => readonly Verb[]): Verb {
   });
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
+/** The password received (latin1: the bytes as they came) against the one set (sent as UTF-8, RFC 2640). */
+function sameSecret(received: string, expected: string): boolean {
+  const x = Buffer.from(received, 'latin1');
+  const y = Buffer.from(expected, 'utf8');
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
@@ -55,7 +57,7 @@ export function sessionVerbs(credentials?: Credentials, guard = new LoginGuard(D
     }),
     verb('PASS', false, 'PASS <password>', 'finish a login', async (s, password) => {
       if (s.user === undefined) return s.reply(503, 'Send USER first');
-      if (credentials && !(s.user === credentials.user && sameSecret(password, credentials.password))) {
+      if (credentials && !(s.user === wireText(credentials.user) && sameSecret(password, credentials.password))) {
         const failures = ++s.loginFailures;
         s.log(`login failed for user ${JSON.stringify(s.user.slice(0, 64))} from ${s.peerAddress} (${failures} of ${guard.maxFailures} on this connection)`);
         s.user = undefined;

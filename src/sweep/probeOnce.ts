@@ -7,7 +7,7 @@ import { type SweepOptions } from '../config/settings.js';
 import type { TranscriptEntry } from '../ftp/transcript.js';
 import { OwnedBytePool } from '../model/ownedBytes.js';
 import { ownCandidates } from '../model/ownedBytes.js';
-import { valueResult, type ValueResult } from '../model/valueResult.js';
+import { redactRow, valueResult, type ValueResult } from '../model/valueResult.js';
 import { judge } from '../model/verdict.js';
 import { ConnectionPool } from './connectionPool.js';
 import { attemptOnLease, type SweepContext } from './leaseAttempt.js';
@@ -34,7 +34,7 @@ export async function probeOnce(options: SweepOptions, value: number, reachable 
   const lease = await pool.acquire(true);
   try {
     const attempt = await attemptOnLease(ctx, lease, { value, variant: options.variants[0] ?? 'plain', index: 0 }, options.oracle === 'data');
-    return { result: valueResult([judge(attempt)]), transcript: lease.connection.transcript };
+    return { result: redactRow(valueResult([judge(attempt)]), lease.connection.redact), transcript: lease.connection.transcript };
   } finally {
     pool.discard(lease);
   }

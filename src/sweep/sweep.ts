@@ -7,11 +7,12 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { validateSweepOptions } from '../config/options.js';
 import { type SweepOptions } from '../config/settings.js';
 import { UsageError } from '../errors.js';
+import { makeRedactor } from '../ftp/secretSpellings.js';
 import { isFailure } from '../model/judgement.js';
 import { OwnedBytePool, ownCandidates } from '../model/ownedBytes.js';
 import { isPassive, ownedByte, type Plan } from '../model/plan.js';
 import { planProbes, type Probe } from '../model/probes.js';
-import { valueResult, type ValueResult } from '../model/valueResult.js';
+import { redactRow, valueResult, type ValueResult } from '../model/valueResult.js';
 import { judge, type Judged } from '../model/verdict.js';
 import { ConnectionPool } from './connectionPool.js';
 import { BACKOFF_TOTAL_MS, MAX_RETRIES, TargetLostError, type RetryReport } from './connectionRetries.js';
@@ -149,6 +150,8 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   let lost: TargetLostError | undefined;
   const ending = (): boolean => fatal !== undefined || lost !== undefined || signal?.aborted === true;
   // Wide confirmations hold 256 listeners each: fewer at once than the open-file limit allows.
+  // Rows are judged on raw replies, then the password is masked in their text (secretSpellings.ts).
+  const redact = makeRedactor(options.password);
   const wideLimit = pLimit(Math.min(options.concurrency, wideSlots(fileNeeds(options))));
   try {
     // No separate preflight: every connection opens at once. If none opens (bad host, refused
@@ -166,7 +169,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
       try {
         const judged = await probeValue(ctx, probe, wideLimit, signal);
         // Cut short by the stop: its evidence is ours, not the firewall's.
-        if (!signal?.aborted && lost === undefined) rows.add(i, valueResult(judged));
+        if (!signal?.aborted && lost === undefined) rows.add(i, redactRow(valueResult(judged), redact));
       } catch (error) {
         // The target stopped taking connections mid-sweep: end here, keeping every finished row.
         if (error instanceof TargetLostError) lost ??= error;

@@ -119,3 +119,21 @@ describe('sweep over loopback', () => {
     }
   });
 });
+
+describe('a password that is also ordinary text', () => {
+  // Masking once came before reading: a password such as `ftp` or `1` wiped the reflector's echo
+  // tag and addresses from replies, and 227 came out `rejected`, or every value odd.
+  it.each(['ftp', '1', 'echo'])('password %j: the corruption is still found, and judged on the raw replies', async (password) => {
+    const reflector = await track(startReflector({ host: '127.0.0.1', port: 0, credentials: { user: 'bob', password }, limits: { loginDelayMs: 50 } }));
+    const firewall = await firewallIn(reflector, [227]);
+    const outcome = await runSweep(loopbackOptions(firewall.port, { user: 'bob', password, values: [1, 226, 227, 228] }));
+    expect(outcome.results.map((r) => r.verdict)).toEqual(['pass', 'pass', 'corrupted', 'pass']);
+    expect(outcome.inspection?.findings.join(' ')).not.toMatch(/carries no echo/);
+  });
+
+  it('a password outside ASCII goes out as UTF-8 (RFC 2640), and the reflector takes it', async () => {
+    const reflector = await track(startReflector({ host: '127.0.0.1', port: 0, credentials: { user: 'zoë', password: 'pässwörd-€' }, limits: { loginDelayMs: 50 } }));
+    const outcome = await runSweep(loopbackOptions(reflector.port, { user: 'zoë', password: 'pässwörd-€', values: [1, 2] }));
+    expect(outcome.results.map((r) => r.verdict)).toEqual(['pass', 'pass']);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Transcript } from '../../src/ftp/transcript.js';
 
-const SECRETS = ['S3cret-Pa55', 'pässwörd 2', 'ab+/?&=xyz'];
+const SECRETS = ['S3cret-Pa55', 'pässwörd 2', 'ab+/?&=xyz', 'Tr0ub4dor&3 x/Q+'];
 
 /** What a hostile server may send back: the PASS line it received, encoded its way. */
 const ENCODINGS: ReadonlyArray<[string, (bytes: Buffer) => string, (text: string) => string]> = [
@@ -12,6 +12,9 @@ const ENCODINGS: ReadonlyArray<[string, (bytes: Buffer) => string, (text: string
   ['HEX', (b) => b.toString('hex').toUpperCase(), (t) => Buffer.from(t.replace(/\*/g, '0'), 'hex').toString('latin1')],
   ['hex with spaces', (b) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' '), (t) => Buffer.from(t.replace(/[ *]/g, ''), 'hex').toString('latin1')],
   ['URL-encoded (as UTF-8)', (b) => encodeURIComponent(b.toString('latin1')), (t) => decodeURIComponent(t)],
+  ['URL-encoded as Python\'s quote() does (/ kept)', (b) => [...b].map((x) => (/[\w.~/-]/.test(String.fromCharCode(x)) ? String.fromCharCode(x) : `%${x.toString(16).padStart(2, '0').toUpperCase()}`)).join(''), (t) => unescape(t)],
+  ['\\x escapes', (b) => [...b].map((x) => `\\x${x.toString(16).padStart(2, '0')}`).join(''), (t) => Buffer.from(t.replace(/\\x/g, '').replace(/\*/g, '0'), 'hex').toString('latin1')],
+  ['base64 wrapped every 12 characters', (b) => b.toString('base64').replace(/(.{12})/g, '$1 '), (t) => Buffer.from(t.replace(/\s/g, '').replace(/\*/g, 'A'), 'base64').toString('latin1')],
   ['URL-encoded (the bytes sent)', (b) => [...b].map((x) => (/[\w.~-]/.test(String.fromCharCode(x)) ? String.fromCharCode(x) : `%${x.toString(16).padStart(2, '0').toUpperCase()}`)).join(''), (t) => unescape(t)],
   ['URL-encoded, every byte', (b) => [...b].map((x) => `%${x.toString(16).padStart(2, '0').toUpperCase()}`).join(''), (t) => unescape(t)],
 ];
