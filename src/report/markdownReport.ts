@@ -21,12 +21,24 @@ function cell(text: string): string {
   return markdownText(text);
 }
 
-/** sent and seen one above the other, with carets under the bytes that differ. */
+/** A code fence longer than any run of backticks in `text`, so the text cannot close it (CommonMark §4.5). */
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/**
+ * sent and seen one above the other, with carets under the bytes that differ. Both shown printable
+ * (a server's ESC or BEL never reaches the file raw), the carets placed on the printable forms.
+ */
 function diffBlock(entry: FailingEntry): string[] {
   const { row, diff } = entry;
-  if (!diff) return ['```', `sent  ${row.sent || '-'}`, '```'];
-  const width = Math.max(diff.seen.changed.length, diff.sent.changed.length, 1);
-  return ['```', `sent  ${row.sent}`, `seen  ${row.seen}`, `      ${' '.repeat(diff.seen.before.length)}${'^'.repeat(width)}`, '```'];
+  const sent = printable(row.sent || '-');
+  if (!diff) return [fenceFor(sent), `sent  ${sent}`, fenceFor(sent)];
+  const seen = printable(row.seen);
+  const fence = fenceFor(sent + seen);
+  const width = Math.max(printable(diff.seen.changed).length, printable(diff.sent.changed).length, 1);
+  return [fence, `sent  ${sent}`, `seen  ${seen}`, `      ${' '.repeat(printable(diff.seen.before).length)}${'^'.repeat(width)}`, fence];
 }
 
 export function markdownReport(summary: Summary, rows: readonly ResultRow[], dialogue?: string): string {

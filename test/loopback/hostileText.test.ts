@@ -14,6 +14,7 @@ import type { RunningServer } from '../../src/servers/listen.js';
 import { runCli } from '../helpers/cli.js';
 import { startMisbehavingPeer } from '../helpers/peers.js';
 import { resultRow } from '../helpers/rows.js';
+import { echoTag } from '../../src/ftp/echo.js';
 
 const HOSTILE = '\x1b]0;pwned\x07\x1b[2Jgone\r over\bwritten <img src=x onerror=alert(1)> *bold* [link](http://x)';
 /** Any control character but the line feeds that end lines. */
@@ -73,5 +74,31 @@ describe('a server whose replies carry escapes and markup', () => {
     expect(prose).not.toMatch(/(^|[^\\])<img/);
     const html = await readFile(path.join(out, 'report.html'), 'utf8');
     expect(html).not.toContain('<img src=x');
+  });
+
+  it('a server that echoes the command back with escapes in it: the sent/seen block of report.md shows them escaped', async () => {
+    // An echo in the reflector's tag, of a line "changed" by escapes and a Markdown fence.
+    const quoting = await startMisbehavingPeer([], () => undefined, {
+      directive: 'PORT',
+      needsLogin: true,
+      syntax: 'PORT h1,h2,h3,h4,p1,p2',
+      description: 'echoes the line back as the reflector does, changed',
+      handler: (s, arg) => s.reply(500, `no ${echoTag(Buffer.from(`PORT ${arg}\x1b]0;pwned\x07\`\`\`<img src=x>\r\n`, 'latin1'))}`),
+    });
+    try {
+      const out = path.join(work, 'quoted');
+      const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(quoting.port), '--values', '1-3', '--confirm', '0', '--out', out]);
+      expect(run.code).toBe(1);
+      const md = await readFile(path.join(out, 'report.md'), 'utf8');
+      expect(md).not.toMatch(CONTROL);
+      const block = /^(`{3,})\nsent {2}(.*)\nseen {2}(.*)\n( *)\^+\n\1$/m.exec(md);
+      expect(block, md).not.toBeNull();
+      expect(block![1]!.length).toBeGreaterThan(3); // longer than the server's own ``` run
+      expect(block![3]).toContain('\\x1b]0;pwned\\x07');
+      // The carets sit under the first byte that differs, in the printable line.
+      expect(block![3]!.slice(block![4]!.length - 6)).toMatch(/^\\x1b/);
+    } finally {
+      await quoting.close();
+    }
   });
 });
