@@ -13,7 +13,7 @@ import { parseFields, type Field } from '../model/plan.js';
 import { parseShard } from '../model/shard.js';
 import { formatValueList } from '../model/values.js';
 import { parseSplit, parseVariants, VARIANTS, type Split, type Variant } from '../model/variants.js';
-import { advertise, command, COMMANDS, passwordFromEnv, tlsSettings, values, type Given } from './readers.js';
+import { advertise, command, COMMANDS, host, passwordFromEnv, tlsSettings, values, type Given } from './readers.js';
 
 /** What a sweep file may hold under a key: a type, a value list, or one of some words. */
 export type FileKind = 'string' | 'number' | 'boolean' | 'values' | 'string-or-number' | readonly string[];
@@ -45,7 +45,7 @@ export interface Setting {
 const number = (name: string) => (given: Given): number => Number(given[name]);
 
 export const SETTINGS = {
-  host: { type: 'string', scope: 'target', help: 'FTP server to sweep (or the firewall in front of it)', file: 'string', option: 'host', parse: (g): string => String(g.host ?? '').trim(), summary: 'target', identity: true },
+  host: { type: 'string', scope: 'target', help: 'FTP server to sweep (or the firewall in front of it)', file: 'string', option: 'host', parse: host, summary: 'target', identity: true },
   port: { type: 'number', scope: 'target', help: 'FTP control port', default: 21, range: [1, 65535], file: 'number', option: 'port', parse: number('port'), summary: 'target', identity: true },
   user: { type: 'string', scope: 'target', help: 'login name', default: 'anonymous', file: 'string', option: 'user', parse: (g): string => String(g.user), summary: 'target', identity: true },
   'password-env': {
@@ -159,6 +159,8 @@ export const SETTINGS = {
     option: 'advertise',
     parse: advertise,
     summary: 'options',
+    // Another address in PORT is another sweep: a resume or merge must not mix the two.
+    identity: true,
     write: (address: string | undefined): string | null => address ?? null,
   },
   concurrency: { type: 'number', scope: 'target', help: 'control connections at once', default: 4, range: [1, 100], file: 'number', option: 'concurrency', parse: number('concurrency'), summary: 'options' },

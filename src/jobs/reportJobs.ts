@@ -15,6 +15,7 @@ import { markdownReport } from '../report/markdownReport.js';
 import { writeOutput } from '../report/files.js';
 import { readReport, readResults, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { makeSummary, type Summary } from '../report/summary.js';
+import { checkGivenPath, checkJunitPath, claimFolder } from './outputPaths.js';
 
 /** Re-renders report.html and report.md in `dir`; returns their paths. */
 export async function rerenderReport(dir: string): Promise<{ readonly summary: Summary; readonly rows: readonly ResultRow[]; readonly files: readonly string[] }> {
@@ -30,6 +31,8 @@ export interface MergeJob {
   readonly out: string;
   readonly baseline: string | undefined;
   readonly junit: string | undefined;
+  /** Replace a report already in `out` (without it, a folder that holds files is refused). */
+  readonly force?: boolean;
 }
 
 /**
@@ -57,9 +60,15 @@ function checkMergeable(reports: readonly StoredReport[]): void {
 
 export async function mergeReports(job: MergeJob): Promise<{ readonly summary: Summary; readonly rows: readonly ResultRow[]; readonly files: readonly string[] }> {
   if (job.dirs.length === 0) throw new UsageError('nothing to merge', 'give the report folders of the shards: ftpsweep merge DIR… --out DIR');
+  checkGivenPath(job.out, '--out', 'reports/merged');
+  // The merged report never replaces a shard it is made from, not even with --force.
+  const input = job.dirs.find((dir) => path.resolve(dir) === path.resolve(job.out));
+  if (input !== undefined) throw new UsageError(`--out ${job.out} is one of the shards being merged`, 'give the merged report a folder of its own, e.g. --out reports/merged');
+  checkJunitPath(job.junit, job.out);
   const reports = await Promise.all(job.dirs.map((dir) => readReport(dir)));
   checkMergeable(reports);
   const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
+  await claimFolder(job.out, job.force === true, false);
 
   const rows = reports.flatMap((r) => r.rows).sort(compareProbes);
   const first = reports[0]!.summary;

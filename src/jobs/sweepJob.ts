@@ -2,18 +2,18 @@
  * A whole sweep as `ftpsweep sweep` and `ftpsweep run` do it: the sweep, the dialogue of one failing
  * probe, the comparison with a baseline, and every report file. The CLI only prints and exits.
  */
-import { readdir, rm, rmdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { identityDifferences, summaryView } from '../config/options.js';
 import { type SweepOptions } from '../config/settings.js';
-import { FtpSweepError, UsageError } from '../errors.js';
+import { FtpSweepError, LocalError, UsageError } from '../errors.js';
 import { isFailure, type Verdict } from '../model/judgement.js';
 import { compareProbes, missingProbes, planProbes, probeId, probeLabel } from '../model/probes.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { compareWithBaseline } from '../report/baseline.js';
 import { junitXml } from '../report/junit.js';
-import { makeFolderFor, writeOutput } from '../report/files.js';
-import { defaultReportDir, readReport, readResults, REPORT_FILES, writeReport, type StoredReport } from '../report/reportFolder.js';
+import { isDiskFull, writeOutput } from '../report/files.js';
+import { defaultReportDir, readReport, readResults, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { ResultsStream } from '../report/resultsStream.js';
 import { buildSummary, startedSummary, summaryJson, type Summary } from '../report/summary.js';
 import { printable } from '../report/safeText.js';
@@ -21,6 +21,7 @@ import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
 import { runSweep } from '../sweep/sweep.js';
 import { type SweepProgress } from '../sweep/sweepRows.js';
+import { checkGivenPath, checkJunitPath, claimFolder, removeReport } from './outputPaths.js';
 
 export interface SweepJob {
   readonly options: SweepOptions;
@@ -76,56 +77,44 @@ async function captureDialogue(options: SweepOptions, row: ResultRow): Promise<s
  * same target the same way (concurrency, timeout and confirmations may differ).
  */
 async function resumeFrom(dir: string, options: SweepOptions): Promise<ResultRow[]> {
-  const { rows } = await readResults(dir);
-  let previous: StoredReport['summary'] | undefined;
+  // summary.json is written before results.csv (and whole, by rename): without it the folder cannot
+  // say which sweep its rows belong to, and they are not taken on trust.
+  if (!existsSync(dir)) throw new UsageError(`--resume ${dir} does not exist`, 'give the report folder of the interrupted sweep');
+  let previous: StoredReport;
   try {
-    previous = (await readReport(dir)).summary;
-  } catch {
-    previous = undefined; // killed before writing summary.json: results.csv is all there is
+    previous = await readReport(dir);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new UsageError(`${dir} cannot be resumed: ${error.message}`, `sweep afresh there with --out ${dir} --force, or into a new folder`);
   }
-  if (previous) {
-    const differs = identityDifferences(previous, summaryView(options));
-    if (JSON.stringify(previous.shard) !== JSON.stringify(options.shard ?? null)) differs.push(`shard ${JSON.stringify(previous.shard)}`);
-    if (differs.length > 0) throw new UsageError(`${dir} is a different sweep (${differs.join(', ')})`, 'resume with the same command as the interrupted sweep, adding --resume DIR');
-  }
-  return rows;
+  const differs = identityDifferences(previous.summary, summaryView(options));
+  const shard = (s: { index: number; count: number } | null | undefined): string => (s ? `${s.index}/${s.count}` : 'none');
+  if (shard(previous.summary.shard) !== shard(options.shard)) differs.push(`shard ${shard(previous.summary.shard)}`);
+  if (differs.length > 0) throw new UsageError(`${dir} is a different sweep (${differs.join(', ')})`, 'resume with the command of the interrupted sweep, or sweep into a new folder');
+  return previous.rows;
 }
 
-/**
- * The folder a new sweep writes into must not hold files already: `--out` at an earlier report used
- * to replace it without a word. With `force`, the report files there are removed first.
- */
-async function claimFolder(dir: string, force: boolean): Promise<{ made: boolean }> {
-  const held = await readdir(dir).catch(() => undefined);
-  if (held === undefined) return { made: true };
-  if (held.length === 0) return { made: false };
-  if (!force) {
-    throw new UsageError(`${dir} already holds files (${held.slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''})`, 'give a new or empty folder with --out, finish an interrupted sweep there with --resume DIR, or replace its report with --force');
-  }
-  await Promise.all(REPORT_FILES.map((name) => rm(path.join(dir, name), { force: true })));
-  return { made: false };
-}
-
-/** Removes the report files of a sweep that learnt nothing, and the folder if this sweep made it and it is empty. */
-async function removeReport(dir: string, made: boolean): Promise<void> {
-  await Promise.all(REPORT_FILES.map((name) => rm(path.join(dir, name), { force: true })));
-  if (made) await rmdir(dir).catch(() => undefined);
+/** A full disk before any row was written: nothing to resume, the same command runs again. */
+function runAgain(error: unknown): unknown {
+  if (!(error instanceof LocalError) || !isDiskFull(error.cause)) return error;
+  return new LocalError(error.message, { cause: error.cause, hint: 'free space on that disk (or choose another place with --out), then run the same command again' });
 }
 
 export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<JobOutcome> {
   const { options } = job;
-  if (job.out === '' || job.resume === '') throw new UsageError(`--${job.out === '' ? 'out' : 'resume'} is empty`, 'name a folder, e.g. --out reports/dmz, or leave the flag out');
+  checkGivenPath(job.out, '--out', 'reports/dmz');
+  checkGivenPath(job.resume, '--resume', 'reports/dmz');
   if (job.resume !== undefined && job.out !== undefined && path.resolve(job.out) !== path.resolve(job.resume)) {
     throw new UsageError(`--out ${job.out} and --resume ${job.resume} name different folders`, 'a resumed sweep writes into the folder it resumes: leave out --out');
   }
-  // Read the baseline and the sweep to resume, and make JUnit's folder, before sweeping: a wrong
-  // path should cost nothing.
-  if (job.junit !== undefined) makeFolderFor(job.junit, '--junit');
-  const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
-  const carried = job.resume === undefined ? [] : await resumeFrom(job.resume, options);
   const startedAt = new Date();
   const shardSuffix = options.shard ? `-shard-${options.shard.index}-of-${options.shard.count}` : '';
   const dir = job.resume ?? job.out ?? `${defaultReportDir(options.host, options.port, startedAt)}${shardSuffix}`;
+  // Check JUnit's path, read the baseline and the sweep to resume, before sweeping: a wrong path
+  // should cost nothing.
+  checkJunitPath(job.junit, dir);
+  const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
+  const carried = job.resume === undefined ? [] : await resumeFrom(job.resume, options);
   const claimed = job.resume === undefined ? await claimFolder(dir, job.force === true) : undefined;
 
   // The sweep is planned here, once. Rows reach results.csv in plan order as they become final; a
@@ -135,27 +124,33 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   for (const row of carried) {
     if (!position.has(probeId(row))) throw new UsageError(`${job.resume}: value ${row.value} (${row.variant}) is not part of this sweep`, 'resume with the same command as the interrupted sweep');
   }
-  const stream = new ResultsStream(path.join(dir, 'results.csv'), (row) => position.get(probeId(row))!);
-  for (const row of carried) stream.add(row);
-  // What this sweep is (target, options, plan), on disk before the first probe: a resume after a
-  // SIGKILL checks it, and never mixes two sweeps in one folder.
-  await writeOutput(path.join(dir, 'summary.json'), summaryJson(startedSummary(options, probes.length, carried, startedAt, missingProbes(probes, carried))));
   const done = new Set(carried.map(probeId));
+  let stream: ResultsStream | undefined;
   let outcome;
   let added = 0;
   try {
-    outcome = await runSweep(options, { ...hooks, onRow: (row) => {
+    // What this sweep is (target, options, plan), on disk before results.csv and the first probe:
+    // a resume after a SIGKILL checks it, and never mixes two sweeps in one folder.
+    await writeOutput(path.join(dir, 'summary.json'), summaryJson(startedSummary(options, probes.length, carried, startedAt, missingProbes(probes, carried))));
+    const rowsFile = new ResultsStream(path.join(dir, 'results.csv'), (row) => position.get(probeId(row))!);
+    stream = rowsFile;
+    for (const row of carried) rowsFile.add(row);
+    const onRow = (row: ResultRow): void => {
       added++;
-      stream.add(row);
-    }, probes: probes.filter((p) => !done.has(probeId(p))) });
+      rowsFile.add(row);
+    };
+    outcome = await runSweep(options, { ...hooks, onRow, probes: probes.filter((p) => !done.has(probeId(p))) });
+    await rowsFile.close();
   } catch (error) {
-    await stream.close();
-    // Refused before any value was probed (unreachable host, refused login, too few descriptors):
-    // a new folder keeps nothing, so the same command can simply be run again.
-    if (claimed && added === 0) await removeReport(dir, claimed.made);
+    await stream?.close().catch(() => undefined);
+    // Refused before any value was probed (unreachable host, refused login, a full disk): a new
+    // folder keeps nothing, so the same command can simply be run again.
+    if (claimed && added === 0) {
+      await removeReport(dir, claimed.made);
+      throw runAgain(error);
+    }
     throw error;
   }
-  await stream.close();
   const rows = carried.length === 0 ? outcome.results : [...carried, ...outcome.results].sort(compareProbes);
 
   // An interrupted sweep gets its report now, but no extra probe for a dialogue.

@@ -27,11 +27,17 @@ export function makeFolderFor(file: string, flag = '--out'): void {
   }
 }
 
+/** The disk (or the user's quota) is full. */
+export function isDiskFull(error: unknown): boolean {
+  const code = errnoCode(error);
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 /** What a failed write of `file` means for the user: one line, with what to do. */
 export function writeError(file: string, error: unknown, flag = '--out'): LocalError {
   const code = errnoCode(error);
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new LocalError(`cannot write ${file}: the disk is full (${code})`, { cause: error, hint: `free space on that disk (or choose another place with ${flag}), then run the same command again${flag === '--out' ? ' with --resume DIR: every whole row written so far is kept' : ''}` });
+  if (isDiskFull(error)) {
+    return new LocalError(`cannot write ${file}: the disk is full (${code})`, { cause: error, hint: `free space on that disk (or choose another place with ${flag}), then run the same command again${flag === '--out' ? ` with --resume ${path.dirname(file)}: every whole row written so far is kept` : ''}` });
   }
   return new LocalError(`cannot write ${file}: ${(error as Error).message}`, { cause: error, hint: `choose a writable place with ${flag}` });
 }

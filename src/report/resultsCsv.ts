@@ -56,6 +56,8 @@ export function resultsCsv(results: readonly ResultRow[]): string {
  */
 export function parseResultsCsv(text: string, source: string): ResultRow[] {
   const bad = (what: string): UsageError => new UsageError(`${source}: ${what}`, 'give a results.csv written by ftpsweep, or the report folder holding it');
+  // Empty: a sweep stopped (a full disk, a SIGKILL) before its header was written. No rows yet.
+  if (text === '') return [];
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   if (firstLine !== RESULT_COLUMNS.join(',')) throw bad(`the header is not ${RESULT_COLUMNS.join(',')}`);
   let records: string[][];

@@ -5,7 +5,7 @@
  * the sweep once there is room again.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,7 +42,7 @@ describe('--out', () => {
     const refused = await sweep(out, '--values', '0-3');
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
-    expect(refused.stderr).toMatch(/already holds files \(.+\) — .*--resume DIR.*--force/);
+    expect(refused.stderr).toMatch(/already holds files \(.+\) — .*--resume \S*taken.*--force/);
     expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(256);
     expect((await sweep(out, '--values', '0-3', '--force')).code).toBe(0);
     expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(4);
@@ -75,8 +75,35 @@ describe('--out', () => {
   it('refuses an empty path instead of writing into the current folder', async () => {
     const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--values', '1', '--out', ''], { cwd: work });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^ftpsweep: --out is empty — name a folder/);
+    expect(run.stderr).toMatch(/^ftpsweep: --out is empty — name a place/);
     expect(existsSync(path.join(work, 'results.csv'))).toBe(false);
+    const blank = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--values', '1', '--out', ' '], { cwd: work });
+    expect(blank.stderr).toMatch(/^ftpsweep: --out is empty/);
+    expect(existsSync(path.join(work, ' '))).toBe(false);
+  });
+});
+
+describe('--junit', () => {
+  it.each<[string, (dir: string) => string, RegExp]>([
+    ['a folder', () => tmpdir(), /is a folder/],
+    ['a device', () => '/dev/null', /is not a regular file/],
+    ['a symbolic link', (dir) => {
+      writeFileSync(path.join(dir, 'real.xml'), 'keep');
+      symlinkSync(path.join(dir, 'real.xml'), path.join(dir, 'link.xml'));
+      return path.join(dir, 'link.xml');
+    }, /is a symbolic link/],
+    ['the report\'s own summary.json', (dir) => path.join(dir, 'out', 'summary.json'), /is the report's own summary\.json/],
+    ['empty', () => '', /--junit is empty/],
+  ])('%s is refused before anything is probed, and left as it was', async (_, target, message) => {
+    const dir = mkdtempSync(path.join(work, 'junit-'));
+    const junit = target(dir);
+    const run = await sweep(path.join(dir, 'out'), '--values', '1', '--junit', junit);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(path.join(dir, 'out', 'results.csv'))).toBe(false);
+    if (junit === '/dev/null') expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    if (junit.endsWith('link.xml')) expect(lstatSync(junit).isSymbolicLink()).toBe(true);
   });
 });
 
@@ -103,6 +130,35 @@ describe('--resume after a SIGKILL', () => {
   });
 });
 
+describe('--resume of a folder that cannot say what it holds', () => {
+  it('without summary.json (or with a cut one) the rows are not taken on trust', async () => {
+    const out = path.join(work, 'nosummary');
+    expect((await sweep(out, '--values', '0-9')).code).toBe(0);
+    rmSync(path.join(out, 'summary.json'));
+    const run = await sweep(out, '--values', '0-20', '--resume', out);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/nosummary cannot be resumed: .*summary\.json/);
+    writeFileSync(path.join(out, 'summary.json'), '{"tool": {"na');
+    expect((await sweep(out, '--values', '0-20', '--resume', out)).stderr).toMatch(/cannot be resumed: .*not valid JSON/);
+  });
+
+  it('another --advertise is another sweep', async () => {
+    const out = path.join(work, 'advertised');
+    expect((await sweep(out, '--values', '0-3')).code).toBe(0);
+    const run = await sweep(out, '--values', '0-3', '--advertise', '127.0.0.5', '--resume', out);
+    expect(run.stderr).toMatch(/is a different sweep \(advertise null\)/);
+  });
+
+  it('a results.csv left empty (killed before its header) resumes from nothing', async () => {
+    const out = path.join(work, 'emptycsv');
+    expect((await sweep(out, '--values', '0-3')).code).toBe(0);
+    writeFileSync(path.join(out, 'results.csv'), '');
+    const run = await sweep(out, '--values', '0-3', '--resume', out);
+    expect(run.code).toBe(0);
+    expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(4);
+  });
+});
+
 describeWhen('a full disk', isRoot() ? undefined : 'a small disk (tmpfs) needs root to mount', () => {
   let disk: string;
   beforeAll(async () => {
@@ -121,7 +177,7 @@ describeWhen('a full disk', isRoot() ? undefined : 'a small disk (tmpfs) needs r
     const full = await sweep(out);
     expect(full.code).toBe(2);
     expect(full.stderr.trim().split('\n')).toHaveLength(1);
-    expect(full.stderr).toMatch(/^ftpsweep: cannot write .*results\.csv: the disk is full \(ENOSPC\) — free space on that disk .*--resume DIR/);
+    expect(full.stderr).toMatch(new RegExp(`^ftpsweep: cannot write .*results\\.csv: the disk is full \\(ENOSPC\\) — free space on that disk .*--resume ${out}:`));
     const text = await readFile(path.join(out, 'results.csv'), 'utf8');
     expect(text.endsWith('\n')).toBe(true);
     const rows = parse(text, { columns: true, relax_column_count: false }) as Record<string, string>[];
@@ -136,5 +192,20 @@ describeWhen('a full disk', isRoot() ? undefined : 'a small disk (tmpfs) needs r
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(new RegExp(`resumed: ${rows.length} probes were done before`));
     expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(256);
+  });
+
+  it('full before the first row: nothing is left, and the same command runs again once there is room', async () => {
+    rmSync(path.join(disk, 'r'), { recursive: true, force: true });
+    expect(spawnSync('mount', ['-o', 'remount,size=16k', disk]).status).toBe(0);
+    const filler = path.join(disk, 'filler');
+    spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=1k', 'count=64'], { encoding: 'utf8' });
+    const out = path.join(disk, 'early');
+    const full = await sweep(out);
+    expect(full.code).toBe(2);
+    expect(full.stderr).toMatch(/the disk is full \(ENOSPC\) — .*then run the same command again$/m);
+    expect(existsSync(out)).toBe(false);
+    rmSync(filler);
+    expect(spawnSync('mount', ['-o', 'remount,size=16m', disk]).status).toBe(0);
+    expect((await sweep(out)).code).toBe(0);
   });
 });

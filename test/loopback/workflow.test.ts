@@ -156,6 +156,24 @@ describe('shards and merge', () => {
     expect(summary.missing[0]).toMatch(/^1-2,4-5,7-8,/);
     expect(await readFile(path.join(at('partial'), 'report.md'), 'utf8')).toMatch(/^# ftpsweep report \(INCOMPLETE\): /);
   });
+
+  it('--out is guarded as for a sweep: never a shard being merged, never an earlier report without --force, never empty', async () => {
+    const before = await readFile(path.join(at('shard-2'), 'results.csv'), 'utf8');
+    const intoShard = await runCli(['merge', at('shard-1'), at('shard-2'), '--out', at('shard-2'), '--force']);
+    expect(intoShard.code).toBe(2);
+    expect(intoShard.stderr).toMatch(/--out .*shard-2 is one of the shards being merged/);
+    expect(await readFile(path.join(at('shard-2'), 'results.csv'), 'utf8')).toBe(before);
+
+    const again = await runCli(['merge', at('shard-1'), '--out', at('partial')]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/partial already holds files .* — .*--force/);
+    expect((await runCli(['merge', at('shard-1'), at('shard-2'), at('shard-3'), '--out', at('partial'), '--force'])).code).toBe(1);
+    expect(JSON.parse(await readFile(path.join(at('partial'), 'summary.json'), 'utf8'))).toMatchObject({ complete: true });
+
+    const empty = await runCli(['merge', at('shard-1'), '--out', ''], { cwd: at('.') });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^ftpsweep: --out is empty/);
+  });
 });
 
 describe('ftpsweep report', () => {

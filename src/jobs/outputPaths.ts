@@ -1,0 +1,59 @@
+/**
+ * Where a job may write: checked before anything is probed or read, so a wrong path costs nothing
+ * and no earlier report, input or special file is ever replaced without being asked.
+ */
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { readdir, rm, rmdir } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { makeFolderFor } from '../report/files.js';
+import { REPORT_FILES } from '../report/reportFolder.js';
+
+/** An empty or blank path would write into the current folder. */
+export function checkGivenPath(value: string | undefined, flag: string, example: string): void {
+  if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} is empty`, `name a place, e.g. ${flag} ${example}, or leave the flag out`);
+}
+
+/**
+ * A report folder a job writes into must not hold files already: `--out` at an earlier report used
+ * to replace it without a word. With `force`, the report files there are removed first. Says
+ * whether the folder is the job's own (made by it), so a job that learns nothing can take it away.
+ */
+export async function claimFolder(dir: string, force: boolean, resumable = true): Promise<{ made: boolean }> {
+  const held = await readdir(dir).catch(() => undefined);
+  if (held === undefined) return { made: true };
+  if (held.length === 0) return { made: false };
+  if (!force) {
+    const ways = resumable ? `give a new or empty folder with --out, finish an interrupted sweep there with --resume ${dir}, or replace its report with --force` : 'give a new or empty folder with --out, or replace its report with --force';
+    throw new UsageError(`${dir} already holds files (${held.slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''})`, ways);
+  }
+  await Promise.all(REPORT_FILES.map((name) => rm(path.join(dir, name), { force: true })));
+  return { made: false };
+}
+
+/** Removes the report files of a job that learnt nothing, and the folder if the job made it. */
+export async function removeReport(dir: string, made: boolean): Promise<void> {
+  await Promise.all(REPORT_FILES.map((name) => rm(path.join(dir, name), { force: true })));
+  if (made) await rmdir(dir).catch(() => undefined);
+}
+
+/**
+ * The JUnit file: a regular file or a new one, outside the report's own files. A report file is
+ * written to a temporary file and renamed over its place, which would turn a device, a FIFO or a
+ * symlink into a plain file (`--junit /dev/stdout`), and `--junit DIR/summary.json` would replace
+ * the summary with XML. Makes the folder it goes into.
+ */
+export function checkJunitPath(junit: string | undefined, reportDir: string): void {
+  if (junit === undefined) return;
+  checkGivenPath(junit, '--junit', 'reports/junit.xml');
+  const hint = 'name a new or regular file for the XML, e.g. --junit reports/junit.xml';
+  if (existsSync(junit)) {
+    const stats = statSync(junit);
+    if (stats.isDirectory()) throw new UsageError(`--junit ${junit} is a folder`, hint);
+    if (!stats.isFile()) throw new UsageError(`--junit ${junit} is not a regular file (a device, FIFO or socket)`, hint);
+    if (realpathSync(junit) !== path.resolve(junit)) throw new UsageError(`--junit ${junit} is a symbolic link; a report replaces the file it names`, `name the file it points to, ${realpathSync(junit)}, or a new one`);
+  }
+  const own = REPORT_FILES.find((name) => path.resolve(reportDir, name) === path.resolve(junit));
+  if (own !== undefined) throw new UsageError(`--junit ${junit} is the report's own ${own}`, hint);
+  makeFolderFor(junit, '--junit');
+}
