@@ -8,6 +8,7 @@ import { rerenderReport, mergeReports } from '../jobs/reportJobs.js';
 import { runSweepJob, type SweepJob } from '../jobs/sweepJob.js';
 import { isFailure } from '../model/judgement.js';
 import { consoleReport } from '../report/consoleReport.js';
+import { dataText } from '../report/resultsCsv.js';
 import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
 import type { Run } from './handler.js';
@@ -72,7 +73,7 @@ export function probeCommand(run: Run): CommandModule {
       io.out(`verdict: ${result.verdict}`);
       io.out(`sent:    ${result.sent}`);
       if (result.seen) io.out(`seen:    ${result.seen}`);
-      io.out(`data:    ${result.data}`);
+      io.out(`data:    ${dataText(result.data)}`);
       io.out(`detail:  ${result.detail}`);
       return isFailure(result.verdict) ? 1 : 0;
     }),
@@ -101,9 +102,11 @@ export function mergeCommand(run: Run): CommandModule {
         .positional('dirs', { type: 'string', array: true, describe: 'the shards\' report folders' })
         .option('out', { type: 'string', demandOption: 'give --out, the folder for the merged report', describe: 'folder for the merged report' })
         .option('baseline', { type: 'string', describe: 'a previous results.csv (or its folder): exit 1 only for values that got worse' })
-        .option('junit', { type: 'string', describe: 'also write JUnit XML here' }),
+        .option('junit', { type: 'string', describe: 'also write JUnit XML here' })
+        .option('force', { type: 'boolean', default: false, describe: 'replace a report already in --out' }),
     handler: run(async (args, io) => {
       const { summary, rows } = await mergeReports({
+        force: args.force === true,
         dirs: (args.dirs as string[]).map(String),
         out: String(args.out),
         baseline: args.baseline as string | undefined,

@@ -22,6 +22,19 @@ export function command(given: Given): DataCommand {
 }
 
 /** Reads a password from the variable named by a `--password-env` flag, if given. */
+/**
+ * --host: a name (RFC 1123 §2.1 letters, digits, hyphens, dots; underscores seen in the wild) or an
+ * address. Anything else — a control character, a space, a URL — is refused before it becomes a
+ * name lookup.
+ */
+export function host(given: Given): string {
+  const text = String(given.host ?? '').trim();
+  if (text !== '' && !/^[A-Za-z0-9._-]+$|^\[?[0-9A-Fa-f:.]+(%[\w.-]+)?\]?$/.test(text)) {
+    throw new UsageError(`--host ${JSON.stringify(text)} is not a host name or address`, 'give a name such as ftp.example.net or an address such as 192.0.2.10');
+  }
+  return text.replace(/^\[(.*)\]$/, '$1');
+}
+
 export function passwordFromEnv(variable: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   if (variable === undefined) return undefined;
   const value = env[variable];

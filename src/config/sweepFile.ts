@@ -59,7 +59,13 @@ export function parseSweepFile(text: string, file: string): SweepFile {
   const parsed = parseDocument(text);
   const problem = parsed.errors[0] ?? parsed.warnings[0];
   if (problem) throw new UsageError(`${file}: not valid YAML: ${problem.message.split('\n')[0]}`, HINT(file));
-  const doc: unknown = parsed.toJS();
+  let doc: unknown;
+  try {
+    // toJS() expands aliases, and refuses a "billion laughs" of nested ones (maxAliasCount).
+    doc = parsed.toJS();
+  } catch (error) {
+    throw new UsageError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, HINT(file));
+  }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new UsageError(`${file}: expected a mapping of keys to values`, HINT(file));
   }
@@ -78,7 +84,10 @@ const MAX_FILE_BYTES = 64 * 1024;
 export async function loadSweepFile(file: string): Promise<SweepFile> {
   let text: string;
   try {
-    const { size } = await stat(file);
+    const stats = await stat(file);
+    // A device (/dev/zero) or a FIFO has no size to check, and may never end: regular files only.
+    if (!stats.isFile()) throw new UsageError(`sweep file ${file} is not a regular file`, 'give a sweep file of a few keys, e.g. sweeps/last-octet.yaml');
+    const { size } = stats;
     if (size > MAX_FILE_BYTES) throw new UsageError(`sweep file ${file} is ${size} bytes; a sweep file holds at most ${MAX_FILE_BYTES}`, 'give a sweep file of a few keys, e.g. sweeps/last-octet.yaml');
     text = await readFile(file, 'utf8');
   } catch (error) {

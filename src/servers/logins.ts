@@ -14,7 +14,8 @@ const MAX_DOUBLINGS = 5;
 const MAX_SOURCES = 4096;
 
 export class LoginGuard {
-  private readonly sources = new Map<string, { failures: number; last: number }>();
+  /** Per source: failures, when the last one came, and when its last 530 is (or was) due. */
+  private readonly sources = new Map<string, { failures: number; last: number; dueAt: number }>();
 
   constructor(private readonly limits: Pick<ServerLimits, 'loginDelayMs' | 'maxLoginFailures'>) {}
 
@@ -22,15 +23,21 @@ export class LoginGuard {
     return this.limits.maxLoginFailures;
   }
 
-  /** A login from `address` was refused: how long (ms) to wait before saying so. */
+  /**
+   * A login from `address` was refused: how long (ms) to wait before saying so. A source's refusals
+   * are answered one after another, each its delay after the one before: guesses sent over many
+   * connections at once wait in turn (100 parallel connections made 12× the rate of one).
+   */
   failed(address: string, now = Date.now()): number {
     for (const [source, entry] of this.sources) if (now - entry.last > FORGET_MS || this.sources.size > MAX_SOURCES) this.sources.delete(source);
-    const entry = this.sources.get(address) ?? { failures: 0, last: now };
+    const entry = this.sources.get(address) ?? { failures: 0, last: now, dueAt: now };
     entry.failures++;
     entry.last = now;
     this.sources.delete(address); // re-inserted last: the map stays in order of last failure
     this.sources.set(address, entry);
-    return this.limits.loginDelayMs * 2 ** Math.min(MAX_DOUBLINGS, Math.floor((entry.failures - 1) / this.limits.maxLoginFailures));
+    const delay = this.limits.loginDelayMs * 2 ** Math.min(MAX_DOUBLINGS, Math.floor((entry.failures - 1) / this.limits.maxLoginFailures));
+    entry.dueAt = Math.max(now, entry.dueAt) + delay;
+    return entry.dueAt - now;
   }
 
   /** A login from `address` succeeded: its failures are forgotten. */

@@ -63,6 +63,6 @@ export function checkOpenFiles(needs: FileNeeds): void {
   if (needs.who !== undefined) throw new UsageError(problem, `raise \`ulimit -n\` to at least ${need}`);
   let fits = needs.concurrency;
   while (fits > 1 && filesNeeded(needs, fits) > limit) fits--;
-  if (filesNeeded(needs, fits) > limit) throw new UsageError(problem, `raise \`ulimit -n\` to at least ${filesNeeded(needs, 1)}`);
+  if (filesNeeded(needs, fits) > limit) throw new UsageError(problem, `raise \`ulimit -n\` to at least ${need}`);
   throw new UsageError(problem, `lower --concurrency to ${fits} or raise \`ulimit -n\``);
 }

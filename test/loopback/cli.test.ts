@@ -81,6 +81,8 @@ describe('ftpsweep CLI', () => {
     expect(run.stdout).toMatch(/< 501 .*\[ftpsweep-echo [0-9a-f]+\]/);
     expect(run.stdout).toMatch(/verdict: corrupted/);
     expect(run.stdout).toMatch(/seen: +PORT 127,0,0,1,\d+,22_/);
+    expect(run.stdout).toMatch(/^data: +(none|not-tried|wrong-port:\d+)$/m);
+    expect(run.stdout).not.toContain('[object');
   });
 
   it('usage errors: exit 2 with one line naming the problem', async () => {
@@ -90,6 +92,7 @@ describe('ftpsweep CLI', () => {
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--password', 'hunter2']), /never taken on the command line/);
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--password-env', 'FTPSWEEP_UNSET_VAR']), /FTPSWEEP_UNSET_VAR .* is not set/);
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--password-env', 'FTPSWEEP_EMPTY_VAR'], { env: { FTPSWEEP_EMPTY_VAR: '' } }), /FTPSWEEP_EMPTY_VAR .* is empty — put the password in FTPSWEEP_EMPTY_VAR/);
+    expectOneLineError(await runCli(['sweep', '--host', 'a\x1b]0;x\x07', '--out', path.join(work, 'badhost')]), /--host "a\\u001b\]0;x\\u0007" is not a host name or address/);
     expectOneLineError(await runCli(['probe', '--host', 'x', '--value', 'abc']), /^ftpsweep: --value "abc" is not a whole number — give a whole number 0\.\.255/);
     expectOneLineError(await runCli(['probe', '--host', 'x', '--value', '-1']), /^ftpsweep: --value -1 is out of range/);
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--advertise', '::1']), /--advertise ::1 is not an IPv4 address/);
@@ -162,7 +165,10 @@ describe('ftpsweep CLI', () => {
     it('too low for one wide confirmation (256 listeners): refused, and the --out folder is left as it was', async () => {
       const out = path.join(work, 'fd-200');
       const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--out', out], { prefix: limited(200) });
-      expectOneLineError(run, /needs about \d+ open files \(a failed value is confirmed on all 256 ports of its high byte\).* — raise `ulimit -n` to at least \d+/);
+      expectOneLineError(run, /needs about (\d+) open files \(a failed value is confirmed on all 256 ports of its high byte\).* — raise `ulimit -n` to at least \d+/);
+      // The limit named is enough for the sweep as asked.
+      const [, need] = /needs about (\d+)/.exec(run.stderr)!;
+      expect(run.stderr).toContain(`to at least ${need}`);
       expect(existsSync(out)).toBe(false);
       // Without wide confirmations (the reply oracle) the same limit is enough.
       const replyOnly = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--oracle', 'reply', '--values', '1-3', '--out', out], { prefix: limited(200) });

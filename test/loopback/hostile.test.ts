@@ -12,6 +12,7 @@ import { connectBack } from '../../src/servers/dataConnection.js';
 import type { Session } from '../../src/servers/ftpServer.js';
 import { listen, type RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
+import { probeOnce } from '../../src/sweep/probeOnce.js';
 import { runSweep, sweepDeadlineMs } from '../../src/sweep/sweep.js';
 
 const running: RunningServer[] = [];
@@ -218,6 +219,9 @@ describe('data connections that misbehave', () => {
     expect(performance.now() - started).toBeLessThan(3000);
     expect(outcome.results[0]).toMatchObject({ verdict: 'pass', data: { kind: 'arrived' } });
     expect(outcome.results[0]!.detail).toMatch(/sent over 1 MiB; ftpsweep stopped reading there/);
+    // The dialogue says who ended the data connection: ftpsweep did, not the server.
+    const { transcript } = await probeOnce(options(peer.port, { values: [2], timeoutMs: 5000 }), 2);
+    expect(transcript.map((e) => e.text).join('\n')).toMatch(/data connection from .* bytes, cut by ftpsweep \(it reads at most 1 MiB\)/);
   });
 
   it('connected to the wrong port: the confirmation finds where — corrupted', async () => {

@@ -254,6 +254,30 @@ describe('password guessing', () => {
   });
 });
 
+describe('password guessing over many connections at once', () => {
+  it('a source\'s refusals come one after another: 9 parallel guesses take as long as 9 in a row', async () => {
+    const server = await reflector({ credentials: { user: 'deploy', password: 'right' }, limits: { loginDelayMs: 40 } });
+    const started = performance.now();
+    const clients = await Promise.all(Array.from({ length: 9 }, () => rawClient(server.port, '127.0.0.6')));
+    const answered = clients.map(async (client) => {
+      client.socket.write('USER deploy\r\nPASS wrong\r\n');
+      await new Promise<void>((resolve) => {
+        let got = '';
+        client.socket.on('data', (d: Buffer) => {
+          got += d.toString('latin1');
+          if (/^530 /m.test(got)) resolve();
+        });
+      });
+      return performance.now() - started;
+    });
+    const times = (await Promise.all(answered)).sort((a, b) => a - b);
+    for (const c of clients) c.socket.destroy();
+    // 3 × 40 + 3 × 80 + 3 × 160 ms: the doubling counts the source's failures, whichever connection.
+    expect(times.at(-1)!).toBeGreaterThanOrEqual(3 * 40 + 3 * 80 + 3 * 160 - 20);
+    expect(times[0]!).toBeLessThan(200);
+  });
+});
+
 describe('load', () => {
   it('a flood of 200 connections from one address is refused beyond its share, while a sweep from another passes', async () => {
     const server = await reflector({ limits: { maxConnections: 40, maxPerAddress: 10 } });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,5 +89,23 @@ describe('sweep files', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a device or a FIFO is refused without reading it (/dev/zero read 630 MB; an idle FIFO hung)', async () => {
+    await expect(loadSweepFile('/dev/zero')).rejects.toThrow(/sweep file \/dev\/zero is not a regular file/);
+    const dir = await mkdtemp(path.join(tmpdir(), 'ftpsweep-fifo-'));
+    try {
+      const fifo = path.join(dir, 'f.yaml');
+      execFileSync('mkfifo', [fifo]);
+      await expect(loadSweepFile(fifo)).rejects.toThrow(/is not a regular file/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a "billion laughs" of nested aliases is a one-line error, not a stack trace', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`), 'host: h'].join('\n');
+    expect(() => parseSweepFile(bomb, 'x.yaml')).toThrow(UsageError);
+    expect(() => parseSweepFile(bomb, 'x.yaml')).toThrow(/^x\.yaml: not valid YAML: .*alias/i);
   });
 });
