@@ -16,9 +16,16 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // `ftpsweep probe … | head`: once the reader has gone, the rest of the output is dropped, and the
+  // sweep still finishes and writes its report (an unhandled EPIPE ended it with a stack trace).
+  let readerGone = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    readerGone = true;
+  });
   return {
     // Whatever a server sent, no control character reaches the terminal as one (safeText.ts).
-    out: (text) => void process.stdout.write(`${printable(text, true)}\n`),
+    out: (text) => void (readerGone || process.stdout.write(`${printable(text, true)}\n`)),
     err: (text) => void process.stderr.write(`${printable(text, true)}\n`),
     status: (text) => void process.stderr.write(text),
     tty: process.stderr.isTTY === true,
@@ -43,7 +50,8 @@ export function progressLine(io: Io): { update: (p: SweepProgress) => void; clea
 
 /** Expected errors: one line, the message and what to do. Anything else is a bug: its stack. */
 export function describeError(error: unknown): string {
-  if (error instanceof FtpSweepError) return `ftpsweep: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`;
+  // One line, always: a server's multi-line reply quoted in a message is joined.
+  if (error instanceof FtpSweepError) return `ftpsweep: ${error.message.replace(/\s*[\r\n]+\s*/g, ' ')}${error.hint ? ` — ${error.hint}` : ''}`;
   return `ftpsweep: unexpected error (please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }
 

@@ -3,7 +3,7 @@
  */
 import type { TlsSettings } from './connect.js';
 import type { ControlConnection } from './controlConnection.js';
-import { ConnectError, LoginError } from './errors.js';
+import { ConnectError, LoginError, TimeoutError } from './errors.js';
 import { replyKind, replyMessage, type Reply } from './replyParser.js';
 import { wireText } from './secretSpellings.js';
 
@@ -20,10 +20,18 @@ function refused(connection: ControlConnection, reply: Reply): LoginError {
  * RFC 2640 §2.2 has non-ASCII text on the control connection, and as servers decode it today.
  */
 export async function login(connection: ControlConnection, user: string, password: string): Promise<void> {
-  const userReply = await connection.command(`USER ${wireText(user)}`, 'login');
+  const userReply = await connection.command(`USER ${wireText(user)}`, 'login', `USER ${user}`);
   if (userReply.code === 230 || userReply.code === 202) return;
   if (userReply.code !== 331) throw refused(connection, userReply);
-  const passReply = await connection.command(`PASS ${wireText(password)}`, 'login', MASKED_PASS);
+  let passReply: Reply;
+  try {
+    passReply = await connection.command(`PASS ${wireText(password)}`, 'login', MASKED_PASS);
+  } catch (error) {
+    // vsftpd, ProFTPD and the reflector wait before refusing a login, longer for a source that
+    // keeps failing: silence after PASS is most often a refusal on its way.
+    if (!(error instanceof TimeoutError)) throw error;
+    throw new LoginError(`${connection.label} did not answer PASS within ${error.timeoutMs} ms: servers delay a refused login, more so after earlier failures, so this one was probably refused`, 'check --user and the environment variable named by --password-env, or raise --timeout');
+  }
   if (passReply.code === 230 || passReply.code === 202) return;
   if (passReply.code === 332) throw new LoginError(`${connection.label} asks for an account (ACCT), which ftpsweep does not send`, 'use a user that needs no account');
   throw refused(connection, passReply);

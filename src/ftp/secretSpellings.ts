@@ -6,12 +6,17 @@
  * encoding, so the usual ones are all covered, whitespace between characters included.
  *
  * Masking is for text people read. Evidence (replies, echoes) is judged on the raw bytes first: a
- * short password such as `ftp` or `1` also occurs in the reflector's tags and in addresses.
+ * short password such as `ftp` or `1` also occurs in the reflector's tags and in addresses. The
+ * whole word a spelling occurs in is masked: `ftp****-reflector` would tell the password by what
+ * is left around it.
  */
 
 export type Redactor = (text: string) => string;
 
 const MASK = '****';
+/** A character no reply carries (replies are read as latin1), marking a masked spelling for a moment. */
+const MARK = '\u{F0000}';
+const WORD_WITH_MARK = /\S*\u{F0000}\S*/gu;
 
 /** Shorter base64 runs than this would mask ordinary words: the secret's core must be this long. */
 const MIN_BASE64_CORE = 4;
@@ -42,7 +47,10 @@ function byteForms(byte: number): string {
  * surrounds it. Character i covers bits [6i, 6i + 6); the secret's bits are [8k, 8(k + n)).
  */
 function base64Cores(bytes: Buffer): string[] {
-  const cores: string[] = [];
+  // The encoding of the password alone (`MQ==` for 1), whatever its length: padding makes even a
+  // short one distinctive.
+  const alone = bytes.toString('base64');
+  const cores: string[] = alone.length >= MIN_BASE64_CORE ? [alone] : [];
   for (let k = 0; k < 3; k++) {
     const encoded = Buffer.concat([Buffer.alloc(k), bytes, Buffer.alloc(3)]).toString('base64');
     const core = encoded.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));
@@ -84,5 +92,10 @@ export function makeRedactor(secret: string | undefined): Redactor {
   const all = [...forms].flatMap((form) => patterns(Buffer.from(form, 'latin1')));
   // Longest first: at one position the first alternative that matches wins.
   const pattern = new RegExp([...new Set(all)].sort((a, b) => b.length - a.length).join('|'), 'g');
-  return (text) => text.replace(pattern, MASK);
+  return (text) => {
+    pattern.lastIndex = 0;
+    if (!pattern.test(text)) return text;
+    // Each occurrence becomes a marker first, then every word holding a marker becomes the mask.
+    return text.replace(pattern, MARK).replace(WORD_WITH_MARK, MASK);
+  };
 }

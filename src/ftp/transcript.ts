@@ -33,8 +33,14 @@ export class Transcript {
     return performance.now() - this.startedAt;
   }
 
-  /** Adds a line, the secret masked; `text` is only made when lines are kept. */
+  /**
+   * Adds a line; `text` is only made when lines are kept. What the server sent (`<`) is masked; our
+   * own lines hold no password (PASS is shown as `PASS ****`), and events quote a server only
+   * through text masked where it was made (a data connection's first bytes).
+   */
   add(dir: TranscriptEntry['dir'], text: string | (() => string)): void {
-    if (this.recording) this.entries.push({ at: Math.round(this.elapsed()), dir, text: this.redact(typeof text === 'string' ? text : text()) });
+    if (!this.recording) return;
+    const line = typeof text === 'string' ? text : text();
+    this.entries.push({ at: Math.round(this.elapsed()), dir, text: dir === '<' ? this.redact(line) : line });
   }
 }

@@ -2,12 +2,15 @@
  * Where a job may write: checked before anything is probed or read, so a wrong path costs nothing
  * and no earlier report, input or special file is ever replaced without being asked.
  */
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { makeFolderFor } from '../report/files.js';
 import { REPORT_FILES } from '../report/reportFolder.js';
+
+/** What writeOutput names its temporary files: `.<name>.<pid>.tmp`. */
+const TEMPORARY = /^\..+\.\d+\.tmp$/;
 
 /** An empty or blank path would write into the current folder. */
 export function checkGivenPath(value: string | undefined, flag: string, example: string): void {
@@ -20,8 +23,12 @@ export function checkGivenPath(value: string | undefined, flag: string, example:
  * whether the folder is the job's own (made by it), so a job that learns nothing can take it away.
  */
 export async function claimFolder(dir: string, force: boolean, resumable = true): Promise<{ made: boolean }> {
-  const held = await readdir(dir).catch(() => undefined);
-  if (held === undefined) return { made: true };
+  const listed = await readdir(dir).catch(() => undefined);
+  if (listed === undefined) return { made: true };
+  // A report file's temporary twin (files.ts), left by a process killed while writing: not a report.
+  const leftovers = listed.filter((name) => TEMPORARY.test(name));
+  await Promise.all(leftovers.map((name) => rm(path.join(dir, name), { force: true })));
+  const held = listed.filter((name) => !TEMPORARY.test(name));
   if (held.length === 0) return { made: false };
   if (!force) {
     const ways = resumable ? `give a new or empty folder with --out, finish an interrupted sweep there with --resume ${dir}, or replace its report with --force` : 'give a new or empty folder with --out, or replace its report with --force';
@@ -38,22 +45,48 @@ export async function removeReport(dir: string, made: boolean): Promise<void> {
 }
 
 /**
- * The JUnit file: a regular file or a new one, outside the report's own files. A report file is
- * written to a temporary file and renamed over its place, which would turn a device, a FIFO or a
- * symlink into a plain file (`--junit /dev/stdout`), and `--junit DIR/summary.json` would replace
- * the summary with XML. Makes the folder it goes into.
+ * A path as the file system resolves it, for comparing two spellings of one place: symbolic links
+ * followed as far as the path exists (the rest may not exist yet).
  */
-export function checkJunitPath(junit: string | undefined, reportDir: string): void {
+export function canonicalPath(p: string): string {
+  const absolute = path.resolve(p);
+  for (let existing = absolute, rest = ''; ; rest = path.join(path.basename(existing), rest), existing = path.dirname(existing)) {
+    try {
+      return path.join(realpathSync(existing), rest);
+    } catch {
+      if (existing === path.dirname(existing)) return absolute;
+    }
+  }
+}
+
+/**
+ * The JUnit file: a new or regular file, never one a report or the job reads. A report file is
+ * written to a temporary file and renamed over its place, which would turn a device, a FIFO or a
+ * symlink into a plain file (`--junit /dev/stdout`); `--junit DIR/summary.json` would replace a
+ * summary with XML, in this report or any other, and `--junit base.csv` the baseline. Makes the
+ * folder it goes into.
+ */
+export function checkJunitPath(junit: string | undefined, reportDir: string, inputs: readonly string[] = []): void {
   if (junit === undefined) return;
   checkGivenPath(junit, '--junit', 'reports/junit.xml');
   const hint = 'name a new or regular file for the XML, e.g. --junit reports/junit.xml';
+  let link = false;
+  try {
+    link = lstatSync(junit).isSymbolicLink();
+  } catch {
+    // Not there yet: a new file.
+  }
+  if (link) throw new UsageError(`--junit ${junit} is a symbolic link; a report replaces the file it names`, existsSync(junit) ? `name the file it points to, ${realpathSync(junit)}, or a new one` : hint);
   if (existsSync(junit)) {
     const stats = statSync(junit);
     if (stats.isDirectory()) throw new UsageError(`--junit ${junit} is a folder`, hint);
     if (!stats.isFile()) throw new UsageError(`--junit ${junit} is not a regular file (a device, FIFO or socket)`, hint);
-    if (realpathSync(junit) !== path.resolve(junit)) throw new UsageError(`--junit ${junit} is a symbolic link; a report replaces the file it names`, `name the file it points to, ${realpathSync(junit)}, or a new one`);
+    if ((REPORT_FILES as readonly string[]).includes(path.basename(junit))) throw new UsageError(`--junit ${junit} is a report's own ${path.basename(junit)}`, hint);
   }
-  const own = REPORT_FILES.find((name) => path.resolve(reportDir, name) === path.resolve(junit));
+  const target = canonicalPath(junit);
+  const own = REPORT_FILES.find((name) => canonicalPath(path.join(reportDir, name)) === target);
   if (own !== undefined) throw new UsageError(`--junit ${junit} is the report's own ${own}`, hint);
+  const input = inputs.find((file) => canonicalPath(file) === target || canonicalPath(path.join(file, 'results.csv')) === target);
+  if (input !== undefined) throw new UsageError(`--junit ${junit} is ${input}, which this command reads`, hint);
   makeFolderFor(junit, '--junit');
 }

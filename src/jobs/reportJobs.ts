@@ -13,9 +13,9 @@ import { htmlReport } from '../report/htmlReport.js';
 import { junitXml } from '../report/junit.js';
 import { markdownReport } from '../report/markdownReport.js';
 import { writeOutput } from '../report/files.js';
-import { readReport, readResults, writeReport, type StoredReport } from '../report/reportFolder.js';
+import { readReport, readResults, REPORT_FILES, writeReport, type StoredReport } from '../report/reportFolder.js';
 import { makeSummary, type Summary } from '../report/summary.js';
-import { checkGivenPath, checkJunitPath, claimFolder } from './outputPaths.js';
+import { canonicalPath, checkGivenPath, checkJunitPath, claimFolder } from './outputPaths.js';
 
 /** Re-renders report.html and report.md in `dir`; returns their paths. */
 export async function rerenderReport(dir: string): Promise<{ readonly summary: Summary; readonly rows: readonly ResultRow[]; readonly files: readonly string[] }> {
@@ -62,9 +62,9 @@ export async function mergeReports(job: MergeJob): Promise<{ readonly summary: S
   if (job.dirs.length === 0) throw new UsageError('nothing to merge', 'give the report folders of the shards: ftpsweep merge DIR… --out DIR');
   checkGivenPath(job.out, '--out', 'reports/merged');
   // The merged report never replaces a shard it is made from, not even with --force.
-  const input = job.dirs.find((dir) => path.resolve(dir) === path.resolve(job.out));
+  const input = job.dirs.find((dir) => canonicalPath(dir) === canonicalPath(job.out));
   if (input !== undefined) throw new UsageError(`--out ${job.out} is one of the shards being merged`, 'give the merged report a folder of its own, e.g. --out reports/merged');
-  checkJunitPath(job.junit, job.out);
+  checkJunitPath(job.junit, job.out, [...job.dirs.flatMap((dir) => REPORT_FILES.map((name) => path.join(dir, name))), ...(job.baseline === undefined ? [] : [job.baseline])]);
   const reports = await Promise.all(job.dirs.map((dir) => readReport(dir)));
   checkMergeable(reports);
   const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);

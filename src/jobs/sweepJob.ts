@@ -112,7 +112,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   const dir = job.resume ?? job.out ?? `${defaultReportDir(options.host, options.port, startedAt)}${shardSuffix}`;
   // Check JUnit's path, read the baseline and the sweep to resume, before sweeping: a wrong path
   // should cost nothing.
-  checkJunitPath(job.junit, dir);
+  checkJunitPath(job.junit, dir, job.baseline === undefined ? [] : [job.baseline]);
   const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
   const carried = job.resume === undefined ? [] : await resumeFrom(job.resume, options);
   const claimed = job.resume === undefined ? await claimFolder(dir, job.force === true) : undefined;

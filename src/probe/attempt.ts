@@ -112,7 +112,7 @@ async function exchange(connection: ControlConnection, spec: AttemptSpec, listen
 function noteDataConnections(connection: ControlConnection, listeners: DataListeners | undefined, triedData: boolean): void {
   if (!connection.recording || !listeners) return;
   for (const c of listeners.connections) {
-    connection.note(`data connection from ${c.remote} to port ${c.port}: ${c.bytes} bytes${c.capped ? ', cut by ftpsweep (it reads at most 1 MiB)' : c.ended ? ', closed by the server' : ', still open'}: ${JSON.stringify(c.head)}`);
+    connection.note(`data connection from ${c.remote} to port ${c.port}: ${c.bytes} bytes${c.capped ? ', cut by ftpsweep (it reads at most 1 MiB)' : c.ended ? ', closed by the server' : ', still open'}: ${JSON.stringify(connection.redact(c.head))}`);
   }
   if (triedData && listeners.connections.length === 0) connection.note('no data connection arrived');
 }

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
+import { describeError } from '../../src/cli/io.js';
+import { LoginError } from '../../src/ftp/errors.js';
 import { startFirewall } from '../helpers/firewall.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
@@ -100,6 +102,19 @@ describe('ftpsweep CLI', () => {
     expectOneLineError(await runCli([]), /give a command/);
     expectOneLineError(await runCli(['reflect', '--max-connections', '0']), /--max-connections 0 is not a positive whole number/);
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--resume', path.join(work, 'no-such-report')]), /no-such-report does not exist/);
+  });
+
+  it('probe piped into head: no EPIPE stack trace, and the exit code is still the verdict\'s', async () => {
+    for (let i = 0; i < 3; i++) {
+      const run = await runCli(['probe', '--host', '127.0.0.1', '--port', String(firewall.port), '--value', '227'], { prefix: ['bash', '-c', 'set -o pipefail; "$0" "$@" | head -1'] });
+      expect(run.stderr).not.toMatch(/EPIPE|\n\s+at /);
+      expect(run.stdout.trim().split('\n')).toHaveLength(1);
+      expect(run.code).toBe(1); // 227 is corrupted
+    }
+  });
+
+  it('a server\'s multi-line refusal is still a one-line error', () => {
+    expect(describeError(new LoginError('127.0.0.1:21 refused the login: 530 Login incorrect for\n eFs=\nend', 'check --user'))).toBe('ftpsweep: 127.0.0.1:21 refused the login: 530 Login incorrect for eFs= end — check --user');
   });
 
   it('unreachable server: exit 2, one line', async () => {

@@ -94,6 +94,20 @@ describe('--junit', () => {
     }, /is a symbolic link/],
     ['the report\'s own summary.json', (dir) => path.join(dir, 'out', 'summary.json'), /is the report's own summary\.json/],
     ['empty', () => '', /--junit is empty/],
+    ['a dangling symbolic link', (dir) => {
+      symlinkSync(path.join(dir, 'gone.xml'), path.join(dir, 'dangling.xml'));
+      return path.join(dir, 'dangling.xml');
+    }, /is a symbolic link/],
+    ['the report\'s own file through a symlinked folder', (dir) => {
+      mkdirSync(path.join(dir, 'out'));
+      symlinkSync(path.join(dir, 'out'), path.join(dir, 'alias'));
+      return path.join(dir, 'alias', 'results.csv');
+    }, /is the report's own results\.csv/],
+    ['another report\'s summary.json', (dir) => {
+      mkdirSync(path.join(dir, 'other'));
+      writeFileSync(path.join(dir, 'other', 'summary.json'), '{}');
+      return path.join(dir, 'other', 'summary.json');
+    }, /is a report's own summary\.json/],
   ])('%s is refused before anything is probed, and left as it was', async (_, target, message) => {
     const dir = mkdtempSync(path.join(work, 'junit-'));
     const junit = target(dir);
@@ -127,6 +141,26 @@ describe('--resume after a SIGKILL', () => {
     expect(same.code).toBe(0);
     expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(256);
     expect(JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'))).toMatchObject({ interrupted: false, complete: true, missing: [] });
+  });
+});
+
+describe('what a killed process leaves', () => {
+  it('a report file\'s temporary twin alone is not a report: the folder is taken, and the leftover removed', async () => {
+    const out = path.join(work, 'leftover');
+    mkdirSync(out);
+    writeFileSync(path.join(out, '.summary.json.9564.tmp'), '{"tool"');
+    expect((await sweep(out, '--values', '1-2')).code).toBe(0);
+    expect(readdirSync(out)).not.toContain('.summary.json.9564.tmp');
+  });
+
+  it('the baseline is never the --junit file', async () => {
+    const out = path.join(work, 'base');
+    expect((await sweep(out, '--values', '1-2')).code).toBe(0);
+    const copy = path.join(work, 'base.csv');
+    writeFileSync(copy, readFileSync(path.join(out, 'results.csv')));
+    const run = await sweep(path.join(work, 'base2'), '--values', '1-2', '--baseline', copy, '--junit', copy);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--junit .*base\.csv is .*base\.csv, which this command reads/);
   });
 });
 

@@ -9,6 +9,9 @@ import { startLenientPeer, startMisbehavingPeer } from '../helpers/peers.js';
 import { loopbackOptions, valuesNot } from '../helpers/sweep.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
+import { LoginError } from '../../src/ftp/errors.js';
+import { connectBack, sendAndClose } from '../../src/servers/dataConnection.js';
+import { probeOnce } from '../../src/sweep/probeOnce.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 
 const started: { close(): Promise<void> }[] = [];
@@ -131,9 +134,40 @@ describe('a password that is also ordinary text', () => {
     expect(outcome.inspection?.findings.join(' ')).not.toMatch(/carries no echo/);
   });
 
-  it('a password outside ASCII goes out as UTF-8 (RFC 2640), and the reflector takes it', async () => {
+  it('a password outside ASCII goes out as UTF-8 (RFC 2640), and the reflector takes it; the dialogue shows USER as typed', async () => {
     const reflector = await track(startReflector({ host: '127.0.0.1', port: 0, credentials: { user: 'zoë', password: 'pässwörd-€' }, limits: { loginDelayMs: 50 } }));
     const outcome = await runSweep(loopbackOptions(reflector.port, { user: 'zoë', password: 'pässwörd-€', values: [1, 2] }));
     expect(outcome.results.map((r) => r.verdict)).toEqual(['pass', 'pass']);
+    const { transcript } = await probeOnce(loopbackOptions(reflector.port, { user: 'zoë', password: 'pässwörd-€' }), 3);
+    expect(transcript.map((e) => `${e.dir} ${e.text}`)).toContain('> USER zoë');
+  });
+
+  it('a password a server sends back \\x-escaped on the data connection is masked in the dialogue', async () => {
+    const password = 'Tr0ub4dor&3 x/Q+';
+    const escaped = [...Buffer.from(password)].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+    const peer = await track(
+      startMisbehavingPeer([], () => undefined, {
+        directive: 'NLST',
+        needsLogin: true,
+        syntax: 'NLST',
+        description: 'lists the password',
+        handler: async (s) => {
+          const socket = await connectBack(s.dataTarget!.address, 2000);
+          s.reply(150, 'here');
+          await sendAndClose(socket, `file '${escaped}'\r\n`);
+          s.reply(226, 'done');
+        },
+      }),
+    );
+    const { transcript } = await probeOnce(loopbackOptions(peer.port, { user: 'u', password }), 3);
+    const text = transcript.map((e) => e.text).join('\n');
+    expect(text).toMatch(/data connection from .*: "file \*\*\*\*/);
+    expect(text).not.toContain('x54');
+  });
+
+  it('no answer to PASS (a server slowing a refused login) is a login error that says so', async () => {
+    const peer = await track(startMisbehavingPeer([], () => undefined, { directive: 'PASS', needsLogin: false, syntax: 'PASS <password>', description: 'never answers', handler: () => undefined }));
+    await expect(runSweep(loopbackOptions(peer.port, { user: 'u', password: 'p', values: [1], timeoutMs: 300 }))).rejects.toThrow(LoginError);
+    await expect(runSweep(loopbackOptions(peer.port, { user: 'u', password: 'p', values: [1], timeoutMs: 300 }))).rejects.toThrow(/did not answer PASS within 300 ms: servers delay a refused login/);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +163,14 @@ describe('shards and merge', () => {
     const intoShard = await runCli(['merge', at('shard-1'), at('shard-2'), '--out', at('shard-2'), '--force']);
     expect(intoShard.code).toBe(2);
     expect(intoShard.stderr).toMatch(/--out .*shard-2 is one of the shards being merged/);
+    expect(await readFile(path.join(at('shard-2'), 'results.csv'), 'utf8')).toBe(before);
+
+    // Through a symbolic link, a shard is still a shard.
+    symlinkSync(at('shard-2'), at('shard-2-link'));
+    const viaLink = await runCli(['merge', at('shard-1'), at('shard-2'), '--out', at('shard-2-link'), '--force']);
+    expect(viaLink.stderr).toMatch(/is one of the shards being merged/);
+    const junitInShard = await runCli(['merge', at('shard-1'), at('shard-2'), '--out', at('m-junit'), '--junit', path.join(at('shard-2'), 'results.csv')]);
+    expect(junitInShard.stderr).toMatch(/results\.csv is a report's own results\.csv/);
     expect(await readFile(path.join(at('shard-2'), 'results.csv'), 'utf8')).toBe(before);
 
     const again = await runCli(['merge', at('shard-1'), '--out', at('partial')]);

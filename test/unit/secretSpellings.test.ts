@@ -47,6 +47,24 @@ describe('the password, however a server spells it back', () => {
     }
   });
 
+  it('the whole word a spelling is in is masked, so what is left around it does not tell the password', () => {
+    expect(new Transcript(true, 'sweep').redact('220 ftpsweep-reflector 0.1.0 ready')).toBe('220 **** 0.1.0 ready');
+    expect(new Transcript(true, '1').redact('200 PORT 127,0,0,1,64,227 ok')).toBe('200 PORT **** ok');
+  });
+
+  it('a password of 1–3 bytes encoded alone in base64 is masked (padding makes it distinctive)', () => {
+    expect(new Transcript(true, '1').redact('230 hello MQ==')).toBe('230 hello ****');
+    expect(new Transcript(true, 'ftp').redact("230 hello 'ZnRw'")).toBe('230 hello ****');
+  });
+
+  it('only what the server sent is masked in a dialogue: our own lines hold no password', () => {
+    const transcript = new Transcript(true, '1');
+    transcript.add('>', 'PORT 127,0,0,1,64,1');
+    transcript.add('*', 'listening on 127.0.0.1:16385');
+    transcript.add('<', '200 PORT 127,0,0,1,64,1 ok');
+    expect(transcript.entries.map((e) => e.text)).toEqual(['PORT 127,0,0,1,64,1', 'listening on 127.0.0.1:16385', '200 PORT **** ok']);
+  });
+
   it('no password, nothing masked', () => {
     expect(new Transcript(true, undefined).redact('230 ****')).toBe('230 ****');
     expect(new Transcript(true, '').redact('230 ok')).toBe('230 ok');
