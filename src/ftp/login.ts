@@ -3,6 +3,7 @@
  */
 import type { TlsSettings } from './connect.js';
 import type { ControlConnection } from './controlConnection.js';
+import { stripEcho } from './echo.js';
 import { ConnectError, LoginError, TimeoutError } from './errors.js';
 import { replyKind, replyMessage, type Reply } from './replyParser.js';
 import { wireText } from './secretSpellings.js';
@@ -12,7 +13,7 @@ export const MASKED_PASS = 'PASS ****';
 
 function refused(connection: ControlConnection, reply: Reply): LoginError {
   // A server may quote the password back: the reply's text is masked before it reaches a message.
-  return new LoginError(`${connection.label} refused the login: ${reply.code} ${connection.redact(replyMessage(reply)).slice(0, 200)}`, 'check --user and the environment variable named by --password-env');
+  return new LoginError(`${connection.label} refused the login: ${reply.code} ${connection.redact(stripEcho(replyMessage(reply))).trim().slice(0, 200)}`, 'check --user and the environment variable named by --password-env');
 }
 
 /**

@@ -10,6 +10,7 @@ import { LocalError, UsageError } from '../errors.js';
 import { unmapIPv4 } from '../ftp/address.js';
 import type { TlsSettings } from '../ftp/connect.js';
 import { ControlConnection } from '../ftp/controlConnection.js';
+import { LoginError } from '../ftp/errors.js';
 import { clearDataChannel, login, secure } from '../ftp/login.js';
 import type { OwnedBytePool } from '../model/ownedBytes.js';
 import type { DataCommand } from '../model/plan.js';
@@ -48,6 +49,8 @@ export class ConnectionPool {
   /** Whether any connection ever opened; opens still under way; who waits to know. */
   private opened = false;
   private opening = 0;
+  /** Connections still logging in: closed at once when a login is refused (the same for all). */
+  private readonly loggingIn = new Set<ControlConnection>();
   private readonly askers: ((opened: boolean) => void)[] = [];
   /** How many connections the far side takes at once, once it refused more; else unbounded. */
   private capacity = Number.POSITIVE_INFINITY;
@@ -113,7 +116,8 @@ export class ConnectionPool {
       stage = 'tls';
       if (this.target.tls) await secure(connection, this.target.tls);
       stage = 'login';
-      await login(connection, this.target.user, password ?? ANONYMOUS_PASSWORD);
+      this.loggingIn.add(connection);
+      await login(connection, this.target.user, password ?? ANONYMOUS_PASSWORD).finally(() => this.loggingIn.delete(connection!));
       if (this.target.tls) await clearDataChannel(connection);
       const listenAddress = unmapIPv4(connection.localAddress);
       const advertise = this.target.advertise ?? listenAddress;
@@ -130,6 +134,12 @@ export class ConnectionPool {
     } catch (error) {
       connection?.close();
       this.owned.release(ownByte);
+      // Refused before any connection opened: every other would be refused too (the same login),
+      // and a server that slows refusals would make each wait. End the pool with this error now.
+      if (error instanceof LoginError && !this.opened && !this.ended) {
+        this.end(error);
+        for (const other of this.loggingIn) other.close();
+      }
       if (typeof error === 'object' && error !== null) failedAt.set(error, stage);
       throw error;
     }

@@ -7,6 +7,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { validateSweepOptions } from '../config/options.js';
 import { type SweepOptions } from '../config/settings.js';
 import { UsageError } from '../errors.js';
+import { LoginError } from '../ftp/errors.js';
 import { makeRedactor } from '../ftp/secretSpellings.js';
 import { isFailure } from '../model/judgement.js';
 import { OwnedBytePool, ownCandidates } from '../model/ownedBytes.js';
@@ -149,6 +150,11 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   let fatal: unknown;
   let lost: TargetLostError | undefined;
   const ending = (): boolean => fatal !== undefined || lost !== undefined || signal?.aborted === true;
+  // The error that ends a sweep before it began: a refused login says more than the connections
+  // closed because of it.
+  const fail = (error: unknown): void => {
+    if (fatal === undefined || (error instanceof LoginError && !(fatal instanceof LoginError))) fatal = error;
+  };
   // Wide confirmations hold 256 listeners each: fewer at once than the open-file limit allows.
   // Rows are judged on raw replies, then the password is masked in their text (secretSpellings.ts).
   const redact = makeRedactor(options.password);
@@ -160,7 +166,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     // The control-channel check takes one slot like a probe.
     const checking = limit(async () => {
       inspection = await checkControlChannel(ctx).catch(async (error: unknown) => {
-        if (!(await ctx.pool.anySucceeded())) fatal ??= error;
+        if (!(await ctx.pool.anySucceeded())) fail(error);
         return undefined;
       });
     });
@@ -173,7 +179,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
       } catch (error) {
         // The target stopped taking connections mid-sweep: end here, keeping every finished row.
         if (error instanceof TargetLostError) lost ??= error;
-        else if (!signal?.aborted) fatal ??= error;
+        else if (!signal?.aborted) fail(error);
       }
     };
     await feed(probes.length, options.concurrency * 2, (i) => limit(runProbe, probes[i]!, i), ending);

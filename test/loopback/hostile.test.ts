@@ -110,6 +110,14 @@ describe('peers that never get going', () => {
     await expect(runSweep(options(peer.port))).rejects.toThrow(/refused the session: 421 Too many users/);
   });
 
+  it('a refused login ends the sweep at once: the other connections logging in are not waited for', async () => {
+    const peer = await track(startReflector({ host: '127.0.0.1', port: 0, credentials: { user: 'u', password: 'p' }, limits: { loginDelayMs: 300 } }));
+    const started = performance.now();
+    // Four connections at once: the reflector answers a source's refusals one after another, 300 ms apart.
+    await expect(runSweep(options(peer.port, { user: 'u', password: 'wrong', concurrency: 4, timeoutMs: 5000 }))).rejects.toThrow(/refused the login: 530 Login incorrect$/);
+    expect(performance.now() - started).toBeLessThan(900);
+  });
+
   it('a refused login: a LoginError', async () => {
     const peer = await track(startReflector({ host: '127.0.0.1', port: 0, credentials: { user: 'u', password: 'p' }, limits: { loginDelayMs: 50 } }));
     await expect(runSweep(options(peer.port))).rejects.toThrow(LoginError);
