@@ -14,7 +14,7 @@ import { startSimulator } from '../servers/firewallSimulator.js';
 import type { RunningServer } from '../servers/listen.js';
 import { startReflector } from '../servers/reflector.js';
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 const REPEAT = Number(process.env.FTPSWEEP_BENCH_REPEAT ?? 3);
 
 /** Makes the child print its peak RSS (getrusage, KiB) on exit, without code in the CLI for it. */
