@@ -62,6 +62,12 @@ export function planProbes(options: ProbePlan): Probe[] {
 export function missingProbes(planned: readonly Probe[], done: readonly ProbeIdentity[]): string[] {
   const have = new Set(done.map(probeId));
   const byVariant = new Map<Variant, number[]>();
-  for (const p of planned) if (!have.has(probeId(p))) byVariant.set(p.variant, [...(byVariant.get(p.variant) ?? []), p.value]);
+  for (const p of planned) {
+    if (have.has(probeId(p))) continue;
+    const values = byVariant.get(p.variant);
+    // push, not a spread: at the start of a 65,536-probe sweep every probe is missing (35 s, quadratic).
+    if (values) values.push(p.value);
+    else byVariant.set(p.variant, [p.value]);
+  }
   return [...byVariant].map(([variant, values]) => `${variant === 'plain' ? '' : `${variant}: `}${formatValueList(values)}`);
 }

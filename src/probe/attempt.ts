@@ -49,7 +49,11 @@ const ACCEPT_GRACE_MS = 100;
  */
 async function openListeners(connection: ControlConnection, spec: AttemptSpec, notes: string[]): Promise<DataListeners | undefined> {
   let listeners: DataListeners | undefined;
-  if (spec.target.dataExpected) {
+  // The reply oracle asks for no listing: only a server that connects while handling PORT
+  // (pyftpdlib) would come. The reflector never does, and a listener per probe was 29% of a
+  // 65,536-probe sweep's time.
+  const wanted = spec.oracle === 'data' || !connection.isReflector;
+  if (spec.target.dataExpected && wanted) {
     try {
       listeners = await DataListeners.open(spec.listenAddress, spec.target.port, spec.widePorts);
     } catch (error) {
@@ -62,7 +66,7 @@ async function openListeners(connection: ControlConnection, spec: AttemptSpec, n
   if (connection.recording) {
     connection.note(
       !listeners
-        ? `not listening: ${spec.target.dataExpected ? 'the port is taken' : 'the command names another host'}`
+        ? `not listening: ${!spec.target.dataExpected ? 'the command names another host' : wanted ? 'the port is taken' : 'the reply oracle asks the reflector for no data connection'}`
         : `listening on ${spec.listenAddress}:${spec.target.port}${spec.widePorts.length > 0 ? ` and ${spec.widePorts.length - listeners.skipped} other ports` : ''}`,
     );
   }
