@@ -71,10 +71,13 @@ export class ResultsStream {
     if (end === 0 || this.failure) return;
     const rows = Buffer.from(this.unwritten.slice(0, end));
     this.unwritten = this.unwritten.slice(end);
+    let at = 0;
     try {
-      for (let at = 0; at < rows.length; ) at += writeSync(this.fd, rows, at);
+      while (at < rows.length) at += writeSync(this.fd, rows, at);
       this.written += rows.length;
     } catch (error) {
+      // Keep the whole rows of the batch that made it before the disk filled, and cut the rest.
+      this.written += rows.subarray(0, at).lastIndexOf(0x0a) + 1;
       try {
         ftruncateSync(this.fd, this.written);
       } catch {
