@@ -2,10 +2,12 @@
 """The method of the story, as a reference for `npm run bench`: Python's ftplib, one value after
 another on one connection: listen on port HIGH*256+value, PORT, NLST, accept, read to the end, 226.
 
-usage: ftplib-sweep.py HOST PORT [HIGH]   prints one JSON line: probes, passed, seconds
+usage: ftplib-sweep.py HOST PORT [HIGH]
+prints one JSON line: probes, passed, seconds (the sweep), cpu (seconds of CPU, the whole process)
 """
 import ftplib
 import json
+import resource
 import socket
 import sys
 import time
@@ -39,12 +41,16 @@ def main() -> None:
             conn.close()
             ftp.voidresp()  # 226
             passed += 1
-        except (ftplib.Error, OSError) as error:
+        except (ftplib.Error, OSError, EOFError) as error:
             print(value, repr(error), file=sys.stderr)
         finally:
             listener.close()
-    ftp.quit()
-    print(json.dumps({'probes': 256, 'passed': passed, 'seconds': time.perf_counter() - started}))
+    try:
+        ftp.quit()
+    except (ftplib.Error, OSError, EOFError):
+        pass  # a proxy in front may close before relaying 221
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({'probes': 256, 'passed': passed, 'seconds': time.perf_counter() - started, 'cpu': usage.ru_utime + usage.ru_stime}))
 
 
 main()

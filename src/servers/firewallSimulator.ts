@@ -126,8 +126,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     };
     client.on('error', closeBoth);
     upstream.on('error', closeBoth);
-    client.on('close', closeBoth);
-    upstream.on('close', closeBoth);
+    // One side closed: the other goes too, once what is still delayed for it has gone out (the
+    // reflector's 221 to QUIT was dropped on a delayed link).
+    const closeLater = (): void => void (options.delayMs > 0 ? setTimeout(closeBoth, options.delayMs + 1) : closeBoth());
+    client.on('close', closeLater);
+    upstream.on('close', closeLater);
 
     const toServer = delayed(upstream, options.delayMs);
     const toClient = delayed(client, options.delayMs);

@@ -10,6 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { greetsWith220, vsftpdConf } from '../../src/bench/vsftpd.js';
 import { waitListening, type Topology } from './netns.js';
 import { isRoot } from './requirements.js';
 
@@ -77,18 +78,7 @@ async function configure(name: PeerName, dir: string, files: string, host: strin
   switch (name) {
     case 'vsftpd': {
       const conf = path.join(dir, 'vsftpd.conf');
-      // run_as_launching_user: no privilege separation, no chroot, no system users beyond nobody.
-      // vsftpd listens on one family: listen=YES (IPv4) or listen_ipv6=YES (IPv6), never both.
-      const listen = net.isIP(host) === 6 ? ['listen=NO', 'listen_ipv6=YES', `listen_address6=${host}`] : ['listen=YES', 'listen_ipv6=NO', `listen_address=${host}`];
-      await writeFile(
-        conf,
-        [
-          ...listen, `listen_port=${port}`, 'background=NO',
-          'anonymous_enable=YES', 'no_anon_password=YES', `anon_root=${files}`, 'local_enable=NO', 'write_enable=NO',
-          'connect_from_port_20=NO', 'run_as_launching_user=YES', 'ftp_username=nobody', 'nopriv_user=nobody',
-          'seccomp_sandbox=NO', 'isolate=NO', 'isolate_network=NO', 'xferlog_enable=NO', `secure_chroot_dir=${dir}`,
-        ].join('\n') + '\n',
-      );
+      await writeFile(conf, vsftpdConf(host, port, files, dir));
       return { args: [BINARIES.vsftpd, conf], user: 'anonymous' };
     }
     case 'proftpd': {
@@ -142,17 +132,7 @@ async function awaitGreeting(host: string, port: number, child: ChildProcess, ou
   const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode ?? child.signalCode}) before listening: ${output()}`);
-    const greeted = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host, port });
-      const done = (ok: boolean): void => {
-        socket.destroy();
-        resolve(ok);
-      };
-      socket.setTimeout(1000, () => done(false));
-      socket.once('data', (d: Buffer) => done(d.toString('latin1').startsWith('220')));
-      socket.once('error', () => done(false));
-    });
-    if (greeted) return;
+    if (await greetsWith220(host, port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no 220 greeting on port ${port} within ${deadlineMs} ms: ${output()}`);

@@ -171,3 +171,22 @@ describe('a password that is also ordinary text', () => {
     await expect(runSweep(loopbackOptions(peer.port, { user: 'u', password: 'p', values: [1], timeoutMs: 300 }))).rejects.toThrow(/did not answer PASS within 300 ms: servers delay a refused login/);
   });
 });
+
+describe('the simulated firewall on a delayed link', () => {
+  it('passes the last reply before a close: the 221 to QUIT reaches the client (it was dropped)', async () => {
+    const reflector = await track(startReflector({ host: '127.0.0.1', port: 0 }));
+    const link = await track(startFirewall(reflector, [], 5));
+    const socket = net.connect({ host: '127.0.0.1', port: link.port });
+    let got = '';
+    let quit = false;
+    socket.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+      if (/^220 /m.test(got) && !quit) {
+        quit = true;
+        socket.write('QUIT\r\n');
+      }
+    });
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    expect(got).toMatch(/^221 /m);
+  });
+});
