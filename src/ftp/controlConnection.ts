@@ -11,7 +11,7 @@ import type net from 'node:net';
 import { FtpSweepError, UsageError, errnoCode } from '../errors.js';
 import { unmapIPv4 } from './address.js';
 import { connectSocket, greetingError, upgradeToTls, type TlsSettings } from './connect.js';
-import { ConnectError, ConnectionClosedError, ProtocolError, TimeoutError, type Phase } from './errors.js';
+import { ConnectionClosedError, ProtocolError, SessionRefusedError, TimeoutError, type Phase } from './errors.js';
 import { parseReplies, replyKind, replyMessage, type Reply } from './replyParser.js';
 import type { Redactor } from './secretSpellings.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
@@ -105,9 +105,10 @@ export class ControlConnection {
       while (greeting.code === 120) greeting = await connection.nextReply('greeting');
       connection.greetedByReflector = greeting.lines.some((line) => line.includes('ftpsweep-reflector'));
       if (greeting.code !== 220) {
-        throw new ConnectError(
+        throw new SessionRefusedError(
           `${connection.label} refused the session: ${greeting.code} ${replyMessage(greeting)}`,
           'the server is not accepting FTP sessions now; check that it is an FTP server and not overloaded',
+          greeting.code,
         );
       }
     } catch (error) {

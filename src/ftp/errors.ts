@@ -42,9 +42,21 @@ export class ConnectionClosedError extends FtpSweepError {
 
 /** Could not open the control connection at all (refused, unreachable, DNS). */
 export class ConnectError extends FtpSweepError {
-  override readonly name = 'ConnectError';
+  override readonly name: string = 'ConnectError';
   constructor(message: string, hint: string, cause?: unknown) {
     super('ECONNECT', message, { cause, hint });
+  }
+}
+
+/** The server greeted with a refusal instead of 220: `code` is its reply code (421: no more sessions). */
+export class SessionRefusedError extends ConnectError {
+  override readonly name = 'SessionRefusedError';
+  constructor(
+    message: string,
+    hint: string,
+    readonly replyCode: number,
+  ) {
+    super(message, hint);
   }
 }
 

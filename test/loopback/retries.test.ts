@@ -197,3 +197,20 @@ describe('a pooled connection found closed before its command', () => {
     }
   });
 });
+
+describe('a server that takes only so many sessions from one address (vsftpd max_per_ip)', () => {
+  it('its 421 at the greeting is believed at once: the sweep goes on with the sessions it has, without backoff', async () => {
+    const server = await startReflector({ host: '127.0.0.1', port: 0, limits: { maxPerAddress: 10 } });
+    try {
+      const started = performance.now();
+      const outcome = await runSweep(loopbackOptions(server.port, { values: Array.from({ length: 64 }, (_, v) => v), concurrency: 30 }));
+      expect(valuesNot(outcome.results, 'pass')).toEqual([]);
+      expect(outcome.retries.concurrencyLoweredTo).toBe(10);
+      // Each connection beyond the ten is refused once, not five times with backoff (3.1 s).
+      expect(outcome.retries.total).toBeLessThanOrEqual(20);
+      expect(performance.now() - started).toBeLessThan(1500);
+    } finally {
+      await server.close();
+    }
+  });
+});
