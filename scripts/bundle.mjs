@@ -2,10 +2,13 @@
 // (one file per command's share, loaded when that command runs). Node's module loader resolved and
 // compiled some 120 files on every start; bundled, a whole loopback sweep starts in a fraction.
 // The library (dist/**, from tsc) stays as it is.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+// Chunks are named by content hash: last build's would linger beside this one's.
+rmSync('dist/bin', { recursive: true, force: true });
 
 await build({
   entryPoints: ['src/cli/main.ts'],
@@ -20,5 +23,8 @@ await build({
   define: { __FTPSWEEP_VERSION__: JSON.stringify(version) },
   // Packages written as CommonJS call require() for Node's own modules.
   banner: { js: "import { createRequire as __ftpsweepRequire } from 'node:module'; const require = __ftpsweepRequire(import.meta.url);" },
+  // string-width builds an emoji regex and an Intl.Segmenter as it loads, in three copies (yargs,
+  // cliui, wrap-ansi): our own measure instead (src/cli/stringWidth.ts).
+  alias: { 'string-width': './src/cli/stringWidth.ts' },
   logLevel: 'warning',
 });
