@@ -7,7 +7,8 @@
 import type { Argv } from 'yargs';
 import { sweepOptionsFrom } from '../config/options.js';
 import { FLAG_DEFAULTS, flagsOf, SETTINGS, type SettingName, type SweepFlags } from '../config/settings.js';
-import { expandValue, type SweepFile, type SweepFileKey } from '../config/sweepFile.js';
+import { expandValue } from '../config/expandValue.js';
+import type { SweepFile, SweepFileKey } from '../config/sweepFile.js';
 import { UsageError } from '../errors.js';
 import type { SweepJob } from '../jobs/sweepJob.js';
 

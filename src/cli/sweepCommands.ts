@@ -2,7 +2,6 @@
  * `ftpsweep sweep`, `run`, `probe`, `report` and `merge`.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { loadSweepFile } from '../config/sweepFile.js';
 import { UsageError } from '../errors.js';
 import { rerenderReport, mergeReports } from '../jobs/reportJobs.js';
 import { runSweepJob, type SweepJob } from '../jobs/sweepJob.js';
@@ -48,6 +47,8 @@ export function runCommand(run: Run): CommandModule {
     describe: 'run a sweep file (sweeps/*.yaml); flags given here override the file',
     builder: (y: Argv) => sweepFlags(y).positional('file', { type: 'string', describe: 'the sweep file, e.g. sweeps/last-octet.yaml' }),
     handler: run(async (args, io) => {
+      // The YAML parser is loaded only for sweep files.
+      const { loadSweepFile } = await import('../config/sweepFile.js');
       const file = await loadSweepFile(String(args.file));
       const job = toSweepJob(combineFlags(givenFlags(args), file, io.env), io.env, `give --host, or set host in ${file.path}`);
       return sweepAndReport(job, io);

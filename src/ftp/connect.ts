@@ -3,7 +3,7 @@
  * can act on them.
  */
 import net from 'node:net';
-import tls from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { LocalError, errnoCode } from '../errors.js';
 import { ConnectError, ConnectionClosedError, TimeoutError } from './errors.js';
 
@@ -82,8 +82,10 @@ export interface TlsSettings {
  * Turns the plain socket into TLS (the client side of the handshake, RFC 4217 §4), verifying the
  * server's certificate for `host` unless told not to.
  */
-export function upgradeToTls(socket: net.Socket, host: string, settings: TlsSettings, timeoutMs: number): Promise<tls.TLSSocket> {
+export async function upgradeToTls(socket: net.Socket, host: string, settings: TlsSettings, timeoutMs: number): Promise<TLSSocket> {
   const where = `${host}:${socket.remotePort}`;
+  // Loaded when asked for: node:tls costs every start a few milliseconds, and most sweeps are clear.
+  const { default: tls } = await import('node:tls');
   const secure = tls.connect({
     socket,
     ...(net.isIP(host) === 0 ? { servername: host } : {}),
