@@ -21,6 +21,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { proftpdServer } from './realPeers.js';
 import { isRoot } from './requirements.js';
 
 export const PROXY_NAMES = ['ftp-proxy', 'mod_proxy'] as const;
@@ -221,20 +222,8 @@ async function configure(name: ProxyName, dir: string, upstream: { host: string;
       const backend = v6 ? `[${upstream.host}]` : upstream.host;
       await writeFile(
         conf,
-        `ServerType standalone
-ServerName "ftpsweep mod_proxy"
-Port ${port}
-UseIPv6 ${v6 ? 'on' : 'off'}
-DefaultAddress ${host}
-SocketBindTight on
-User nobody
-Group nogroup
-PidFile ${dir}/proftpd.pid
-ScoreboardFile ${dir}/scoreboard
-WtmpLog off
+        `${proftpdServer('ftpsweep mod_proxy', host, port, dir, v6)}
 TransferLog none
-UseReverseDNS off
-MaxInstances 200
 ModulePath ${MODULES}
 LoadModule mod_proxy.c
 ProxyEngine on

@@ -74,6 +74,26 @@ interface Launch {
   readonly password?: string;
 }
 
+/**
+ * The server part every proftpd the tests start shares: standalone on `host:port`, as nobody, its
+ * pid file and scoreboard in `dir`, no wtmp or reverse DNS. `ipv6`: whether it speaks IPv6 at all.
+ */
+export function proftpdServer(name: string, host: string, port: number, dir: string, ipv6: boolean): string {
+  return `ServerType standalone
+ServerName "${name}"
+Port ${port}
+UseIPv6 ${ipv6 ? 'on' : 'off'}
+DefaultAddress ${host}
+SocketBindTight on
+User nobody
+Group nogroup
+PidFile ${dir}/proftpd.pid
+ScoreboardFile ${dir}/scoreboard
+WtmpLog off
+UseReverseDNS off
+MaxInstances 200`;
+}
+
 async function configure(name: PeerName, dir: string, files: string, host: string, port: number): Promise<Launch> {
   switch (name) {
     case 'vsftpd': {
@@ -85,20 +105,8 @@ async function configure(name: PeerName, dir: string, files: string, host: strin
       const conf = path.join(dir, 'proftpd.conf');
       await writeFile(
         conf,
-        `ServerType standalone
-ServerName "ftpsweep test"
-Port ${port}
-UseIPv6 ${net.isIP(host) === 6 ? 'on' : 'off'}
-DefaultAddress ${host}
-SocketBindTight on
-User nobody
-Group nogroup
-PidFile ${dir}/proftpd.pid
-ScoreboardFile ${dir}/scoreboard
-WtmpLog off
-UseReverseDNS off
+        `${proftpdServer('ftpsweep test', host, port, dir, net.isIP(host) === 6)}
 RequireValidShell off
-MaxInstances 200
 <Anonymous ${files}>
   User nobody
   Group nogroup
