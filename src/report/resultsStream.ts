@@ -17,17 +17,24 @@ import { stringify } from 'csv-stringify/sync';
 import type { LocalError } from '../errors.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { makeDirectory, writeError } from './files.js';
-import { RESULT_COLUMNS, csvRecord } from './resultsCsv.js';
+import { RESULT_COLUMNS, csvCells } from './resultsCsv.js';
 
 const BATCH_ROWS = 512;
 const BATCH_MS = 100;
 
+type Cells = ReturnType<typeof csvCells>;
+
 export class ResultsStream {
-  private readonly pending = new Map<number, ResultRow>();
+  /**
+   * Rows that wait for an earlier one, as their cells only: a row holds its attempts' evidence, and
+   * holding that while a slow earlier probe finishes got it promoted to V8's old generation (most
+   * of a 65,536-probe sweep's memory growth).
+   */
+  private readonly pending = new Map<number, Cells>();
   private next = 0;
   private readonly fd: number;
   /** Rows in order, formatted at the next flush. */
-  private batch: ReturnType<typeof csvRecord>[] = [];
+  private batch: Cells[] = [];
   private headerWritten = false;
   /** Bytes of whole rows on disk. */
   private written = 0;
@@ -51,9 +58,15 @@ export class ResultsStream {
   /** Takes a final row; writes it, and any rows it was holding back, when their turn comes. */
   add(row: ResultRow): void {
     if (this.failure) throw this.failure;
-    this.pending.set(this.position(row), row);
-    for (let r = this.pending.get(this.next); r !== undefined; r = this.pending.get(this.next)) {
-      this.batch.push(csvRecord(r));
+    const position = this.position(row);
+    if (position === this.next) {
+      this.batch.push(csvCells(row));
+      this.next++;
+    } else {
+      this.pending.set(position, csvCells(row));
+    }
+    for (let cells = this.pending.get(this.next); cells !== undefined; cells = this.pending.get(this.next)) {
+      this.batch.push(cells);
       this.pending.delete(this.next++);
     }
     if (this.batch.length >= BATCH_ROWS) this.flush();
@@ -94,7 +107,7 @@ export class ResultsStream {
    * row never came) are written too, after the in-order prefix, so no finished row is lost.
    */
   async close(): Promise<void> {
-    for (const position of [...this.pending.keys()].sort((a, b) => a - b)) this.batch.push(csvRecord(this.pending.get(position)!));
+    for (const position of [...this.pending.keys()].sort((a, b) => a - b)) this.batch.push(this.pending.get(position)!);
     this.pending.clear();
     try {
       this.flush();
