@@ -61,14 +61,18 @@ const SIGNAL_NUMBER: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGT
  * Ctrl-C or SIGTERM during a sweep: the first asks the sweep to stop and write its report (the
  * returned signal aborts); a second stops the process at once. `exitCode()` is 128 + the signal's
  * number once one came (130 for Ctrl-C), the shell's convention; `release()` removes the handlers.
+ * `then` says what happens next (the sweep's report, by default).
  */
-export function interruptible(io: Io): { readonly signal: AbortSignal; exitCode(): number | undefined; release(): void } {
+export function interruptible(
+  io: Io,
+  then = (signal: NodeJS.Signals): string => `writing the report for the values done (${signal} again stops at once; --resume DIR finishes the sweep)`,
+): { readonly signal: AbortSignal; exitCode(): number | undefined; release(): void } {
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (received !== undefined) process.exit(128 + (SIGNAL_NUMBER[signal] ?? 1));
     received = signal;
-    io.err(`ftpsweep: ${signal}: stopping; writing the report for the values done (${signal} again stops at once; --resume DIR finishes the sweep)`);
+    io.err(`ftpsweep: ${signal}: stopping; ${then(signal)}`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);

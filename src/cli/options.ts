@@ -6,14 +6,14 @@
  */
 import type { Argv } from 'yargs';
 import { sweepOptionsFrom } from '../config/options.js';
-import { FLAG_DEFAULTS, flagsOf, SETTINGS, type SettingName, type SweepFlags } from '../config/settings.js';
+import { FLAG_DEFAULTS, flagsOf, SETTINGS, type Setting, type SettingName, type SweepFlags } from '../config/settings.js';
 import { expandValue } from '../config/expandValue.js';
 import type { SweepFile, SweepFileKey } from '../config/sweepFile.js';
 import { UsageError } from '../errors.js';
 import type { SweepJob } from '../jobs/sweepJob.js';
 
 /** The options of `scope`'s flags, each with its help and, when it has one, its default shown. */
-function flagOptions<T>(y: Argv<T>, scope: 'target' | 'sweep'): Argv<T> {
+function flagOptions<T>(y: Argv<T>, scope: Setting['scope']): Argv<T> {
   let argv = y;
   for (const [name, row] of flagsOf(scope)) {
     const shown = row.shown ?? (row.default === undefined ? undefined : String(row.default));
@@ -22,10 +22,15 @@ function flagOptions<T>(y: Argv<T>, scope: 'target' | 'sweep'): Argv<T> {
   return argv;
 }
 
-/** --host … --confirm: the target and how to probe it (`probe`), with --host required or not. */
+/** --host … --timeout: the target and how to probe it, with --host required or not. */
 export function targetFlags<T>(y: Argv<T>, hostRequired: boolean): Argv<T> {
   const argv = flagOptions(y, 'target');
   return hostRequired ? argv.demandOption('host', 'give --host, the FTP server (or the firewall in front of it)') : argv;
+}
+
+/** The flags of `probe`: the target's, and how often to probe (--repeat, --interval). */
+export function probeFlags<T>(y: Argv<T>): Argv<T> {
+  return flagOptions(y, 'probe').demandOption('host', 'give --host, the FTP server (or the firewall in front of it)');
 }
 
 /** Every sweep flag: the target's, and what to sweep and where the reports go (`sweep`, `run`). */

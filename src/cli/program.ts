@@ -21,7 +21,7 @@ type MakeCommand = (run: Run) => CommandModule;
 const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly describe: string; readonly load: () => Promise<MakeCommand> }>> = {
   sweep: { usage: 'sweep', describe: 'probe every value (default 0..255) and write the reports', load: async () => (await import('./sweepCommands.js')).sweepCommand },
   run: { usage: 'run <file>', describe: 'run a sweep file (sweeps/*.yaml); flags given here override the file', load: async () => (await import('./sweepCommands.js')).runCommand },
-  probe: { usage: 'probe', describe: 'probe one value and print the whole dialogue (for a ticket)', load: async () => (await import('./sweepCommands.js')).probeCommand },
+  probe: { usage: 'probe', describe: 'probe one value and print the whole dialogue (for a ticket); --repeat N for the firewall team', load: async () => (await import('./probeCommand.js')).probeCommand },
   report: { usage: 'report <dir>', describe: "re-render report.html and report.md from a report folder's results.csv and summary.json", load: async () => (await import('./sweepCommands.js')).reportCommand },
   merge: { usage: 'merge <dirs..>', describe: 'join the reports of shards (--shard K/N) into one report folder', load: async () => (await import('./sweepCommands.js')).mergeCommand },
   reflect: { usage: 'reflect', describe: 'run the reflector: an FTP server that echoes the exact bytes it received (place it behind the firewall)', load: async () => (await import('./serverCommands.js')).reflectCommand },

@@ -1,15 +1,10 @@
 /**
- * `ftpsweep sweep`, `run`, `probe`, `report` and `merge`.
+ * `ftpsweep sweep`, `run`, `report` and `merge` (`probe` is in probeCommand.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../errors.js';
 import { rerenderReport, mergeReports } from '../jobs/reportJobs.js';
 import { runSweepJob, type SweepJob } from '../jobs/sweepJob.js';
-import { isFailure } from '../model/judgement.js';
 import { consoleReport } from '../report/consoleReport.js';
-import { dataText } from '../report/resultsCsv.js';
-import { formatTranscript } from '../report/transcript.js';
-import { probeOnce } from '../sweep/probeOnce.js';
 import type { Run } from './handler.js';
 import { interruptible, progressLine, type Io } from './io.js';
 import { combineFlags, givenFlags, sweepFlags, targetFlags, toSweepJob } from './options.js';
@@ -52,31 +47,6 @@ export function runCommand(run: Run): CommandModule {
       const file = await loadSweepFile(String(args.file));
       const job = toSweepJob(combineFlags(givenFlags(args), file, io.env), io.env, `give --host, or set host in ${file.path}`);
       return sweepAndReport(job, io);
-    }),
-  };
-}
-
-export function probeCommand(run: Run): CommandModule {
-  return {
-    command: 'probe',
-    describe: 'probe one value and print the whole dialogue (for a ticket)',
-    builder: (y: Argv) => targetFlags(y, true).option('value', { type: 'string', demandOption: 'give --value, e.g. --value 227', describe: 'last-octet value 0..255' }),
-    handler: run(async (args, io) => {
-      // A string, parsed here: yargs turns `--value abc` into NaN, and the message would say NaN.
-      const given = String(args.value).trim();
-      const value = /^-?\d+$/.test(given) ? Number(given) : Number.NaN;
-      if (!Number.isInteger(value)) throw new UsageError(`--value ${JSON.stringify(String(args.value))} is not a whole number`, 'give a whole number 0..255, e.g. --value 227');
-      if (value < 0 || value > 255) throw new UsageError(`--value ${value} is out of range`, 'give a whole number 0..255, e.g. --value 227');
-      const { options } = toSweepJob(combineFlags({ ...givenFlags(args), values: String(value) }, undefined, io.env), io.env);
-      const { result, transcript } = await probeOnce(options, value);
-      io.out(formatTranscript(transcript));
-      io.out('');
-      io.out(`verdict: ${result.verdict}`);
-      io.out(`sent:    ${result.sent}`);
-      if (result.seen) io.out(`seen:    ${result.seen}`);
-      io.out(`data:    ${dataText(result.data)}`);
-      io.out(`detail:  ${result.detail}`);
-      return isFailure(result.verdict) ? 1 : 0;
     }),
   };
 }

@@ -20,8 +20,8 @@ export type FileKind = 'string' | 'number' | 'boolean' | 'values' | 'string-or-n
 
 export interface Setting {
   readonly type: 'string' | 'number' | 'boolean';
-  /** `target`: every command that probes (sweep, run, probe); `sweep`: sweep and run only. */
-  readonly scope: 'target' | 'sweep';
+  /** `target`: every command that probes (sweep, run, probe); `sweep`: sweep and run only; `probe`: probe only. */
+  readonly scope: 'target' | 'sweep' | 'probe';
   readonly help: string;
   readonly default?: string | number | boolean;
   /** What help shows as the default when it is not `default` itself. */
@@ -84,8 +84,8 @@ export const SETTINGS = {
   },
   field: {
     type: 'string',
-    scope: 'sweep',
-    help: 'the field swept: p2 (last octet), p1, h1..h4, or two of them (p1,p2: the whole port space)',
+    scope: 'target',
+    help: 'the field the value goes into: p2 (last octet), p1, h1..h4, or two of them (p1,p2: the whole port space)',
     default: 'p2',
     file: 'string',
     option: 'fields',
@@ -163,11 +163,11 @@ export const SETTINGS = {
     identity: true,
     write: (address: string | undefined): string | null => address ?? null,
   },
-  concurrency: { type: 'number', scope: 'target', help: 'control connections at once', default: 4, range: [1, 100], file: 'number', option: 'concurrency', parse: number('concurrency'), summary: 'options' },
+  concurrency: { type: 'number', scope: 'sweep', help: 'control connections at once', default: 4, range: [1, 100], file: 'number', option: 'concurrency', parse: number('concurrency'), summary: 'options' },
   timeout: { type: 'number', scope: 'target', help: 'deadline of each wait, in ms', default: 5000, range: [100, 600_000], file: 'number', option: 'timeoutMs', parse: number('timeout'), summary: 'options' },
   confirm: {
     type: 'number',
-    scope: 'target',
+    scope: 'sweep',
     help: 'extra attempts, each on a fresh connection, for values that did not pass',
     default: 2,
     range: [0, 10],
@@ -188,6 +188,9 @@ export const SETTINGS = {
     parse: (g) => (g.shard === undefined ? undefined : parseShard(String(g.shard))),
     identity: true,
   },
+  // `probe` only: reproducing a failure by hand while a firewall team watches its logs.
+  repeat: { type: 'number', scope: 'probe', help: 'probe this many times, each on a fresh control connection (Ctrl-C stops: the tally so far)', default: 1, range: [1, 100_000], file: false },
+  interval: { type: 'number', scope: 'probe', help: 'pause between two attempts of --repeat, in ms', default: 1000, range: [0, 3_600_000], file: false },
   resume: { type: 'string', scope: 'sweep', help: 'the report folder of an interrupted sweep: finish it, keeping the values done', file: false },
   force: { type: 'boolean', scope: 'sweep', help: 'replace the report in --out if the folder already holds one', file: false },
 } as const satisfies Record<string, Setting>;
@@ -218,9 +221,9 @@ export const FLAG_DEFAULTS: SweepFlags = Object.fromEntries(ROWS.filter(([, row]
 /** The flags a sweep file may set. */
 export const FILE_KEYS: Readonly<Partial<Record<SettingName, FileKind>>> = Object.fromEntries(ROWS.filter(([, row]) => row.file !== false).map(([name, row]) => [name, row.file]));
 
-/** Every flag of `scope` (`sweep` includes `target`), with its row. */
-export function flagsOf(scope: 'target' | 'sweep'): readonly (readonly [SettingName, Setting])[] {
-  return ROWS.filter(([, row]) => scope === 'sweep' || row.scope === 'target');
+/** Every flag of `scope` (`sweep` and `probe` each include `target`), with its row. */
+export function flagsOf(scope: Setting['scope']): readonly (readonly [SettingName, Setting])[] {
+  return ROWS.filter(([, row]) => row.scope === 'target' || row.scope === scope);
 }
 
 /** The numbers a flag takes, when they are bounded. */

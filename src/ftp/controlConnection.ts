@@ -9,7 +9,7 @@
  */
 import type net from 'node:net';
 import { FtpSweepError, UsageError, errnoCode } from '../errors.js';
-import { unmapIPv4 } from './address.js';
+import { formatEndpoint, unmapIPv4 } from './address.js';
 import { connectSocket, greetingError, upgradeToTls, type TlsSettings } from './connect.js';
 import { ConnectionClosedError, ProtocolError, SessionRefusedError, TimeoutError, type Phase } from './errors.js';
 import { parseReplies, replyKind, replyMessage, type Reply } from './replyParser.js';
@@ -132,6 +132,10 @@ export class ControlConnection {
   /** Our address on this connection: what PORT advertises unless told otherwise. */
   get localAddress(): string {
     return this.socket.localAddress ?? '';
+  }
+  /** Both ends, client → server, as a firewall logs them (made on demand: sweeps never ask). */
+  get ends(): { readonly from: string; readonly to: string } {
+    return { from: formatEndpoint(this.socket.localAddress ?? '', this.socket.localPort ?? 0), to: formatEndpoint(this.socket.remoteAddress ?? '', this.socket.remotePort ?? 0) };
   }
   get closed(): boolean {
     return this.reason !== undefined;

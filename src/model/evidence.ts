@@ -43,6 +43,15 @@ export interface PassiveOffer {
   readonly connectError: string | undefined;
 }
 
+/**
+ * One TCP connection's two ends as a firewall logs them, `address:port` each (IPv6 in brackets):
+ * `from` opened it, to `to`.
+ */
+export interface Link {
+  readonly from: string;
+  readonly to: string;
+}
+
 export interface Attempt {
   readonly value: number;
   readonly oracle: Oracle;
@@ -80,6 +89,12 @@ export interface Attempt {
   /** PASV/EPSV only: the offer. */
   readonly offer: PassiveOffer | undefined;
   readonly data: DataOutcome;
+  /**
+   * The ends of the data connection `data` describes (server → us for PORT/EPRT, us → server for
+   * PASV/EPSV), so a firewall team can find it in their logs. Only kept with a transcript
+   * (`ftpsweep probe`): a sweep does not pay for the text.
+   */
+  readonly dataLink: Link | undefined;
   readonly failure: Failure | undefined;
   /** Whether the other ports of the high byte were listened on too. */
   readonly wide: boolean;
@@ -119,6 +134,7 @@ export function makeAttempt(identity: AttemptIdentity, seen: Partial<Attempt>): 
     commandSent: seen.commandSent ?? false,
     offer: seen.offer,
     data: seen.data ?? NOT_TRIED,
+    dataLink: seen.dataLink,
     failure: seen.failure,
     wide: seen.wide ?? false,
     notes: seen.notes ?? [],

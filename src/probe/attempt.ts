@@ -3,13 +3,14 @@
  * record. Everything observed goes into an Attempt; nothing is judged here.
  */
 import { LocalError } from '../errors.js';
+import { formatEndpoint } from '../ftp/address.js';
 import type { ControlConnection } from '../ftp/controlConnection.js';
 import { displayBytes, echoedCommandInReply, findEcho, findTarget } from '../ftp/echo.js';
 import { ConnectionClosedError, ProtocolError, TimeoutError } from '../ftp/errors.js';
 import { nameList } from '../ftp/listing.js';
 import { untilFinal } from '../ftp/finalReply.js';
 import { replyKind, type Reply } from '../ftp/replyParser.js';
-import { makeAttempt, type Attempt, type AttemptIdentity, type DataOutcome, type Failure, type Oracle } from '../model/evidence.js';
+import { makeAttempt, type Attempt, type AttemptIdentity, type DataOutcome, type Failure, type Link, type Oracle } from '../model/evidence.js';
 import { isPassive, type DataCommand, type ProbeTarget } from '../model/plan.js';
 import type { Variant, Wire } from '../model/variants.js';
 import { BindConflictError, DataListeners, MAX_DATA_BYTES } from './dataListeners.js';
@@ -116,7 +117,7 @@ async function exchange(connection: ControlConnection, spec: AttemptSpec, listen
 function noteDataConnections(connection: ControlConnection, listeners: DataListeners | undefined, triedData: boolean): void {
   if (!connection.recording || !listeners) return;
   for (const c of listeners.connections) {
-    connection.note(`data connection from ${c.remote} to port ${c.port}: ${c.bytes} bytes${c.capped ? ', cut by ftpsweep (it reads at most 1 MiB)' : c.ended ? ', closed by the server' : ', still open'}: ${JSON.stringify(connection.redact(c.head))}`);
+    connection.note(`data connection from ${formatEndpoint(c.remoteAddress, c.remotePort)} to port ${c.port}: ${c.bytes} bytes${c.capped ? ', cut by ftpsweep (it reads at most 1 MiB)' : c.ended ? ', closed by the server' : ', still open'}: ${JSON.stringify(connection.redact(c.head))}`);
   }
   if (triedData && listeners.connections.length === 0) connection.note('no data connection arrived');
 }
@@ -162,6 +163,7 @@ export async function runAttempt(connection: ControlConnection, spec: AttemptSpe
     relayed: relayedCommand(ex.replies.slice(1), listeners),
     commandSent: true,
     data: dataOutcome(listeners, spec.target.port, ex.triedData),
+    dataLink: connection.recording ? dataLink(listeners, spec.listenAddress) : undefined,
     failure: ex.failure,
     wide: spec.widePorts.length > 0,
     notes,
@@ -192,6 +194,12 @@ function dataOutcome(listeners: DataListeners | undefined, expectedPort: number,
   if (!first) return triedData ? { kind: 'none' } : { kind: 'not-tried' };
   if (first.port !== expectedPort) return { kind: 'wrong-port', port: first.port, bytes: first.bytes };
   return first.ended ? { kind: 'arrived', port: first.port, bytes: first.bytes } : { kind: 'open', port: first.port, bytes: first.bytes };
+}
+
+/** The first data connection's ends (server → our listener), when one came. */
+function dataLink(listeners: DataListeners | undefined, listenAddress: string): Link | undefined {
+  const first = listeners?.first;
+  return first && { from: formatEndpoint(first.remoteAddress, first.remotePort), to: formatEndpoint(listenAddress, first.port) };
 }
 
 /** A transport problem as evidence. Anything that is not one of our typed errors is a bug: rethrown. */

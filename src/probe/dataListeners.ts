@@ -9,7 +9,9 @@ import { LocalError, errnoCode } from '../errors.js';
 export interface DataConnectionRecord {
   /** Our port the server connected to. */
   readonly port: number;
-  readonly remote: string;
+  /** The server's end, as the socket reports it (formatted only when a transcript is kept). */
+  readonly remoteAddress: string;
+  readonly remotePort: number;
   bytes: number;
   /** The first bytes received (latin1), for the transcript. */
   head: string;
@@ -121,7 +123,7 @@ export class DataListeners {
   }
 
   private accept(socket: net.Socket, port: number): void {
-    const record: DataConnectionRecord = { port, remote: `${socket.remoteAddress}:${socket.remotePort}`, bytes: 0, head: '', ended: false, capped: false };
+    const record: DataConnectionRecord = { port, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, bytes: 0, head: '', ended: false, capped: false };
     this.connections.push(record);
     this.sockets.add(socket);
     const finished = (): void => {

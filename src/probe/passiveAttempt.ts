@@ -8,13 +8,14 @@
 import net from 'node:net';
 import { errnoCode } from '../errors.js';
 import type { ControlConnection } from '../ftp/controlConnection.js';
+import { formatEndpoint } from '../ftp/address.js';
 import { findSent, stripEcho } from '../ftp/echo.js';
 import { untilFinal } from '../ftp/finalReply.js';
 import { nameList } from '../ftp/listing.js';
 import { parseEpsvReply, parsePasvReply } from '../ftp/passiveReply.js';
 import type { DataAddress } from '../ftp/portCommand.js';
 import { replyKind, replyMessage, type Reply } from '../ftp/replyParser.js';
-import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Oracle, type PassiveOffer } from '../model/evidence.js';
+import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Link, type Oracle, type PassiveOffer } from '../model/evidence.js';
 import { toFailure, unsendable } from './attempt.js';
 import { BindConflictError } from './dataListeners.js';
 
@@ -29,8 +30,16 @@ export interface PassiveSpec {
   readonly peer: string;
 }
 
-/** Connects to the offer and reads it to its end; resolves how far it got. */
-async function readOffer(address: DataAddress, timeoutMs: number, onConnected: () => Promise<Reply | undefined>): Promise<{ data: DataOutcome; connectError?: string; final?: Reply }> {
+/**
+ * Connects to the offer and reads it to its end; resolves how far it got, and with `linked` the
+ * connection's ends.
+ */
+async function readOffer(
+  address: DataAddress,
+  timeoutMs: number,
+  linked: boolean,
+  onConnected: () => Promise<Reply | undefined>,
+): Promise<{ data: DataOutcome; connectError?: string; final?: Reply; link?: Link }> {
   const socket = net.connect({ host: address.host, port: address.port });
   socket.setTimeout(timeoutMs);
   let bytes = 0;
@@ -56,10 +65,12 @@ async function readOffer(address: DataAddress, timeoutMs: number, onConnected: (
     socket.destroy();
     return { data: { kind: 'none' }, connectError: connected };
   }
+  // Read now: a destroyed socket forgets its own address.
+  const link = linked ? { from: formatEndpoint(socket.localAddress ?? '', socket.localPort ?? 0), to: formatEndpoint(address.host, address.port) } : undefined;
   try {
     const final = await onConnected();
     await finished;
-    return { data: ended ? { kind: 'arrived', port: address.port, bytes } : { kind: 'open', port: address.port, bytes }, ...(final ? { final } : {}) };
+    return { data: ended ? { kind: 'arrived', port: address.port, bytes } : { kind: 'open', port: address.port, bytes }, ...(final ? { final } : {}), ...(link ? { link } : {}) };
   } finally {
     socket.destroy();
   }
@@ -76,6 +87,7 @@ export async function runPassiveAttempt(connection: ControlConnection, spec: Pas
   let finalReply: Reply | undefined;
   let offer: PassiveOffer | undefined;
   let data: DataOutcome = { kind: 'not-tried' };
+  let dataLink: Link | undefined;
   let failure: Failure | undefined;
   try {
     if (spec.offerPort !== undefined) {
@@ -93,13 +105,14 @@ export async function runPassiveAttempt(connection: ControlConnection, spec: Pas
       const parsed = spec.command === 'PASV' ? parsePasvReply(text) : parseEpsvReply(text, spec.peer);
       offer = { received, reported: findSent(portReply), parsed, connectError: undefined };
       if (spec.oracle === 'data' && parsed.ok) {
-        const result = await readOffer(parsed.address, spec.timeoutMs, async () => {
+        const result = await readOffer(parsed.address, spec.timeoutMs, connection.recording, async () => {
           const listing = await nameList(connection);
           replies.push(...listing);
           finalReply = listing.at(-1);
           return finalReply;
         });
         data = result.data;
+        dataLink = result.link;
         offer = { ...offer, connectError: result.connectError };
       }
     }
@@ -119,6 +132,7 @@ export async function runPassiveAttempt(connection: ControlConnection, spec: Pas
     commandSent: true,
     offer,
     data,
+    dataLink,
     failure,
     notes,
     ms: Math.round(performance.now() - started),

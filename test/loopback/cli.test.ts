@@ -83,7 +83,7 @@ describe('ftpsweep CLI', () => {
     expect(run.stdout).toMatch(/< 501 .*\[ftpsweep-echo [0-9a-f]+\]/);
     expect(run.stdout).toMatch(/verdict: corrupted/);
     expect(run.stdout).toMatch(/seen: +PORT 127,0,0,1,\d+,22_/);
-    expect(run.stdout).toMatch(/^data: +(none|not-tried|wrong-port:\d+)$/m);
+    expect(run.stdout).toMatch(/^data: +(none|not-tried|wrong-port:\d+): /m);
     expect(run.stdout).not.toContain('[object');
   });
 
