@@ -7,6 +7,10 @@
 //   2. node --experimental-sea-config sea-config.json turns it into build/sea-prep.blob;
 //   3. the running node binary is copied to build/ftpsweep and postject injects the blob.
 // The executable runs on machines like this one (same OS and CPU, glibc), nothing else needed.
+// sea-config.json: useCodeCache puts V8's compiled code in the blob (`--version` took 0.12 s against
+// 0.14 s without it, and against 0.14 s for `node dist/bin/main.js`); no experimental warning on
+// stderr. Node 20 takes no execArgv there, so the bin's --max-semi-space-size=4 (main.ts) is not
+// applied: a very large sweep peaks higher in memory, no slower.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
