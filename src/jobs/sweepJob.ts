@@ -28,9 +28,9 @@ export interface SweepJob {
   /** Report folder; default reports/<host>-<port>-<stamp>[-shard-K-of-N]. */
   readonly out: string | undefined;
   /** A previous results.csv, or the report folder holding it. */
-  readonly baseline: string | undefined;
+  readonly baseline?: string | undefined;
   /** Where to write JUnit XML. */
-  readonly junit: string | undefined;
+  readonly junit?: string | undefined;
   /** The report folder of an interrupted sweep to finish: its done rows are kept, not probed again. */
   readonly resume?: string | undefined;
   /** Replace a report already in `out` (without it, a folder that holds files is refused). */
@@ -39,6 +39,8 @@ export interface SweepJob {
 
 export interface JobHooks {
   readonly onProgress?: (p: SweepProgress) => void;
+  /** Each row as soon as it is final (in completion order), after it went to results.csv. */
+  readonly onRow?: (row: ResultRow) => void;
   /** Stops the sweep; the report is then written for the values done (`interrupted` in summary.json). */
   readonly signal?: AbortSignal;
 }
@@ -100,6 +102,14 @@ function runAgain(error: unknown): unknown {
   return new LocalError(error.message, { cause: error.cause, hint: 'free space on that disk (or choose another place with --out), then run the same command again' });
 }
 
+/**
+ * Sweeps as `ftpsweep sweep` does and writes the report folder (`job.out`, or
+ * reports/<host>-<port>-<stamp>): results.csv while it runs, then the other reports and, for the
+ * most telling failing value, its dialogue (probed once more). Throws UsageError, LocalError,
+ * ConnectError or LoginError for what stops it before any value is done (no folder is left behind
+ * then); once values are done, an interruption (`hooks.signal`) or a lost target still writes the
+ * report (`summary.interrupted`).
+ */
 export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<JobOutcome> {
   const { options } = job;
   checkGivenPath(job.out, '--out', 'reports/dmz');
@@ -138,6 +148,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
     const onRow = (row: ResultRow): void => {
       added++;
       rowsFile.add(row);
+      hooks.onRow?.(row);
     };
     outcome = await runSweep(options, { ...hooks, onRow, probes: probes.filter((p) => !done.has(probeId(p))) });
     await rowsFile.close();

@@ -104,6 +104,11 @@ function lineRewriter(rewrite: (line: string) => string, candidate: RegExp, out:
 const COMMAND_PREFIX = /^(?:p(?:o(?:r(?:t(?: .*)?)?)?)?|e(?:p(?:r(?:t(?: .*)?)?)?)?)$/is;
 const REPLY_PREFIX = /^(?:2(?:2(?:[79](?: .*)?)?)?)$/s;
 
+/**
+ * Starts the simulated firewall on `host:port` (port 0: a free one, read it from the handle),
+ * forwarding control connections to `upstream`. Resolves once it listens; `close()` stops it and
+ * every connection it holds. Throws LocalError when it cannot listen.
+ */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningServer> {
   const corrupt = new Set(options.corrupt);
   let nextId = 1;

@@ -27,6 +27,11 @@ export interface ReflectorOptions {
 /** The greeting names the tool and the echo format, so people reading a transcript know what it is. */
 export const REFLECTOR_GREETING = `ftpsweep-reflector ${VERSION} ready; every reply ends with [ftpsweep-echo HEX] of the bytes received`;
 
+/**
+ * Starts the reflector on `host:port` (port 0: a free one, read it from the handle). Resolves once
+ * it listens; `close()` stops it and every connection it holds. Throws LocalError when it cannot
+ * listen.
+ */
 export function startReflector(options: ReflectorOptions): Promise<RunningServer> {
   return startFtpServer({
     host: options.host,
