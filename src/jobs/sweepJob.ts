@@ -8,7 +8,7 @@ import { identityDifferences, summaryView } from '../config/options.js';
 import { type SweepOptions } from '../config/settings.js';
 import { FtpSweepError, LocalError, UsageError } from '../errors.js';
 import { isFailure, type Verdict } from '../model/judgement.js';
-import { compareProbes, missingProbes, planProbes, probeId, probeLabel } from '../model/probes.js';
+import { compareProbes, missingProbes, planPositions, planProbes, probeId, probeLabel } from '../model/probes.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { compareWithBaseline } from '../report/baseline.js';
 import { junitXml } from '../report/junit.js';
@@ -130,9 +130,9 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   // The sweep is planned here, once. Rows reach results.csv in plan order as they become final; a
   // resumed sweep's rows come first, and its probes are not run again.
   const probes = planProbes(options);
-  const position = new Map(probes.map((p, i) => [probeId(p), i]));
+  const position = planPositions(probes);
   for (const row of carried) {
-    if (!position.has(probeId(row))) throw new UsageError(`${job.resume}: value ${row.value} (${row.variant}) is not part of this sweep`, 'resume with the same command as the interrupted sweep');
+    if (position(row) === undefined) throw new UsageError(`${job.resume}: value ${row.value} (${row.variant}) is not part of this sweep`, 'resume with the same command as the interrupted sweep');
   }
   const done = new Set(carried.map(probeId));
   let stream: ResultsStream | undefined;
@@ -142,7 +142,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
     // What this sweep is (target, options, plan), on disk before results.csv and the first probe:
     // a resume after a SIGKILL checks it, and never mixes two sweeps in one folder.
     await writeOutput(path.join(dir, 'summary.json'), summaryJson(startedSummary(options, probes.length, carried, startedAt, missingProbes(probes, carried))));
-    const rowsFile = new ResultsStream(path.join(dir, 'results.csv'), (row) => position.get(probeId(row))!);
+    const rowsFile = new ResultsStream(path.join(dir, 'results.csv'), (row) => position(row)!);
     stream = rowsFile;
     for (const row of carried) rowsFile.add(row);
     const onRow = (row: ResultRow): void => {

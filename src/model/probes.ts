@@ -25,6 +25,24 @@ export function probeId(probe: ProbeIdentity): number {
   return VARIANTS.indexOf(probe.variant) * 65536 + probe.value;
 }
 
+/**
+ * Each planned probe's place in the plan, by identity (undefined: not in the plan). A typed array
+ * indexed by probeId, not a Map: a 65,536-probe plan's Map and its entries took 8 MB, all of it
+ * promoted to V8's old generation for the whole sweep.
+ */
+export function planPositions(probes: readonly ProbeIdentity[]): (probe: ProbeIdentity) => number | undefined {
+  let top = -1;
+  for (const p of probes) top = Math.max(top, probeId(p));
+  const at = new Int32Array(top + 1).fill(-1);
+  probes.forEach((p, i) => {
+    at[probeId(p)] = i;
+  });
+  return (probe) => {
+    const i = at[probeId(probe)];
+    return i === undefined || i < 0 ? undefined : i;
+  };
+}
+
 /** Report order: variant, then value. */
 export function compareProbes(a: ProbeIdentity, b: ProbeIdentity): number {
   return probeId(a) - probeId(b);
