@@ -1,5 +1,5 @@
 /**
- * The demo: the seed's story on loopback. A reflector stands in for the FTP server, the simulated
+ * The demo: the example firewall's story on loopback. A reflector stands in for the FTP server, the simulated
  * firewall corrupts PORT commands ending in 227, and a full sweep finds exactly that value.
  */
 import { SWEEP_DEFAULTS } from './config/options.js';

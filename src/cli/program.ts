@@ -25,7 +25,7 @@ const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly descr
   report: { usage: 'report <dir>', describe: "re-render report.html and report.md from a report folder's results.csv and summary.json", load: async () => (await import('./sweepCommands.js')).reportCommand },
   merge: { usage: 'merge <dirs..>', describe: 'join the reports of shards (--shard K/N) into one report folder', load: async () => (await import('./sweepCommands.js')).mergeCommand },
   reflect: { usage: 'reflect', describe: 'run the reflector: an FTP server that echoes the exact bytes it received (place it behind the firewall)', load: async () => (await import('./serverCommands.js')).reflectCommand },
-  simulate: { usage: 'simulate', describe: "run a TCP proxy that corrupts PORT commands like the seed's broken firewall", load: async () => (await import('./serverCommands.js')).simulateCommand },
+  simulate: { usage: 'simulate', describe: "run a TCP proxy that corrupts PORT commands like the example broken firewall", load: async () => (await import('./serverCommands.js')).simulateCommand },
   demo: { usage: 'demo', describe: 'sweep a loopback reflector through a simulated firewall that corrupts 227', load: async () => (await import('./serverCommands.js')).demoCommand },
 };
 

@@ -113,7 +113,7 @@ export function reflectCommand(run: Run): CommandModule {
 export function simulateCommand(run: Run): CommandModule {
   return {
     command: 'simulate',
-    describe: 'run a TCP proxy that corrupts PORT commands like the seed\'s broken firewall',
+    describe: 'run a TCP proxy that corrupts PORT commands like the example broken firewall',
     builder: (y: Argv) =>
       y
         .option('listen', { type: 'string', default: '127.0.0.1:2100', describe: 'address:port to listen on' })

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 import type { TlsSettings } from '../ftp/connect.js';
-import type { DataCommand } from '../model/plan.js';
+import { axisValues, LOWEST_P1, parseFields, type DataCommand } from '../model/plan.js';
 import { parseValueList } from '../model/values.js';
 
 /** Flags as given — the command line over a sweep file over the defaults — before they are read. */
@@ -62,10 +62,17 @@ export function tlsSettings(given: Given): TlsSettings | undefined {
 
 /**
  * Sweeping p1 alone, values below 4 make ports below 1024, which every server refuses (RFC 2577):
- * not the firewall's doing, so they are left out unless asked for. Otherwise every value.
+ * not the firewall's doing, so they are left out unless asked for. Otherwise every value (a 2-D
+ * sweep leaves out p1 below 4 itself: plan.ts, LOWEST_P1); a 2-D list that leaves p1 nothing is
+ * refused before anything is probed.
  */
 export function values(given: Given): readonly number[] {
-  return parseValueList(String(given.values ?? (String(given.field).trim() === 'p1' ? '4-255' : '0-255')));
+  const list = parseValueList(String(given.values ?? (String(given.field).trim() === 'p1' ? '4-255' : '0-255')));
+  const fields = parseFields(String(given.field ?? 'p2'), command(given));
+  if (fields.length === 2 && fields.includes('p1') && axisValues('p1', list).length === 0) {
+    throw new UsageError(`--values ${String(given.values)} with --field ${fields.join(',')}: p1 below ${LOWEST_P1} makes only ports below 1024, which servers refuse (RFC 2577)`, `give values from ${LOWEST_P1} up as well, e.g. --values 4-255`);
+  }
+  return list;
 }
 
 export function advertise(given: Given): string | undefined {

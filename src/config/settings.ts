@@ -97,7 +97,7 @@ export const SETTINGS = {
     type: 'string',
     scope: 'sweep',
     help: 'values of the swept field(s): lists and ranges, e.g. 220-230,0',
-    shown: '0-255; 4-255 for p1',
+    shown: '0-255; p1 from 4',
     file: 'values',
     option: 'values',
     parse: values,

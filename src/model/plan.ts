@@ -43,10 +43,27 @@ export function parseFields(text: string, command: DataCommand = 'PORT'): Field[
   return fields as Field[];
 }
 
-/** Every value of the sweep: the values themselves, or all pairs as first × 256 + second. */
+/**
+ * The lowest p1 a 2-D sweep probes: p1 0..3 make ports below 1024, which servers refuse for PORT
+ * and EPRT and the reflector never offers (RFC 2577) — 1,024 refusals that say nothing about the
+ * firewall. (Sweeping p1 alone, the default values start at 4 too, but a value list given by hand
+ * is kept whole: there each value is one probe the user asked for by name.)
+ */
+export const LOWEST_P1 = 4;
+
+/** The values one field of a 2-D sweep takes: p1 from LOWEST_P1, any other field all of them. */
+export function axisValues(field: Field, values: readonly number[]): number[] {
+  return field === 'p1' ? values.filter((v) => v >= LOWEST_P1) : [...values];
+}
+
+/**
+ * Every value of the sweep: the values themselves, or all pairs as first × 256 + second (with p1
+ * from LOWEST_P1: `--field p1,p2` sweeps ports 1024..65535, 64,512 of them).
+ */
 export function planValues(plan: Plan, values: readonly number[]): number[] {
   if (plan.fields.length === 1) return [...values];
-  return values.flatMap((a) => values.map((b) => a * 256 + b));
+  const [first, second] = plan.fields.map((f) => axisValues(f, values)) as [number[], number[]];
+  return first.flatMap((a) => second.map((b) => a * 256 + b));
 }
 
 /** The port byte each connection owns: the high byte, or the low byte when p1 is swept, or none. */

@@ -36,3 +36,15 @@ export function formatValueList(values: readonly number[]): string {
   }
   return parts.join(',');
 }
+
+/**
+ * The compact form of a set of values for a sentence: sorted, each once, ranges joined
+ * (`4-9,227`), cut at a comma after about `max` characters with the count (`…, (126 in all)`).
+ */
+export function shortValueList(values: Iterable<number>, max = 60): string {
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  const text = formatValueList(sorted);
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(',', max);
+  return `${cut > 0 ? text.slice(0, cut) : text.slice(0, text.indexOf(','))}, … (${sorted.length} in all)`;
+}

@@ -50,6 +50,6 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
     out.push('', `Compared with the baseline ${b.source}:`, `  new failures (got worse): ${list(b.newFailures)}`, `  fixed: ${list(b.fixed)}`, `  unchanged failures: ${list(b.unchanged)}`);
     if (b.changed.length > 0) out.push(`  failing differently: ${b.changed.map((c) => `${c.value} ${c.from} → ${c.to}`).join(', ')}`);
   }
-  out.push(...(noMatrix ? [] : ['', matrixText(results, twoFields)]), '', `Report: ${reportDir}${summary.dialogueValue !== null ? ` (report.html, report.md; dialogue of value ${summary.dialogueValue} in dialogue.txt)` : ' (report.html, report.md)'}`);
+  out.push(...(noMatrix ? [] : ['', matrixText(results, options.fields)]), '', `Report: ${reportDir}${summary.dialogueValue !== null ? ` (report.html, report.md; dialogue of value ${summary.dialogueValue} in dialogue.txt)` : ' (report.html, report.md)'}`);
   return out.join('\n');
 }

@@ -9,7 +9,8 @@ import type { ResultRow } from '../model/valueResult.js';
 import { VARIANT_MEANING, type Variant } from '../model/variants.js';
 import { verdictGrid } from './matrix.js';
 import { dataText } from './resultsCsv.js';
-import { printable } from './safeText.js';
+import { escapeHtml, printable } from './safeText.js';
+import { PLANE_SCRIPT, PLANE_STYLE, planeHtml } from './htmlPlane.js';
 import type { Summary } from './summary.js';
 import type { DiffParts } from './textDiff.js';
 import { ticketModel } from './ticketModel.js';
@@ -25,13 +26,10 @@ const COLOURS: Readonly<Record<Verdict, string>> = {
   error: '#9e9e9e',
 };
 
-/** Text for HTML: control characters shown as escapes (safeText.ts), markup characters as entities. */
-export function escapeHtml(text: string): string {
-  return printable(text, true).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
+/** The changed bytes marked; nothing marked where nothing changed (an empty <mark> shows as a sliver). */
 function marked(split: DiffParts): string {
-  return `${escapeHtml(split.before)}<mark>${escapeHtml(split.changed)}</mark>${escapeHtml(split.after)}`;
+  const changed = split.changed === '' ? '' : `<mark>${escapeHtml(split.changed)}</mark>`;
+  return `${escapeHtml(split.before)}${changed}${escapeHtml(split.after)}`;
 }
 
 const STYLE = `
@@ -47,16 +45,18 @@ table{border-collapse:collapse}td,th{padding:3px 7px;vertical-align:top;text-ali
 .v-corrupted,.v-reset,.v-no-data,.v-timeout{color:#fff}
 code,pre{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}pre{background:#f6f6f6;padding:10px;overflow:auto}
 mark{background:#ffd54f;color:#000;outline:1px solid #c49000}
-.failures td{border-bottom:1px solid #eee}.failures code{white-space:pre}
-#plane{image-rendering:pixelated;border:1px solid #ccc;cursor:crosshair}
+.scroll{overflow-x:auto;max-width:100%}
+.failures td{border-bottom:1px solid #eee}.failures .chip,.failures td.data code{white-space:nowrap}.failures td.sent{min-width:220px}
+.failures code{white-space:pre-wrap;overflow-wrap:anywhere}.failures td.detail{overflow-wrap:anywhere;min-width:16em}
 #row{min-height:3em;background:#fafafa;border:1px solid #ddd;padding:8px;margin-top:8px}
-#row dt{float:left;width:6em;color:#555}#row dd{margin-left:7em}
+#row dt{float:left;clear:left;width:6em;color:#555}#row dd{margin-left:7em;min-height:1.45em;overflow-wrap:anywhere}
+#row dd.empty{color:#999}
 .new{color:#c62828;font-weight:bold}.known{color:#666}
 `;
 
 /**
  * Click (or Enter on) a cell: its row appears below the grid. Data comes from the JSON block. A 2-D
- * sweep is drawn on a canvas from one letter per value (the verdict's index), 2 px per value.
+ * sweep is drawn on a canvas (htmlPlane.ts).
  */
 const SCRIPT = `
 const rows=new Map(JSON.parse(document.getElementById('rows').textContent).map(r=>[r.variant+' '+r.value,r]));
@@ -66,7 +66,10 @@ function showRow(r){
   const dl=document.createElement('dl');
   for(const [k,v] of [['value',r.label??r.value],['variant',r.variant],['verdict',r.verdict],['repeat',r.failures+'/'+r.attempts],['sent',r.sent],['seen',r.seen],['reply',r.reply],['data',r.data],['detail',r.detail],['ms',r.ms]]){
     if(v===undefined||Number.isNaN(v))continue;
-    const dt=document.createElement('dt');dt.textContent=k;const dd=document.createElement('dd');dd.textContent=String(v??'');dl.append(dt,dd);
+    const dt=document.createElement('dt');dt.textContent=k;const dd=document.createElement('dd');const text=String(v??'');
+    // An empty field keeps its line: "—", so the next field does not move up beside this one.
+    if(text===''){dd.textContent='—';dd.className='empty';dd.title='empty';}else dd.textContent=text;
+    dl.append(dt,dd);
   }
   panel.append(dl);
 }
@@ -79,30 +82,12 @@ document.querySelectorAll('.grid td[data-value]').forEach(td=>{
   td.addEventListener('click',()=>show(td));
   td.addEventListener('keydown',e=>{if(e.key==='Enter'||e.key===' '){e.preventDefault();show(td);}});
 });
-const canvas=document.getElementById('plane');
-if(canvas){
-  const codes=canvas.dataset.codes, colours=JSON.parse(canvas.dataset.colours), names=JSON.parse(canvas.dataset.verdicts);
-  const g=canvas.getContext('2d');
-  for(let i=0;i<codes.length;i++){const c=codes.charCodeAt(i)-97;if(c<0||c>=colours.length)continue;g.fillStyle=colours[c];g.fillRect((i&255)*2,(i>>8)*2,2,2);}
-  canvas.addEventListener('click',e=>{
-    const b=canvas.getBoundingClientRect();const x=Math.floor((e.clientX-b.left)/2),y=Math.floor((e.clientY-b.top)/2);
-    const v=y*256+x;const r=rows.get('plain '+v);const c=codes.charCodeAt(v)-97;
-    showRow(r??{label:y+','+x,verdict:names[c]??'not probed'});
-  });
-}
 `;
 
 /** Exactly the report columns, in a fixed order, whatever else the row object carries. */
 function rowData(r: ResultRow): Omit<ResultRow, 'data'> & { readonly data: string } {
   const { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms } = r;
   return { value, variant, verdict, sent: printable(sent), seen: printable(seen), replyCode, reply: printable(reply), data: dataText(data), failures, attempts, detail: printable(detail), ms };
-}
-
-/** One letter per value 0..65535 (a = the first verdict, …), `-` where nothing was probed. */
-function planeCodes(rows: readonly ResultRow[]): string {
-  const codes = new Array<string>(65536).fill('-');
-  for (const r of rows) if (r.variant === 'plain') codes[r.value] = String.fromCharCode(97 + VERDICTS.indexOf(r.verdict));
-  return codes.join('');
 }
 
 export function htmlReport(summary: Summary, rows: readonly ResultRow[], dialogue?: string): string {
@@ -130,17 +115,16 @@ export function htmlReport(summary: Summary, rows: readonly ResultRow[], dialogu
   const matrix = m.noMatrix
     ? `<p id="no-matrix">${escapeHtml(`${m.noMatrix}.`)}</p>`
     : m.twoFields
-    ? `<p>Two fields swept: row = the first field's value (0 at the top), column = the second's; 2 px per value. Click a point for its row.</p>
-<canvas id="plane" width="512" height="512" data-codes="${planeCodes(rows)}" data-colours="${escapeHtml(JSON.stringify(VERDICTS.map((v) => COLOURS[v])))}" data-verdicts="${escapeHtml(JSON.stringify(VERDICTS))}"></canvas>`
+    ? planeHtml(rows, m.planeFields, m.planeLines, VERDICTS.map((v) => COLOURS[v]))
     : `<p>Row = value rounded down to a multiple of 16, column = +0..+15. Hover a cell for its verdict, click it for its row.</p>\n${m.variants.map((v, i) => gridTable(v, i === 0 ? 'grid' : `grid-${v}`)).join('\n')}`;
-  const css = STYLE + VERDICTS.map((v) => `.v-${v}{background:${COLOURS[v]}}`).join('');
+  const css = STYLE + (m.twoFields ? PLANE_STYLE : '') + VERDICTS.map((v) => `.v-${v}{background:${COLOURS[v]}}`).join('');
   const chips = m.counts.map(([v, n]) => `<span class="chip v-${v}">${v} ${n}</span>`).join('');
   const failing = m.failing
     .map(({ row: r, label, diff, baseline }) => {
       const sent = diff ? marked(diff.sent) : escapeHtml(r.sent);
       const seen = diff ? marked(diff.seen) : escapeHtml(r.seen);
       const tag = baseline ? ` <span class="${baseline}">${baseline}</span>` : '';
-      return `<tr><td>${escapeHtml(label)}${tag}</td><td><span class="chip v-${r.verdict}">${r.verdict}</span></td><td>${r.failures}/${r.attempts}</td><td><code>${sent}</code><br><code>${seen}</code></td><td><code>${escapeHtml(dataText(r.data))}</code></td><td>${escapeHtml(r.detail)}</td></tr>`;
+      return `<tr><td>${escapeHtml(label)}${tag}</td><td><span class="chip v-${r.verdict}">${r.verdict}</span></td><td>${r.failures}/${r.attempts}</td><td class="sent"><code>${sent}</code><br><code>${seen}</code></td><td class="data"><code>${escapeHtml(dataText(r.data))}</code></td><td class="detail">${escapeHtml(r.detail)}</td></tr>`;
     })
     .join('\n');
   // JSON inside <script>: "<" escaped so no text can close the element.
@@ -161,12 +145,12 @@ ${matrix}
 <p>${VERDICTS.map((v) => `<span class="chip v-${v}">${v}</span>`).join('')}</p>
 <div id="row" aria-live="polite">Click a cell to see its row.</div>
 ${m.baselineLines.length > 0 ? `<h2>Baseline</h2><ul>${m.baselineLines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}
-${m.failing.length > 0 ? `<h2>Failing values</h2><p>sent above seen; the bytes that differ are <mark>marked</mark>.${m.failingTotal > m.failing.length ? ` The first ${m.failing.length} of ${m.failingTotal}; all are in results.csv.` : ''}</p><table class="failures" id="failing"><tr><th>value</th><th>verdict</th><th>repeat</th><th>sent / seen</th><th>data</th><th>detail</th></tr>\n${failing}\n</table>` : ''}
+${m.failing.length > 0 ? `<h2>Failing values</h2><p>sent above seen; the bytes that differ are <mark>marked</mark>.${m.failingTotal > m.failing.length ? ` The first ${m.failing.length} of ${m.failingTotal}; all are in results.csv.` : ''}</p><div class="scroll"><table class="failures" id="failing"><tr><th>value</th><th>verdict</th><th>repeat</th><th>sent / seen</th><th>data</th><th>detail</th></tr>\n${failing}\n</table></div>` : ''}
 ${m.dialogue ? `<h2>Dialogue of one failing probe (value ${escapeHtml(m.dialogue.label)})</h2><p>As <code>ftpsweep probe</code> prints it: <code>&gt;</code> sent, <code>&lt;</code> received, <code>*</code> events.</p><pre id="dialogue">${escapeHtml(m.dialogue.text)}</pre>` : ''}
 <h2>What this means</h2>
 ${m.meanings.map(([v, text]) => `<p><span class="chip v-${v}">${v}</span> ${escapeHtml(text)}</p>`).join('\n')}
 <script type="application/json" id="rows">${json}</script>
-<script>${SCRIPT}</script>
+<script>${SCRIPT}${m.twoFields ? PLANE_SCRIPT : ''}</script>
 </body></html>
 `;
 }

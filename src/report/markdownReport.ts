@@ -50,7 +50,8 @@ export function markdownReport(summary: Summary, rows: readonly ResultRow[], dia
   if (m.noMatrix) {
     out.push(`${cell(m.noMatrix)}.`, '');
   } else if (m.twoFields) {
-    out.push(`Two fields swept (value = first,second): the 256 × 256 picture is in matrix.csv.`, '');
+    const [row, column] = m.planeFields;
+    out.push(`Two fields swept (value = ${row},${column}): the 256 × 256 picture, row = ${row}, column = ${column}, is in matrix.csv and report.html.`, '', ...m.planeLines.map((l) => `- ${cell(l)}`), '');
   } else {
     out.push(`Row = value rounded down to a multiple of 16, column = +0..+15. ${Object.entries(VERDICT_MARK).map(([v, k]) => `\`${k}\` ${v}`).join(', ')}.`, '');
     for (const variant of m.variants) {

@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Verdict } from '../model/judgement.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { VARIANTS, type Variant } from '../model/variants.js';
+import { planeSummary, planeSummaryLines } from './planeSummary.js';
 
 /** The variants present in `rows`, in the order variants are listed. */
 export function variantsIn(rows: readonly ResultRow[]): Variant[] {
@@ -58,16 +59,15 @@ function grid16Text(rows: readonly ResultRow[], variant: Variant): string[] {
 }
 
 /**
- * The console matrix: `.` pass, letters mark the failures, blank = not probed. For a 2-D sweep,
- * one line per first-field value that has failures (the full picture is matrix.csv).
+ * The console matrix: `.` pass, letters mark the failures, blank = not probed. For a 2-D sweep
+ * (`fields` names two), the plane in words: counts, and the rows or columns that fail whole
+ * (planeSummary.ts); the full picture is matrix.csv and report.html.
  */
-export function matrixText(rows: readonly ResultRow[], twoFields = false): string {
+export function matrixText(rows: readonly ResultRow[], fields: readonly string[] = ['p2']): string {
   const legend = Object.entries(VERDICT_MARK).map(([verdict, mark]) => `${mark} ${verdict}`).join('  ');
-  if (twoFields) {
-    const failing = new Map<number, number>();
-    for (const r of rows) if (r.verdict !== 'pass' && r.verdict !== 'translated') failing.set(r.value >> 8, (failing.get(r.value >> 8) ?? 0) + 1);
-    const lines = [...failing].slice(0, 32).map(([first, n]) => `  ${String(first).padStart(3)}: ${n} failing`);
-    return [`2-D sweep: ${failing.size} of 256 first-field values have failures (the 256×256 picture is matrix.csv)`, ...lines].join('\n');
+  if (fields.length === 2) {
+    const lines = planeSummaryLines(planeSummary(rows), [fields[0]!, fields[1]!]);
+    return [`2-D sweep (row = ${fields[0]}, column = ${fields[1]}; the 256 × 256 picture is in matrix.csv and report.html):`, ...lines.map((l) => `  ${l}`)].join('\n');
   }
   const variants = variantsIn(rows);
   const blocks = variants.map((v) => [...(variants.length > 1 ? [`  ${v}:`] : []), ...grid16Text(rows, v)].join('\n'));

@@ -39,7 +39,7 @@ export function verdictMeaning(verdict: Verdict, context: MeaningContext): strin
     case 'translated':
       return translatedMeaning(context);
     case 'corrupted':
-      return `The far side received a command that is not valid any more, or connected to a different port than the one asked for. When neighbouring values pass, something's FTP inspection is mangling these values — the seed's DMZ firewall turned PORT …,227 into …,22_. Attach results.csv and the dialogue below to the firewall ticket.`;
+      return `The far side received a command that is not valid any more, or connected to a different port than the one asked for. When neighbouring values pass, something's FTP inspection is mangling these values — the example firewall (ftpsweep simulate, the demo) turns PORT …,227 into …,22_. Attach results.csv and the dialogue of one failing probe (dialogue.txt, or: ftpsweep probe --value V) to the firewall ticket.`;
     case 'rejected':
       return `The far side refused the command (4xx/5xx), and nothing shows that the bytes were changed. It may be the server or a middlebox answering for it (the reply text says which): servers refuse privileged ports, foreign addresses (RFC 2577) and, with a 501, commands they find malformed — a well-formed ${command} called malformed for only some values points at something rewriting it.`;
     case 'no-data':

@@ -41,3 +41,8 @@ export function csvText(text: string): string {
 export function fromCsvText(text: string): string {
   return /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
 }
+
+/** Text for HTML: control characters shown as escapes, markup characters as entities. */
+export function escapeHtml(text: string): string {
+  return printable(text, true).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

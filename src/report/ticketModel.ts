@@ -9,6 +9,7 @@ import { retryLine } from '../sweep/connectionRetries.js';
 import { isKnownFailure, type Comparison } from './baseline.js';
 import { variantsIn } from './matrix.js';
 import { verdictMeaning } from './meanings.js';
+import { planeSummary, planeSummaryLines } from './planeSummary.js';
 import type { Summary } from './summary.js';
 import { splitDifference, type DiffParts } from './textDiff.js';
 
@@ -33,6 +34,9 @@ export interface TicketModel {
   readonly noMatrix: string | undefined;
   /** Two fields swept: the picture is 256×256 (matrix.csv), not 16×16. */
   readonly twoFields: boolean;
+  /** The two fields swept (row, column), and the plane in words (planeSummary.ts); empty for one field. */
+  readonly planeFields: readonly string[];
+  readonly planeLines: readonly string[];
   /** The syntax variants present: one 16×16 grid each. */
   readonly variants: readonly Variant[];
   /** The first FAILING_LISTED failing rows. */
@@ -130,6 +134,8 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
     rows,
     noMatrix,
     twoFields,
+    planeFields: twoFields ? options.fields : [],
+    planeLines: twoFields ? planeSummaryLines(planeSummary(rows), [options.fields[0]!, options.fields[1]!]) : [],
     variants: variantsIn(rows),
     failing,
     failingTotal: failingRows.length,

@@ -1,5 +1,5 @@
 /**
- * A TCP proxy that behaves like the seed's broken DMZ firewall: its "FTP inspection" turns
+ * A TCP proxy that behaves like the example broken DMZ firewall: its "FTP inspection" turns
  * `PORT 10,225,1,89,124,227` into `PORT 10,225,1,89,124,22_` for the last-octet values it is told
  * to corrupt (likewise an EPRT whose port ends in such a byte, and the server's 227/229 passive
  * offers), and passes everything else. `delayMs` adds latency to each direction (a long

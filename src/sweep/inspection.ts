@@ -11,6 +11,7 @@ import { displayBytes, findEcho, refusedForeign, stripEcho } from '../ftp/echo.j
 import { replyMessage } from '../ftp/replyParser.js';
 import type { Translation } from '../model/judgement.js';
 import { dataArrived, type ValueResult } from '../model/valueResult.js';
+import { shortValueList } from '../model/values.js';
 import type { Lease } from './connectionPool.js';
 
 export interface InspectionReport {
@@ -41,11 +42,23 @@ export async function inspectControlChannel(lease: Lease): Promise<InspectionRep
   return { checked, findings };
 }
 
-/** How many values a finding names; the rest are in results.csv. */
-const NAMED = 8;
+/**
+ * The values a finding names: each once, ranges joined (`220-230`), however many syntax variants
+ * probed each — "values 227, 227, 227" told nothing — with the probes counted when they are more.
+ */
+class NamedValues {
+  private readonly values = new Set<number>();
+  count = 0;
 
-function named(rows: readonly { readonly value: number }[], total: number): string {
-  return rows.map((r) => String(r.value)).join(', ') + (total > NAMED ? `, … (${total} in all)` : '');
+  add(value: number): void {
+    this.values.add(value);
+    this.count++;
+  }
+
+  toString(): string {
+    const many = this.values.size > 1 ? 's' : '';
+    return `value${many} ${shortValueList(this.values)}${this.count > this.values.size ? `, ${this.count} probes` : ''}`;
+  }
 }
 
 /**
@@ -55,16 +68,17 @@ function named(rows: readonly { readonly value: number }[], total: number): stri
  * - translated: the far side saw another address (a NAT's FTP helper), another port too (NAT
  *   remapping a taken port), or a command written by an application proxy that answered ours;
  * - corrupted with other bytes seen: something rewrote the command itself — an inspecting
- *   middlebox, even when SYST and every other command came through untouched (the seed's firewall).
+ *   middlebox, even when SYST and every other command came through untouched (the example firewall).
  */
 export class PathObservations {
   /** Whether the far side was an ftpsweep reflector (its echo or target tag was seen). */
   reflector = false;
   /** Whether a PASV/EPSV offer came from the reflector as asked (its `[ftpsweep-sent]` tag). */
   offersAsked = false;
-  private readonly translated = new Map<Translation, { row: ValueResult; rows: ValueResult[]; count: number }>();
-  private readonly rewritten: ValueResult[] = [];
-  private rewrittenCount = 0;
+  private readonly translated = new Map<Translation, { row: ValueResult; values: NamedValues }>();
+  /** The first corrupted row with other bytes seen, and the values of all of them. */
+  private rewritten: ValueResult | undefined;
+  private readonly rewrittenValues = new NamedValues();
   /** The reflector refused an unchanged command naming another address than the one it sees us at. */
   private untranslated: { readonly named: string; readonly peer: string } | undefined;
   /** Replies to the probed command that carried no echo, and no later word of the reflector either. */
@@ -76,14 +90,13 @@ export class PathObservations {
     this.offersAsked ||= row.judged.some(({ attempt: a }) => a.offer?.reported !== undefined);
     const judgement = row.judged.find((j) => j.judgement.verdict === 'translated')?.judgement;
     if (row.verdict === 'translated' && judgement?.verdict === 'translated') {
-      const seen = this.translated.get(judgement.via) ?? { row, rows: [], count: 0 };
-      if (seen.rows.length < NAMED) seen.rows.push(row);
-      seen.count++;
+      const seen = this.translated.get(judgement.via) ?? { row, values: new NamedValues() };
+      seen.values.add(row.value);
       this.translated.set(judgement.via, seen);
     }
     if (row.verdict === 'corrupted' && row.seen !== '' && row.seen !== row.sent) {
-      if (this.rewritten.length < NAMED) this.rewritten.push(row);
-      this.rewrittenCount++;
+      this.rewritten ??= row;
+      this.rewrittenValues.add(row.value);
     }
     const first = row.judged[0]?.attempt;
     if (first?.portReply && first.echo !== undefined && first.echo === first.sentBytes) this.untranslated ??= refusedForeign(first.portReply);
@@ -114,7 +127,7 @@ export class PathObservations {
     if (nat) findings.push(`${says(nat.row)}: the address is translated (a NAT with an FTP helper)`);
     const remap = this.translated.get('remap');
     if (remap) {
-      const values = `value${remap.count > 1 ? 's' : ''} ${named(remap.rows, remap.count)}`;
+      const values = String(remap.values);
       // Under the reply oracle no data connection was made: the finding must not claim one.
       findings.push(
         dataArrived(remap.row.data)
@@ -126,10 +139,7 @@ export class PathObservations {
     if (proxy) findings.push(`an application proxy answers ${command} itself and opens its own data connections: ${says(proxy.row)}, and the data still reached the port sent`);
     const rewrite = this.translated.get('rewrite');
     if (rewrite) findings.push(`${says(rewrite.row)}: rewritten on the way, to the same address and port`);
-    if (this.rewrittenCount > 0) {
-      const first = this.rewritten[0]!;
-      findings.push(`${says(first)}: data-port commands are rewritten in transit (value${this.rewrittenCount > 1 ? 's' : ''} ${named(this.rewritten, this.rewrittenCount)})`);
-    }
+    if (this.rewritten) findings.push(`${says(this.rewritten)}: data-port commands are rewritten in transit (${String(this.rewrittenValues)})`);
     return { checked: [...report.checked, 'address'], findings };
   }
 }

@@ -83,6 +83,15 @@ describe('other fields', () => {
     expect(matrix[1 + 5]![1 + 5]).toBe('');
     expect(await readFile(path.join(out, 'report.html'), 'utf8')).toContain('<canvas id="plane"');
   });
+  it('p1,p2 against the reflector finishes clean: p1 below 4 (ports below 1024, RFC 2577) is not probed', async () => {
+    const out = path.join(work, 'plane-clean');
+    const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--field', 'p1,p2', '--values', '0-2,100,101', '--confirm', '0', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const rows = parse(await readFile(path.join(out, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => Number(r.value))).toEqual([100, 101].flatMap((a) => [0, 1, 2, 100, 101].map((b) => a * 256 + b)));
+    expect(rows.filter((r) => r.verdict !== 'pass')).toEqual([]);
+  });
 });
 
 describe('EPRT (RFC 2428)', () => {

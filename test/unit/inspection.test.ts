@@ -50,10 +50,20 @@ describe('PathObservations', () => {
     expect(findings(rows).findings).toEqual(['the far side saw "PORT 127,0,0,1,64,22_" for "PORT 127,0,0,1,64,227": data-port commands are rewritten in transit (value 227)']);
   });
 
-  it('many corrupted values: eight named, then the count', () => {
-    const rows = Array.from({ length: 10 }, (_, i) => corrupt(200 + i));
+  it('many corrupted values: named once each, ranges joined', () => {
+    const rows = [...Array.from({ length: 10 }, (_, i) => corrupt(200 + i)), corrupt(227)];
     const [finding] = findings(rows).findings;
-    expect(finding).toMatch(/\(values 200, 201, 202, 203, 204, 205, 206, 207, … \(10 in all\)\)$/);
+    expect(finding).toMatch(/\(values 200-209,227\)$/);
+  });
+
+  it('one value corrupted in every syntax variant is named once, with the probes counted', () => {
+    const rows = Array.from({ length: 9 }, () => corrupt(227));
+    expect(findings(rows).findings[0]).toMatch(/rewritten in transit \(value 227, 9 probes\)$/);
+  });
+
+  it('scattered values: a long list is cut, with the count', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => corrupt(i * 4));
+    expect(findings(rows).findings[0]).toMatch(/\(values 0,4,8,[\d,]+, … \(60 in all\)\)$/);
   });
 
   it('a corrupted row without what was seen (e.g. no data came) is no evidence of a rewrite', () => {
@@ -70,7 +80,7 @@ describe('PathObservations', () => {
 
   it('another port with the data still arriving: NAT remapping, the values named', () => {
     const { findings: found } = findings([row(40, 'PORT 203,0,113,1,124,39'), row(41, 'PORT 203,0,113,1,124,42')]);
-    expect(found).toEqual([expect.stringMatching(/^the far side saw "PORT 203,0,113,1,124,39" for "PORT 127,0,0,1,64,40": another port, .*NAT remapping ports .*values 40, 41\)$/)]);
+    expect(found).toEqual([expect.stringMatching(/^the far side saw "PORT 203,0,113,1,124,39" for "PORT 127,0,0,1,64,40": another port, .*NAT remapping ports .*values 40-41\)$/)]);
   });
 
   it('an unchanged PORT the reflector refuses for naming another address than it sees: a NAT without an FTP helper', () => {

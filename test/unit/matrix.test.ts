@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { sweptResults } from '../helpers/rows.js';
+import { resultRow, sweptResults } from '../helpers/rows.js';
 import { matrixCsv, matrixText, verdictGrid } from '../../src/report/matrix.js';
 
 describe('matrix', () => {
@@ -26,5 +26,16 @@ describe('matrix', () => {
     const text = matrixText(sweptResults());
     const row224 = text.split('\n').find((l) => l.trimStart().startsWith('224'))!;
     expect(row224.split(/\s+/).filter(Boolean)).toEqual(['224', '.', '.', '.', 'C', ...Array(12).fill('.')]);
+  });
+});
+
+describe('console matrix of a 2-D sweep', () => {
+  it('says the plane in words: the column that fails in every row', () => {
+    const rows = [4, 5, 6].flatMap((p1) => [226, 227].map((p2) => resultRow(p1 * 256 + p2, p2 === 227 ? 'corrupted' : 'pass')));
+    expect(matrixText(rows, ['p1', 'p2']).split('\n')).toEqual([
+      '2-D sweep (row = p1, column = p2; the 256 × 256 picture is in matrix.csv and report.html):',
+      '  3 of 6 values failed, in 3 rows (p1 4-6) and 1 column (p2 227)',
+      '  p2 227 fails in every row: whatever p1 is',
+    ]);
   });
 });
