@@ -202,6 +202,8 @@ export const SETTINGS = {
     option: 'maxFailures',
     parse: number('max-failures'),
   },
+  quiet: { type: 'boolean', scope: 'sweep', help: 'print only errors and a one-line result: no progress, no console report', file: 'boolean' },
+  verbose: { type: 'boolean', scope: 'sweep', help: 'also print every attempt as it finishes: value, attempt, verdict, time', file: 'boolean' },
   resume: { type: 'string', scope: 'sweep', help: 'the report folder of an interrupted sweep: finish it, keeping the values done', file: false },
   force: { type: 'boolean', scope: 'sweep', help: 'replace the report in --out if the folder already holds one', file: false },
 } as const satisfies Record<string, Setting>;
