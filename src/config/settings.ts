@@ -194,7 +194,7 @@ export const SETTINGS = {
   'max-failures': {
     type: 'number',
     scope: 'sweep',
-    help: 'stop after N failing values: no new value is probed, the report covers the values done (--resume DIR finishes it); 0: never stop',
+    help: 'stop after N failing values: no new value is probed, the report covers the values done (--resume DIR finishes it)',
     default: 0,
     shown: '0 (never stop)',
     range: [0, 1_000_000],
