@@ -2,8 +2,8 @@
  * Where the CLI writes, and how it waits for Ctrl-C: the only place signal handlers are installed.
  */
 import { FtpSweepError } from '../errors.js';
+import { ProgressReporter, type ProgressSettings } from '../report/progressReporter.js';
 import { printable } from '../report/safeText.js';
-import type { SweepProgress } from '../sweep/sweepRows.js';
 
 export interface Io {
   out(text: string): void;
@@ -12,6 +12,8 @@ export interface Io {
   status(text: string): void;
   /** True when stderr is a terminal: then a progress line is drawn. */
   readonly tty: boolean;
+  /** The terminal's width, when stderr is one. */
+  readonly columns: number | undefined;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -29,23 +31,17 @@ export function processIo(): Io {
     err: (text) => void process.stderr.write(`${printable(text, true)}\n`),
     status: (text) => void process.stderr.write(text),
     tty: process.stderr.isTTY === true,
+    columns: process.stderr.isTTY === true ? process.stderr.columns : undefined,
     env: process.env,
   };
 }
 
-/** A progress callback that redraws one line on a terminal, and stays silent otherwise. */
-export function progressLine(io: Io): { update: (p: SweepProgress) => void; clear: () => void } {
-  if (!io.tty) return { update: () => undefined, clear: () => undefined };
-  let last = 0;
-  return {
-    update: (p) => {
-      const now = Date.now();
-      if (now - last < 100 && p.done !== p.total) return;
-      last = now;
-      io.status(`\r\x1b[Ksweeping ${p.done}/${p.total}, ${p.failing} failing`);
-    },
-    clear: () => io.status('\r\x1b[K'),
-  };
+/**
+ * A sweep's progress on stderr (progressReporter.ts): a live line on a terminal, a line every 10 s
+ * elsewhere. Stop it when the sweep ends.
+ */
+export function progressReporter(io: Io, settings: Omit<ProgressSettings, 'tty' | 'columns'>): ProgressReporter {
+  return new ProgressReporter({ status: io.status, line: io.err }, { ...settings, tty: io.tty, ...(io.columns ? { columns: io.columns } : {}) });
 }
 
 /** Expected errors: one line, the message and what to do. Anything else is a bug: its stack. */

@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { SWEEP_DEFAULTS } from '../config/options.js';
 import { passwordFromEnv } from '../config/readers.js';
 import { DEMO_CORRUPT_VALUE, runDemo } from '../demo.js';
 import { UsageError } from '../errors.js';
@@ -13,7 +14,7 @@ import { startSimulator } from '../servers/firewallSimulator.js';
 import type { RunningServer } from '../servers/listen.js';
 import { startReflector } from '../servers/reflector.js';
 import type { Run } from './handler.js';
-import { progressLine, waitForStopSignal, type Io } from './io.js';
+import { progressReporter, waitForStopSignal, type Io } from './io.js';
 import { parseHostPort } from './options.js';
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/;
@@ -147,8 +148,8 @@ export function demoCommand(run: Run): CommandModule {
     builder: (y: Argv) => y.option('out', { type: 'string', default: 'reports/demo', describe: 'report folder' }),
     handler: run(async (raw, io) => {
       const { out } = raw as { out: string };
-      const progress = progressLine(io);
-      const demo = await runDemo(out, progress.update).finally(progress.clear);
+      const progress = progressReporter(io, { sweep: SWEEP_DEFAULTS });
+      const demo = await runDemo(out, progress.update).finally(() => progress.stop());
       io.out(consoleReport(demo.summary, demo.rows, demo.reportDir));
       io.out('');
       if (demo.problems.length === 0) {

@@ -4,20 +4,31 @@
 import type { Argv, CommandModule } from 'yargs';
 import { rerenderReport, mergeReports } from '../jobs/reportJobs.js';
 import { runSweepJob, type SweepJob } from '../jobs/sweepJob.js';
-import { consoleReport } from '../report/consoleReport.js';
+import type { SweepFlags } from '../config/settings.js';
+import { UsageError } from '../errors.js';
+import { consoleReport, resultLine } from '../report/consoleReport.js';
 import type { Run } from './handler.js';
-import { interruptible, progressLine, type Io } from './io.js';
+import { interruptible, progressReporter, type Io } from './io.js';
 import { combineFlags, givenFlags, sweepFlags, targetFlags, toSweepJob } from './options.js';
 
-async function sweepAndReport(job: SweepJob, io: Io): Promise<number> {
-  const progress = progressLine(io);
+/**
+ * Runs a sweep job with its progress on stderr (none with --quiet; every attempt with --verbose),
+ * then prints the console report (--quiet: one line) and returns the exit code.
+ */
+async function sweepAndReport(job: SweepJob, io: Io, flags: SweepFlags): Promise<number> {
+  if (flags.quiet === true && flags.verbose === true) throw new UsageError('--quiet and --verbose contradict each other', 'give one of them');
+  const verbose = flags.verbose === true;
+  const progress = flags.quiet === true ? undefined : progressReporter(io, { sweep: job.options, verbose });
   const stop = interruptible(io);
   try {
-    const { summary, rows, dir, files } = await runSweepJob(job, { onProgress: progress.update, signal: stop.signal }).finally(progress.clear);
-    io.out(consoleReport(summary, rows, dir));
-    if (job.junit !== undefined) io.out(`JUnit: ${files.at(-1)}`);
+    const hooks = { signal: stop.signal, ...(progress ? { onProgress: progress.update } : {}), ...(progress && verbose ? { onAttempt: progress.attempt } : {}) };
+    const { summary, rows, dir, files } = await runSweepJob(job, hooks).finally(() => progress?.stop());
+    if (flags.quiet === true) io.out(resultLine(summary, dir));
+    else io.out(consoleReport(summary, rows, dir));
+    if (job.junit !== undefined && flags.quiet !== true) io.out(`JUnit: ${files.at(-1)}`);
     // The target stopped taking connections: the report covers the values done, and it is an error.
-    if (summary.stopped !== null) {
+    // --max-failures stopping it is a result (values failed: exit 1), said in the report's STOPPED line.
+    if (summary.stopped?.by === 'target-lost') {
       io.err(`ftpsweep: ${summary.stopped.reason} — ${summary.stopped.hint}`);
       return 2;
     }
@@ -32,7 +43,10 @@ export function sweepCommand(run: Run): CommandModule {
     command: 'sweep',
     describe: 'probe every value (default 0..255) and write the reports',
     builder: (y: Argv) => targetFlags(sweepFlags(y), true),
-    handler: run(async (args, io) => sweepAndReport(toSweepJob(combineFlags(givenFlags(args), undefined, io.env), io.env), io)),
+    handler: run(async (args, io) => {
+      const flags = combineFlags(givenFlags(args), undefined, io.env);
+      return sweepAndReport(toSweepJob(flags, io.env), io, flags);
+    }),
   };
 }
 
@@ -45,8 +59,9 @@ export function runCommand(run: Run): CommandModule {
       // The YAML parser is loaded only for sweep files.
       const { loadSweepFile } = await import('../config/sweepFile.js');
       const file = await loadSweepFile(String(args.file));
-      const job = toSweepJob(combineFlags(givenFlags(args), file, io.env), io.env, `give --host, or set host in ${file.path}`);
-      return sweepAndReport(job, io);
+      const flags = combineFlags(givenFlags(args), file, io.env);
+      const job = toSweepJob(flags, io.env, `give --host, or set host in ${file.path}`);
+      return sweepAndReport(job, io, flags);
     }),
   };
 }

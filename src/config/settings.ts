@@ -191,6 +191,19 @@ export const SETTINGS = {
   // `probe` only: reproducing a failure by hand while a firewall team watches its logs.
   repeat: { type: 'number', scope: 'probe', help: 'probe this many times, each on a fresh control connection (Ctrl-C stops: the tally so far)', default: 1, range: [1, 100_000], file: false },
   interval: { type: 'number', scope: 'probe', help: 'pause between two attempts of --repeat, in ms', default: 1000, range: [0, 3_600_000], file: false },
+  'max-failures': {
+    type: 'number',
+    scope: 'sweep',
+    help: 'stop after N failing values: no new value is probed, the report covers the values done (--resume DIR finishes it)',
+    default: 0,
+    shown: '0 (never stop)',
+    range: [0, 1_000_000],
+    file: 'number',
+    option: 'maxFailures',
+    parse: number('max-failures'),
+  },
+  quiet: { type: 'boolean', scope: 'sweep', help: 'print only errors and a one-line result: no progress, no console report', file: 'boolean' },
+  verbose: { type: 'boolean', scope: 'sweep', help: 'also print every attempt as it finishes: value, attempt, verdict, time', file: 'boolean' },
   resume: { type: 'string', scope: 'sweep', help: 'the report folder of an interrupted sweep: finish it, keeping the values done', file: false },
   force: { type: 'boolean', scope: 'sweep', help: 'replace the report in --out if the folder already holds one', file: false },
 } as const satisfies Record<string, Setting>;

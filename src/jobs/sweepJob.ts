@@ -20,7 +20,7 @@ import { printable } from '../report/safeText.js';
 import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
 import { runSweep } from '../sweep/sweep.js';
-import { type SweepProgress } from '../sweep/sweepRows.js';
+import { type AttemptReport, type SweepProgress } from '../sweep/sweepRows.js';
 import { checkGivenPath, checkJunitPath, claimFolder, removeReport } from './outputPaths.js';
 
 export interface SweepJob {
@@ -41,6 +41,8 @@ export interface JobHooks {
   readonly onProgress?: (p: SweepProgress) => void;
   /** Each row as soon as it is final (in completion order), after it went to results.csv. */
   readonly onRow?: (row: ResultRow) => void;
+  /** After each attempt is judged (confirmations included). */
+  readonly onAttempt?: (a: AttemptReport) => void;
   /** Stops the sweep; the report is then written for the values done (`interrupted` in summary.json). */
   readonly signal?: AbortSignal;
 }

@@ -53,3 +53,20 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
   out.push(...(noMatrix ? [] : ['', matrixText(results, options.fields)]), '', `Report: ${reportDir}${summary.dialogueValue !== null ? ` (report.html, report.md; dialogue of value ${summary.dialogueValue} in dialogue.txt)` : ' (report.html, report.md)'}`);
   return out.join('\n');
 }
+
+/**
+ * --quiet's whole output: one line with the target, how far the sweep got (and why it stopped
+ * early, if it did), the counts, and where the report is.
+ */
+export function resultLine(summary: Summary, reportDir: string): string {
+  const { target, options } = summary;
+  const where = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+  const state = summary.stopped
+    ? `stopped after ${summary.done} of ${summary.probes} probes (${summary.stopped.reason})`
+    : summary.interrupted
+      ? `interrupted after ${summary.done} of ${summary.probes} probes`
+      : `${summary.total} probes`;
+  const counts = VERDICTS.filter((v) => summary.counts[v] > 0).map((v) => `${v} ${summary.counts[v]}`).join(', ');
+  const worse = summary.baseline ? `, ${summary.baseline.newFailures.length} worse than the baseline` : '';
+  return `ftpsweep: ${where} ${options.command}: ${state}: ${counts === '' ? 'no value done' : counts}${worse}; report ${reportDir}`;
+}

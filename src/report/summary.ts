@@ -27,8 +27,11 @@ export interface Summary {
   readonly durationMs: number;
   /** The sweep was stopped (Ctrl-C, SIGTERM, the target lost) before all its probes were done: `--resume` it. */
   readonly interrupted: boolean;
-  /** Why the sweep stopped on its own before the end (the target stopped taking connections), and what to do; or null. */
-  readonly stopped: { readonly reason: string; readonly hint: string } | null;
+  /**
+   * Why the sweep stopped on its own before the end, and what to do; or null. `by`: `target-lost`
+   * (it stopped taking connections), `max-failures` (--max-failures values failed).
+   */
+  readonly stopped: { readonly by: 'target-lost' | 'max-failures'; readonly reason: string; readonly hint: string } | null;
   /** Control connections that failed before any probed command was sent, and were made again; null when merged. */
   readonly connectionRetries: RetryReport | null;
   /**
@@ -155,7 +158,7 @@ export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra
     offersChosenByServer: outcome.offersChosenByServer,
     inspection: inspection ?? null,
     interrupted: outcome.interrupted,
-    stopped: outcome.stopped ? { reason: redact(outcome.stopped.message), hint: outcome.stopped.hint ?? '' } : null,
+    stopped: outcome.stopped ? { by: outcome.stopped.by, reason: redact(outcome.stopped.reason), hint: outcome.stopped.hint } : null,
     connectionRetries: outcome.retries,
     ...extra,
     rows: extra.rows ?? outcome.results,

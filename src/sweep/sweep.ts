@@ -20,7 +20,7 @@ import { BACKOFF_TOTAL_MS, MAX_RETRIES, TargetLostError, type RetryReport } from
 import { inspectControlChannel, type InspectionReport } from './inspection.js';
 import { attemptOn, type SweepContext } from './leaseAttempt.js';
 import { checkOpenFiles, type FileNeeds, wideSlots } from './openFiles.js';
-import { SweepRows, type SweepProgress } from './sweepRows.js';
+import { SweepRows, type AttemptReport, type SweepProgress } from './sweepRows.js';
 
 export interface SweepOutcome {
   readonly startedAt: Date;
@@ -40,16 +40,37 @@ export interface SweepOutcome {
   readonly offersChosenByServer: boolean;
   /** What the control-channel check before the sweep found (inspection.ts). */
   readonly inspection: InspectionReport | undefined;
-  /** The sweep was stopped (`signal`, or the target lost) before every probe was done; `results` holds those done. */
+  /** The sweep was stopped (`signal`, the target lost, `maxFailures`) before every probe was done; `results` holds those done. */
   readonly interrupted: boolean;
-  /** Why the sweep stopped early on its own: the target stopped taking connections (exit 2). */
-  readonly stopped: TargetLostError | undefined;
+  /**
+   * Why the sweep stopped early on its own, and what to do: the target stopped taking connections
+   * (`target-lost`), or `maxFailures` values failed (`max-failures`).
+   */
+  readonly stopped: StopReason | undefined;
   /** Control connections that failed before any probed command was sent, and were made again. */
   readonly retries: RetryReport;
 }
 
+export interface StopReason {
+  readonly by: 'target-lost' | 'max-failures';
+  readonly reason: string;
+  readonly hint: string;
+}
+
+/** Why `--max-failures N` stopped a sweep. */
+export function failureLimitReason(limit: number): StopReason {
+  return {
+    by: 'max-failures',
+    reason: `${limit} value${limit === 1 ? '' : 's'} failed, the limit --max-failures ${limit} sets: no further value was probed`,
+    hint: 'the failing values are in the report; --resume DIR probes the rest (stopping again after as many new failures; --max-failures 0 never stops)',
+  };
+}
+
 export interface SweepHooks {
+  /** After each final row; keep it cheap (a counter): it runs once per probe. */
   readonly onProgress?: (progress: SweepProgress) => void;
+  /** After each attempt is judged (confirmations included): for a line per attempt. */
+  readonly onAttempt?: (attempt: AttemptReport) => void;
   /** Each row as soon as it is final (in completion order): for streaming it to disk. */
   readonly onRow?: (row: ValueResult) => void;
   /**
@@ -112,13 +133,17 @@ function openSweep(options: SweepOptions): SweepContext {
  * confirmations on fresh ones. When the data did not arrive, the confirmations listen on the other
  * ports the command could have been turned into, to learn where the server connected instead.
  */
-async function probeValue(ctx: SweepContext, probe: Probe, wideLimit: LimitFunction, signal: AbortSignal | undefined): Promise<Judged[]> {
+async function probeValue(ctx: SweepContext, probe: Probe, wideLimit: LimitFunction, signal: AbortSignal, onAttempt: SweepHooks['onAttempt']): Promise<Judged[]> {
   const first = judge(await attemptOn(ctx, false, probe, false));
+  // `f?.(…)` builds the report only when there is a hook.
+  onAttempt?.({ probe, n: 1, verdict: first.judgement.verdict, ms: first.attempt.ms });
   const judged = [first];
   if (!isFailure(first.judgement.verdict)) return judged;
   const wide = ctx.options.oracle === 'data' && first.attempt.data.kind !== 'arrived';
-  for (let c = 0; c < ctx.options.confirm && !signal?.aborted; c++) {
-    judged.push(judge(await (wide ? wideLimit(() => attemptOn(ctx, true, probe, true)) : attemptOn(ctx, true, probe, false))));
+  for (let c = 0; c < ctx.options.confirm && !signal.aborted; c++) {
+    const next = judge(await (wide ? wideLimit(() => attemptOn(ctx, true, probe, true)) : attemptOn(ctx, true, probe, false)));
+    onAttempt?.({ probe, n: c + 2, verdict: next.judgement.verdict, ms: next.attempt.ms });
+    judged.push(next);
   }
   return judged;
 }
@@ -143,13 +168,20 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   const startedAt = new Date();
   const probes = hooks.probes ?? planProbes(options);
   const rows = new SweepRows(probes.length, hooks);
-  const { signal } = hooks;
+  // The caller's stop, or ours once --max-failures values failed: either closes every connection,
+  // and probes cut short are dropped.
+  const stop = new AbortController();
+  const { signal } = stop;
+  const stopNow = (): void => stop.abort();
   const stopping = (): void => ctx.pool.closeAll();
-  signal?.addEventListener('abort', stopping, { once: true });
+  signal.addEventListener('abort', stopping, { once: true });
+  hooks.signal?.addEventListener('abort', stopNow, { once: true });
+  if (hooks.signal?.aborted) stop.abort();
   let inspection: InspectionReport | undefined;
   let fatal: unknown;
   let lost: TargetLostError | undefined;
-  const ending = (): boolean => fatal !== undefined || lost !== undefined || signal?.aborted === true;
+  let limited = false;
+  const ending = (): boolean => fatal !== undefined || lost !== undefined || signal.aborted;
   // The error that ends a sweep before it began: a refused login says more than the connections
   // closed because of it.
   const fail = (error: unknown): void => {
@@ -173,23 +205,29 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     const runProbe = async (probe: Probe, i: number): Promise<void> => {
       if (ending()) return;
       try {
-        const judged = await probeValue(ctx, probe, wideLimit, signal);
+        const judged = await probeValue(ctx, probe, wideLimit, signal, hooks.onAttempt);
         // Cut short by the stop: its evidence is ours, not the firewall's.
-        if (!signal?.aborted && lost === undefined) rows.add(i, redactRow(valueResult(judged), redact));
+        if (!signal.aborted && lost === undefined) rows.add(i, redactRow(valueResult(judged), redact));
+        if (options.maxFailures > 0 && rows.failed >= options.maxFailures && !signal.aborted) {
+          limited = true;
+          stop.abort();
+        }
       } catch (error) {
         // The target stopped taking connections mid-sweep: end here, keeping every finished row.
         if (error instanceof TargetLostError) lost ??= error;
-        else if (!signal?.aborted) fail(error);
+        else if (!signal.aborted) fail(error);
       }
     };
     await feed(probes.length, options.concurrency * 2, (i) => limit(runProbe, probes[i]!, i), ending);
     await checking;
     if (fatal !== undefined) throw fatal;
   } finally {
-    signal?.removeEventListener('abort', stopping);
+    hooks.signal?.removeEventListener('abort', stopNow);
+    signal.removeEventListener('abort', stopping);
     ctx.pool.closeAll();
   }
-  const interrupted = (signal?.aborted === true || lost !== undefined) && rows.incomplete;
+  const interrupted = (signal.aborted || lost !== undefined) && rows.incomplete;
+  const stopped: StopReason | undefined = lost ? { by: 'target-lost', reason: lost.message, hint: lost.hint ?? '' } : limited ? failureLimitReason(options.maxFailures) : undefined;
   const { observed } = rows;
   return {
     startedAt,
@@ -200,7 +238,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     offersChosenByServer: isPassive(options.command) && !observed.offersAsked,
     inspection: inspection && observed.findings(inspection, options.command, !isPassive(options.command)),
     interrupted,
-    stopped: interrupted ? lost : undefined,
+    stopped: interrupted ? stopped : undefined,
     retries: ctx.pool.retries.report(),
   };
 }

@@ -3,14 +3,27 @@
  * for the control-channel findings, counted for the progress line, and kept — a passing row without
  * its evidence, and in a large sweep as its verdict alone, so memory stays flat.
  */
-import { isFailure } from '../model/judgement.js';
+import { isFailure, type Verdict } from '../model/judgement.js';
+import type { Probe } from '../model/probes.js';
 import type { ValueResult } from '../model/valueResult.js';
 import { PathObservations } from './inspection.js';
 
+/** At the start, then after each final row: the counts so far, and the verdict of the row just done. */
 export interface SweepProgress {
   readonly done: number;
   readonly total: number;
   readonly failing: number;
+  /** Undefined at the start (no row yet). */
+  readonly verdict: Verdict | undefined;
+}
+
+/** After each attempt, judged: `n` is 1 for a value's first attempt, 2… for its confirmations. */
+export interface AttemptReport {
+  readonly probe: Probe;
+  readonly n: number;
+  readonly verdict: Verdict;
+  /** How long the attempt took, in ms. */
+  readonly ms: number;
 }
 
 /** Sweeps with more probes keep passing rows in memory as verdicts only (memory stays flat). */
@@ -45,6 +58,8 @@ export class SweepRows {
     this.results = new Array<ValueResult>(total);
     // A 2-D sweep keeps only the verdicts of passing rows in memory: they are in results.csv already.
     this.compact = total > COMPACT_ABOVE;
+    // The total is known before the first row: a sweep whose first values take long is not silent.
+    hooks.onProgress?.({ done: 0, total, failing: 0, verdict: undefined });
   }
 
   /** The final row of probe number `i`. */
@@ -54,7 +69,14 @@ export class SweepRows {
     if (failed) this.failing++;
     this.hooks.onRow?.(row);
     this.results[i] = failed ? row : withoutEvidence(row, this.compact);
-    this.hooks.onProgress?.({ done: ++this.finished, total: this.total, failing: this.failing });
+    // Counted outside the call: `f?.(args)` skips evaluating args when there is no hook.
+    this.finished++;
+    this.hooks.onProgress?.({ done: this.finished, total: this.total, failing: this.failing, verdict: row.verdict });
+  }
+
+  /** Failing rows so far. */
+  get failed(): number {
+    return this.failing;
   }
 
   /** Whether a probe is still missing its row. */

@@ -16,7 +16,22 @@ export interface CliRun {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
+  /** stderr without `progress`'s lines: what a test checks for errors. */
   readonly stderr: string;
+  /**
+   * What a sweep says on stderr while it runs (report/progressReporter.ts): a progress line every
+   * 10 s off a terminal — so a busy machine must not change what `stderr` holds — and the early
+   * diagnosis when the first values all fail alike.
+   */
+  readonly progress: readonly string[];
+}
+
+const PROGRESS_LINE = /^ftpsweep: (\d+\/\d+ values \(\d+%\), .*|.* so far \(first \d+ values\): .*; the sweep goes on)$/;
+
+/** Splits a sweep's stderr into its progress lines and the rest. */
+export function splitProgress(stderr: string): { stderr: string; progress: string[] } {
+  const lines = stderr.split('\n');
+  return { stderr: lines.filter((l) => !PROGRESS_LINE.test(l)).join('\n'), progress: lines.filter((l) => PROGRESS_LINE.test(l)) };
 }
 
 /**
@@ -38,7 +53,7 @@ export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessE
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, ...splitProgress(stderr) });
     });
   });
 }
