@@ -27,8 +27,8 @@ export interface SweepOutcome {
   readonly endedAt: Date;
   /**
    * One row per probe, ordered by variant, then value. Evidence (`judged`) is kept for failing rows
-   * only; above 4096 probes a passing row keeps only its value, variant and verdict (all of it went
-   * to `onRow`, i.e. results.csv).
+   * only; above 4096 probes a passing row keeps only its value, variant and verdict, and only the
+   * first 256 failing rows keep their evidence (all of it went to `onRow`, i.e. results.csv).
    */
   readonly results: readonly ValueResult[];
   /** Whether the far side was an ftpsweep reflector (its echo was seen). */

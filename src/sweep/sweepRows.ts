@@ -28,6 +28,12 @@ export interface AttemptReport {
 
 /** Sweeps with more probes keep passing rows in memory as verdicts only (memory stays flat). */
 const COMPACT_ABOVE = 4096;
+/**
+ * In such a sweep, failing rows beyond this many keep their text but not their attempts: a 2-D
+ * sweep where most values fail would otherwise hold every attempt of 65,536 values (no report reads
+ * them; results.csv has the rows).
+ */
+const EVIDENCE_KEPT = 256;
 const NO_EVIDENCE: ValueResult['judged'] = [];
 
 /**
@@ -68,7 +74,7 @@ export class SweepRows {
     const failed = isFailure(row.verdict);
     if (failed) this.failing++;
     this.hooks.onRow?.(row);
-    this.results[i] = failed ? row : withoutEvidence(row, this.compact);
+    this.results[i] = failed && (!this.compact || this.failing <= EVIDENCE_KEPT) ? row : withoutEvidence(row, this.compact && !failed);
     // Counted outside the call: `f?.(args)` skips evaluating args when there is no hook.
     this.finished++;
     this.hooks.onProgress?.({ done: this.finished, total: this.total, failing: this.failing, verdict: row.verdict });
