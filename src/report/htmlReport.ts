@@ -92,7 +92,12 @@ function rowData(r: ResultRow): Omit<ResultRow, 'data'> & { readonly data: strin
 
 export function htmlReport(summary: Summary, rows: readonly ResultRow[], dialogue?: string): string {
   const m = ticketModel(summary, rows, dialogue);
-  const byId = new Map(rows.map((r) => [probeId(r), r]));
+  // Only the 16 × 16 grids look rows up (a 2-D report draws a canvas): no Map of 65,536 rows for it.
+  let byId: Map<number, ResultRow> | undefined;
+  const rowOf = (value: number, variant: Variant): ResultRow => {
+    byId ??= new Map(rows.map((r) => [probeId(r), r]));
+    return byId.get(probeId({ value, variant }))!;
+  };
   const gridTable = (variant: Variant, id: string): string => {
     const body = verdictGrid(rows, variant)
       .map((line, r) => {
@@ -101,7 +106,7 @@ export function htmlReport(summary: Summary, rows: readonly ResultRow[], dialogu
           .map((v, c) => {
             const value = r * 16 + c;
             if (v === undefined) return '<td></td>';
-            const row = byId.get(probeId({ value, variant }))!;
+            const row = rowOf(value, variant);
             const failing = v !== 'pass' && v !== 'translated';
             return `<td class="v-${v}${failing ? ' failing' : ''}" data-value="${value}" data-variant="${variant}" data-verdict="${v}" tabindex="0" title="${escapeHtml(`${value}: ${v} — ${row.detail}`)}">${value}</td>`;
           })

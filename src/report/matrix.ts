@@ -25,9 +25,11 @@ export function verdictGrid(rows: readonly ResultRow[], variant: Variant = varia
 /** matrix.csv. With several variants, one 16×16 block per variant, each under a `variant,<name>` line. */
 export function matrixCsv(rows: readonly ResultRow[], twoFields = false): string {
   if (twoFields) {
-    const cells = new Map(rows.map((r) => [r.value, r.verdict]));
+    // Indexed by value, not a Map of 65,536 entries: this runs at the end of a sweep whose peak memory counts.
+    const cells = new Array<string>(65536).fill('');
+    for (const r of rows) cells[r.value] = r.verdict;
     const header = ['', ...Array.from({ length: 256 }, (_, c) => String(c))];
-    const lines = Array.from({ length: 256 }, (_, r) => [String(r), ...Array.from({ length: 256 }, (_, c) => cells.get(r * 256 + c) ?? '')]);
+    const lines = Array.from({ length: 256 }, (_, r) => [String(r), ...cells.slice(r * 256, r * 256 + 256)]);
     return stringify([header, ...lines]);
   }
   const header = ['', ...Array.from({ length: 16 }, (_, c) => `+${c}`)];
