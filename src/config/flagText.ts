@@ -12,7 +12,7 @@ function rangeText([min, max]: readonly [number, number]): string {
 /** Throws the one-line error for a number outside `range`. */
 export function checkRange(flag: string, n: number, range: readonly [number, number]): void {
   if (!Number.isInteger(n)) throw new UsageError(`${flag} ${n} is not a whole number`, `use ${rangeText(range)}`);
-  if (n < range[0] || n > range[1]) throw new UsageError(`${flag} ${n} is out of range`, `use ${rangeText(range)}`);
+  if (n < range[0] || n > range[1]) throw new UsageError(`${flag} ${n} is out of range`, `use a whole number ${rangeText(range)}`);
 }
 
 /**

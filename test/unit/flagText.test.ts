@@ -50,15 +50,15 @@ describe('wholeNumber', () => {
     ['1e3', '--port 1e3 is not a whole number — use 1..65535'],
     ['21.0', '--port 21.0 is not a whole number — use 1..65535'],
     ['', '--port "" is not a whole number — use 1..65535'],
-    ['0', '--port 0 is out of range — use 1..65535'],
-    ['65536', '--port 65536 is out of range — use 1..65535'],
+    ['0', '--port 0 is out of range — use a whole number 1..65535'],
+    ['65536', '--port 65536 is out of range — use a whole number 1..65535'],
     ['99999999999999999', '--port 99999999999999999 is not a whole number — use 1..65535'],
   ])('%j: %s', (text, line) => {
     expect(failure(() => wholeNumber('--port', text, PORTS))).toBe(line);
   });
 
   it('an open range says "or more"', () => {
-    expect(failure(() => wholeNumber('--max-line', '0', [1, Number.POSITIVE_INFINITY]))).toBe('--max-line 0 is out of range — use 1 or more');
+    expect(failure(() => wholeNumber('--max-line', '0', [1, Number.POSITIVE_INFINITY]))).toBe('--max-line 0 is out of range — use a whole number 1 or more');
   });
 });
 
@@ -78,7 +78,7 @@ describe('portFromHost', () => {
   it.each([
     [{ host: '127.0.0.1:2121', port: 21 }, '--host 127.0.0.1:2121 names port 2121, but --port is 21 — give the port once: --host 127.0.0.1 --port 21, or --host 127.0.0.1:2121 alone'],
     [{ host: '[::1]:2121', port: 21 }, '--host [::1]:2121 names port 2121, but --port is 21 — give the port once: --host [::1] --port 21, or --host [::1]:2121 alone'],
-    [{ host: '127.0.0.1:0' }, '--host 127.0.0.1:0: port 0 is out of range — use 1..65535'],
+    [{ host: '127.0.0.1:0' }, '--host 127.0.0.1:0: port 0 is out of range — use a whole number 1..65535'],
     [{ host: '[::1]:' }, '--host [::1]:: port "" is not a whole number — use 1..65535'],
   ])('%j: %s', (flags, line) => {
     expect(failure(() => portFromHost(flags, PORTS))).toBe(line);
