@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
+import { SETTINGS } from '../../src/config/settings.js';
 
 /** Every command but probe, whose flags are its own. */
 const COMMANDS = ['sweep', 'run', 'report', 'merge', 'reflect', 'simulate', 'demo'];
@@ -28,7 +29,7 @@ describe('--help', () => {
     const help = async (command: string): Promise<string> => (await runCli([command, '--help'])).stdout.replace(/\s+/g, ' ');
     const sweep = await help('sweep');
     expect(sweep).toContain('--port FTP control port [number] [default: 21]');
-    expect(sweep).toContain('e.g. 220-230,0 [string] [default: 0-255; 4-255 for p1]');
+    expect(sweep).toContain(`e.g. 220-230,0 [string] [default: ${SETTINGS.values.shown}]`);
     expect(sweep).toContain('report folder [string] [default: reports/<host>-<port>-<YYYYMMDD-HHMMSS>]');
     expect(sweep).toMatch(/--tls explicit FTPS [^[]*\[boolean\] --tls-ca/);
     const reflect = await help('reflect');
