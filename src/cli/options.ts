@@ -4,9 +4,10 @@
  * SweepJob they make. Flags carry no yargs defaults, so "given on the command line" is visible and
  * can override a sweep file; the defaults are the table's, applied once.
  */
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { sweepOptionsFrom } from '../config/options.js';
-import { FLAG_DEFAULTS, flagsOf, SETTINGS, type Setting, type SettingName, type SweepFlags } from '../config/settings.js';
+import { portFromHost, splitEndpoint, wholeNumber } from '../config/flagText.js';
+import { FLAG_DEFAULTS, flagsOf, rangeOf, SETTINGS, type Setting, type SettingName, type SweepFlags } from '../config/settings.js';
 import { expandValue } from '../config/expandValue.js';
 import type { SweepFile, SweepFileKey } from '../config/sweepFile.js';
 import { UsageError } from '../errors.js';
@@ -17,7 +18,10 @@ function flagOptions<T>(y: Argv<T>, scope: Setting['scope']): Argv<T> {
   let argv = y;
   for (const [name, row] of flagsOf(scope)) {
     const shown = row.shown ?? (row.default === undefined ? undefined : String(row.default));
-    argv = argv.option(name, { type: row.type, describe: shown === undefined ? row.help : `${row.help} [default: ${shown}]` }) as Argv<T>;
+    // No yargs default: a flag left out must stay visible as left out, so it can fall back to a
+    // sweep file's value. Help shows the default as every other command's flags do.
+    const option = { type: row.type, describe: row.help, ...(shown === undefined ? {} : { defaultDescription: shown }) };
+    argv = (row.type === 'number' && row.range ? wholeNumberFlag(argv, name, row.range, option) : argv.option(name, option)) as Argv<T>;
   }
   return argv;
 }
@@ -57,7 +61,9 @@ export function combineFlags(cli: SweepFlags, file: SweepFile | undefined, env: 
       fromFile[key] = SETTINGS[key as SettingName].type === 'number' ? Number(expanded) : typeof expanded === 'number' ? String(expanded) : expanded;
     }
   }
-  return { ...FLAG_DEFAULTS, ...fromFile, ...cli };
+  // `--host HOST:PORT` is split in each source, so a port on the command line overrides the file's.
+  const port = rangeOf('port')!;
+  return { ...FLAG_DEFAULTS, ...portFromHost(fromFile as SweepFlags, port), ...portFromHost(cli, port) };
 }
 
 /** Turns complete flags into a SweepJob. The password is read from the environment, never argv. */
@@ -66,14 +72,28 @@ export function toSweepJob(flags: SweepFlags, env: NodeJS.ProcessEnv, where = 'g
   return { options: sweepOptionsFrom(flags, env), out: flags.out, baseline: flags.baseline, junit: flags.junit, resume: flags.resume, force: flags.force === true };
 }
 
-/** `host:port`, `[v6]:port` or `:port` (with `defaultHost`). */
+/** `host:port`, `[v6]:port` or `:port` (with `defaultHost`); port 0: any free port. */
 export function parseHostPort(text: string, flag: string, defaultHost?: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
-  const host = match?.[1] ?? match?.[2] ?? '';
-  const port = Number(match?.[3]);
+  const { host, port } = splitEndpoint(text);
   const resolved = host === '' ? defaultHost : host;
-  if (!match || resolved === undefined || port > 65535) {
+  if (port === undefined || resolved === undefined) {
     throw new UsageError(`${flag} ${JSON.stringify(text)} is not HOST:PORT`, `e.g. ${flag} 127.0.0.1:2121 or ${flag} [::1]:2121`);
   }
-  return { host: resolved, port };
+  return { host: resolved, port: wholeNumber(`${flag} ${text}: port`, port, [0, 65535]) };
+}
+
+/**
+ * A whole-number flag: help shows it as `[number]`, yet yargs hands over the text as typed (`string`
+ * wins over `number` when it parses), and a middleware reads it before the handler runs, so
+ * `--port abc` is named as typed and not as NaN. (A coerce function's error reaches the program
+ * without its hint.) A flag given twice takes its last value.
+ */
+export function wholeNumberFlag<T>(y: Argv<T>, flag: string, range: readonly [number, number], option: Options): Argv<T> {
+  const camel = flag.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
+  return y.option(flag, { ...option, type: 'number', string: true }).middleware((argv) => {
+    const value: unknown = argv[flag];
+    if (value === undefined || typeof value === 'number') return;
+    const n = wholeNumber(`--${flag}`, String(Array.isArray(value) ? value.at(-1) : value), range);
+    Object.assign(argv, { [flag]: n, [camel]: n });
+  }, true) as Argv<T>;
 }

@@ -29,6 +29,10 @@ const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly descr
   demo: { usage: 'demo', describe: 'sweep a loopback reflector through a simulated firewall that corrupts 227', load: async () => (await import('./serverCommands.js')).demoCommand },
 };
 
+/** `ftpsweep completion`: yargs' shell completion, which loads every command (only then). */
+const COMPLETION = 'completion';
+const COMPLETION_HELP = 'print a bash/zsh script that completes ftpsweep\'s commands and flags (ftpsweep completion >> ~/.bashrc)';
+
 /** What every parser shares: strict flags, help, version, our one-line errors, no process.exit. */
 function common(y: Argv, name: string | undefined): Argv {
   return y
@@ -77,16 +81,33 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     const { default: yargs } = await import('yargs');
     const name = argv[0];
+    if (name === COMPLETION || argv.includes('--get-yargs-completions')) {
+      // Only here are all the commands loaded: completing `sweep --ho` needs sweep's flags.
+      let all = common(yargs([...argv]), undefined).completion(COMPLETION, COMPLETION_HELP);
+      if (name === COMPLETION) {
+        // yargs' own `completion` command trips over strict(): the script is printed here.
+        if (argv.length > 1) throw new UsageError(`ftpsweep completion takes no ${argv.slice(1).join(' ')}`, 'ftpsweep completion >> ~/.bashrc (or ~/.zshrc under zsh)');
+        all.showCompletionScript();
+        return 0;
+      }
+      for (const { usage, load } of Object.values(COMMANDS)) all = all.command({ ...(await load())(run), command: usage });
+      await all.parseAsync();
+      return 0;
+    }
     const entry = name === undefined ? undefined : COMMANDS[name];
     if (entry === undefined && name !== undefined && !name.startsWith('-')) {
-      const near = closest(name, Object.keys(COMMANDS));
-      throw new UsageError(`${JSON.stringify(name)} is not a command`, near ? `did you mean ftpsweep ${near}? (see ftpsweep --help)` : `give one of ${Object.keys(COMMANDS).join(', ')}`);
+      const near = closest(name, [...Object.keys(COMMANDS), COMPLETION]);
+      throw new UsageError(`${JSON.stringify(name)} is not a command`, near ? `did you mean ftpsweep ${near}? (see ftpsweep --help)` : `give one of ${[...Object.keys(COMMANDS), COMPLETION].join(', ')}`);
     }
     if (entry === undefined) {
       // No command: the overview (--help), or an error saying to give one.
       let top = common(yargs([...argv]), undefined).usage('$0 <command> [options]\n\nFind the PORT values an FTP-inspecting firewall corrupts.');
       for (const { usage, describe } of Object.values(COMMANDS)) top = top.command(usage, describe);
       await top
+        .command(COMPLETION, COMPLETION_HELP)
+        .example('$0 demo', 'see a broken firewall found, on this machine')
+        .example('$0 sweep --host 192.0.2.10', 'sweep the FTP server behind a firewall (ftpsweep sweep --help: more)')
+        .example('$0 completion >> ~/.bashrc', 'complete commands and flags with Tab (bash; zsh: ~/.zshrc)')
         .demandCommand(1, `give a command: ${Object.keys(COMMANDS).join(', ')}`)
         .parseAsync();
       return 0;

@@ -9,13 +9,14 @@ import { DEMO_CORRUPT_VALUE, runDemo } from '../demo.js';
 import { UsageError } from '../errors.js';
 import { parseValueList } from '../model/values.js';
 import { consoleReport } from '../report/consoleReport.js';
-import { DEFAULT_LIMITS } from '../servers/admission.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../servers/admission.js';
 import { startSimulator } from '../servers/firewallSimulator.js';
 import type { RunningServer } from '../servers/listen.js';
 import { startReflector } from '../servers/reflector.js';
 import type { Run } from './handler.js';
 import { progressReporter, waitForStopSignal, type Io } from './io.js';
-import { parseHostPort } from './options.js';
+import { parseHostPort, wholeNumberFlag } from './options.js';
+import { formatEndpoint } from '../ftp/address.js';
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/;
 
@@ -35,61 +36,50 @@ function readTlsFiles(certFile: string | undefined, keyFile: string | undefined)
 
 /** Serves until SIGINT/SIGTERM, then closes the server. */
 async function serveUntilStopped(server: RunningServer, what: string, io: Io): Promise<number> {
-  io.err(`${what} listening on ${server.host}:${server.port} (Ctrl-C stops it)`);
+  io.err(`${what} listening on ${formatEndpoint(server.host, server.port)} (Ctrl-C stops it)`);
   const signal = await waitForStopSignal();
   await server.close();
   io.err(`${what} stopped (${signal})`);
   return 0;
 }
 
+/** The reflector's limits, each a flag of `reflect`: a whole number from 1, defaults from admission.ts. */
+const LIMIT_FLAGS = [
+  ['max-connections', 'maxConnections', 'control connections at once, from everyone (more get 421)'],
+  ['max-per-address', 'maxPerAddress', 'control connections at once from one address'],
+  ['idle-timeout', 'idleTimeoutMs', 'close a connection that finishes no command this long, in ms'],
+  ['line-timeout', 'lineTimeoutMs', 'close a connection whose command line does not arrive whole this long after its first byte, in ms'],
+  ['login-delay', 'loginDelayMs', 'wait this long before refusing a login, in ms (doubling for a source that keeps failing)'],
+  ['max-line', 'maxLineBytes', 'longest command line, in bytes (longer: 500; repeated: closed)'],
+  ['max-data', 'maxDataBytes', 'bytes a client may send on a data connection before it is cut'],
+] as const satisfies readonly (readonly [string, keyof ServerLimits, string])[];
+
+/** A yargs default, shown in help as the other commands' defaults are: as typed, unquoted. */
+function byDefault<T extends string | number>(value: T): { default: T; defaultDescription: string } {
+  return { default: value, defaultDescription: String(value) };
+}
+
 export function reflectCommand(run: Run): CommandModule {
   return {
     command: 'reflect',
     describe: 'run the reflector: an FTP server that echoes the exact bytes it received (place it behind the firewall)',
-    builder: (y: Argv) =>
-      y
-        .option('listen', { type: 'string', default: '127.0.0.1:2121', describe: 'address:port to listen on (loopback unless you name another address)' })
+    builder: (y: Argv) => {
+      let argv = y
+        .option('listen', { type: 'string', ...byDefault('127.0.0.1:2121'), describe: 'address:port to listen on (loopback unless you name another address)' })
         .option('user', { type: 'string', describe: 'require this login name (needs --password-env)' })
         .option('password-env', { type: 'string', describe: 'environment variable holding the required password' })
-        .option('allow-foreign', { type: 'boolean', default: false, describe: 'connect back to addresses other than the client\'s (RFC 2577 bounce risk)' })
+        .option('allow-foreign', { type: 'boolean', describe: 'connect back to addresses other than the client\'s (RFC 2577 bounce risk)' })
         .option('tls-cert', { type: 'string', describe: 'PEM certificate: offer AUTH TLS (explicit FTPS, RFC 4217) with it (needs --tls-key)' })
-        .option('tls-key', { type: 'string', describe: 'PEM private key for --tls-cert' })
-        .option('max-connections', { type: 'number', default: DEFAULT_LIMITS.maxConnections, describe: 'control connections at once, from everyone (more get 421)' })
-        .option('max-per-address', { type: 'number', default: DEFAULT_LIMITS.maxPerAddress, describe: 'control connections at once from one address' })
-        .option('idle-timeout', { type: 'number', default: DEFAULT_LIMITS.idleTimeoutMs, describe: 'close a connection that finishes no command this long, in ms' })
-        .option('line-timeout', { type: 'number', default: DEFAULT_LIMITS.lineTimeoutMs, describe: 'close a connection whose command line does not arrive whole this long after its first byte, in ms' })
-        .option('login-delay', { type: 'number', default: DEFAULT_LIMITS.loginDelayMs, describe: 'wait this long before refusing a login, in ms (doubling for a source that keeps failing)' })
-        .option('max-line', { type: 'number', default: DEFAULT_LIMITS.maxLineBytes, describe: 'longest command line, in bytes (longer: 500; repeated: closed)' })
-        .option('max-data', { type: 'number', default: DEFAULT_LIMITS.maxDataBytes, describe: 'bytes a client may send on a data connection before it is cut' }),
+        .option('tls-key', { type: 'string', describe: 'PEM private key for --tls-cert' });
+      for (const [flag, key, describe] of LIMIT_FLAGS) argv = wholeNumberFlag(argv, flag, [1, Number.POSITIVE_INFINITY], { ...byDefault(DEFAULT_LIMITS[key]), describe });
+      return argv
+        .example('$0', 'echo on 127.0.0.1:2121, for a client on this machine')
+        .example('$0 --listen 192.0.2.10:2121 --user sweep --password-env REFLECTOR_PW', 'behind the firewall, for the sweeping machine in front of it; a login required')
+        .example('$0 --tls-cert cert.pem --tls-key key.pem', 'offer AUTH TLS too (ftpsweep sweep --tls: the control group)');
+    },
     handler: run(async (raw, io) => {
-      const args = raw as {
-        listen: string;
-        user?: string;
-        'password-env'?: string;
-        'allow-foreign': boolean;
-        'tls-cert'?: string;
-        'tls-key'?: string;
-        'max-connections': number;
-        'max-per-address': number;
-        'idle-timeout': number;
-        'line-timeout': number;
-        'login-delay': number;
-        'max-line': number;
-        'max-data': number;
-      };
-      const positive = (flag: string, n: number): number => {
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${n} is not a positive whole number`, `e.g. ${flag} ${n > 0 ? Math.round(n) : 10}`);
-        return n;
-      };
-      const limits = {
-        maxConnections: positive('--max-connections', args['max-connections']),
-        maxPerAddress: positive('--max-per-address', args['max-per-address']),
-        idleTimeoutMs: positive('--idle-timeout', args['idle-timeout']),
-        lineTimeoutMs: positive('--line-timeout', args['line-timeout']),
-        loginDelayMs: positive('--login-delay', args['login-delay']),
-        maxLineBytes: positive('--max-line', args['max-line']),
-        maxDataBytes: positive('--max-data', args['max-data']),
-      };
+      const args = raw as { listen: string; user?: string; 'password-env'?: string; 'allow-foreign'?: boolean; 'tls-cert'?: string; 'tls-key'?: string } & Record<(typeof LIMIT_FLAGS)[number][0], number>;
+      const limits = Object.fromEntries(LIMIT_FLAGS.map(([flag, key]) => [key, args[flag]])) as Partial<ServerLimits>;
       const { host, port } = parseHostPort(args.listen, '--listen', '127.0.0.1');
       if ((args.user === undefined) !== (args['password-env'] === undefined)) {
         throw new UsageError('--user and --password-env go together', 'give both to require a login, or neither to accept any');
@@ -101,7 +91,7 @@ export function reflectCommand(run: Run): CommandModule {
         ...(tls ? { tls } : {}),
         host,
         port,
-        allowForeign: args['allow-foreign'],
+        allowForeign: args['allow-foreign'] === true,
         log: (line) => io.err(line),
         ...(args.user !== undefined && password !== undefined ? { credentials: { user: args.user, password } } : {}),
       });
@@ -115,19 +105,23 @@ export function simulateCommand(run: Run): CommandModule {
   return {
     command: 'simulate',
     describe: 'run a TCP proxy that corrupts PORT commands like the example broken firewall',
-    builder: (y: Argv) =>
-      y
-        .option('listen', { type: 'string', default: '127.0.0.1:2100', describe: 'address:port to listen on' })
+    builder: (y: Argv) => {
+      let argv = y
+        .option('listen', { type: 'string', ...byDefault('127.0.0.1:2100'), describe: 'address:port to listen on' })
         .option('upstream', { type: 'string', demandOption: 'give --upstream HOST:PORT, the FTP server behind the simulated firewall', describe: 'FTP server to forward to' })
-        .option('corrupt', { type: 'string', describe: 'last-octet values whose PORT gets its last character replaced by _ (e.g. 227)' })
-        .option('delay-ms', { type: 'number', default: 0, describe: 'delay added to each direction, in ms' })
-        .option('refuse-every', { type: 'number', default: 0, describe: 'reset every N-th new control connection (a connection-rate limit); 0: none' }),
+        .option('corrupt', { type: 'string', describe: 'last-octet values whose PORT gets its last character replaced by _ (e.g. 227)' });
+      argv = wholeNumberFlag(argv, 'delay-ms', [0, 60_000], { ...byDefault(0), describe: 'delay added to each direction, in ms' });
+      argv = wholeNumberFlag(argv, 'refuse-every', [0, Number.POSITIVE_INFINITY], { ...byDefault(0), describe: 'reset every N-th new control connection (a connection-rate limit); 0: none' });
+      return argv
+        .example('$0 --upstream 127.0.0.1:2121 --corrupt 227', "listen on 127.0.0.1:2100 and corrupt PORT …,227 on its way to a reflector, as the example broken firewall did")
+        .example('$0 --upstream 127.0.0.1:2121 --refuse-every 5', 'reset every 5th new connection, as a connection-rate limit does');
+    },
     handler: run(async (raw, io) => {
       const args = raw as { listen: string; upstream: string; corrupt?: string; 'delay-ms': number; 'refuse-every': number };
       const delayMs = args['delay-ms'];
-      if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > 60_000) throw new UsageError(`--delay-ms ${delayMs} is out of range`, 'use 0..60000');
       const refuseEvery = args['refuse-every'];
-      if (!Number.isInteger(refuseEvery) || refuseEvery < 0 || refuseEvery === 1) throw new UsageError(`--refuse-every ${refuseEvery} is out of range`, 'use 0 (none) or a whole number from 2');
+      // Resetting every 1st connection would refuse them all.
+      if (refuseEvery === 1) throw new UsageError('--refuse-every 1 would refuse every connection', 'use 0 (none) or a whole number from 2');
       const server = await startSimulator({
         ...parseHostPort(args.listen, '--listen', '127.0.0.1'),
         upstream: parseHostPort(args.upstream, '--upstream'),
@@ -145,7 +139,11 @@ export function demoCommand(run: Run): CommandModule {
   return {
     command: 'demo',
     describe: `sweep a loopback reflector through a simulated firewall that corrupts ${DEMO_CORRUPT_VALUE}`,
-    builder: (y: Argv) => y.option('out', { type: 'string', default: 'reports/demo', describe: 'report folder' }),
+    builder: (y: Argv) =>
+      y
+        .option('out', { type: 'string', ...byDefault('reports/demo'), describe: 'report folder' })
+        .example('$0', 'sweep 0..255 on this machine and write reports/demo/report.html')
+        .example('$0 --out /tmp/demo', 'the same, written elsewhere'),
     handler: run(async (raw, io) => {
       const { out } = raw as { out: string };
       const progress = progressReporter(io, { sweep: SWEEP_DEFAULTS });

@@ -42,7 +42,13 @@ export function sweepCommand(run: Run): CommandModule {
   return {
     command: 'sweep',
     describe: 'probe every value (default 0..255) and write the reports',
-    builder: (y: Argv) => targetFlags(sweepFlags(y), true),
+    builder: (y: Argv) =>
+      targetFlags(sweepFlags(y), true)
+        .example('$0 --host 192.0.2.10', 'PORT h1,h2,h3,h4,p1,0..255 through the firewall in front of 192.0.2.10:21, anonymous')
+        .example('$0 --host 192.0.2.10:2121 --user sweep --password-env FTP_PW', 'another port (or --port 2121), a login whose password is in $FTP_PW')
+        .example('$0 --host [2001:db8::10]:21 --command EPRT', 'EPRT over IPv6')
+        .example('$0 --host 192.0.2.10 --values 220-230 --tls', 'a few values, then the same under AUTH TLS (the firewall cannot see them)')
+        .example('$0 --host 192.0.2.10 --baseline reports/dmz', 'exit 1 only for values worse than in an earlier report'),
     handler: run(async (args, io) => {
       const flags = combineFlags(givenFlags(args), undefined, io.env);
       return sweepAndReport(toSweepJob(flags, io.env), io, flags);
@@ -54,7 +60,11 @@ export function runCommand(run: Run): CommandModule {
   return {
     command: 'run <file>',
     describe: 'run a sweep file (sweeps/*.yaml); flags given here override the file',
-    builder: (y: Argv) => sweepFlags(y).positional('file', { type: 'string', describe: 'the sweep file, e.g. sweeps/last-octet.yaml' }),
+    builder: (y: Argv) =>
+      sweepFlags(y)
+        .positional('file', { type: 'string', describe: 'the sweep file, e.g. sweeps/last-octet.yaml' })
+        .example('$0 sweeps/last-octet.yaml --host 192.0.2.10', 'the sweep the file describes, against 192.0.2.10 (--host overrides the file\'s)')
+        .example('FTPSWEEP_HOST=192.0.2.10 $0 sweeps/dmz-inspection.yaml --port 2121', 'the file\'s host from the environment (${FTPSWEEP_HOST}), another port'),
     handler: run(async (args, io) => {
       // The YAML parser is loaded only for sweep files.
       const { loadSweepFile } = await import('../config/sweepFile.js');
@@ -70,7 +80,7 @@ export function reportCommand(run: Run): CommandModule {
   return {
     command: 'report <dir>',
     describe: 're-render report.html and report.md from a report folder\'s results.csv and summary.json',
-    builder: (y: Argv) => y.positional('dir', { type: 'string', describe: 'a report folder written by ftpsweep' }),
+    builder: (y: Argv) => y.positional('dir', { type: 'string', describe: 'a report folder written by ftpsweep' }).example('$0 reports/dmz', 'write reports/dmz/report.html and report.md again'),
     handler: run(async (args, io) => {
       const { files } = await rerenderReport(String(args.dir));
       io.out(`Rendered ${files.join(' and ')}`);
@@ -89,7 +99,8 @@ export function mergeCommand(run: Run): CommandModule {
         .option('out', { type: 'string', demandOption: 'give --out, the folder for the merged report', describe: 'folder for the merged report' })
         .option('baseline', { type: 'string', describe: 'a previous results.csv (or its folder): exit 1 only for values that got worse' })
         .option('junit', { type: 'string', describe: 'also write JUnit XML here' })
-        .option('force', { type: 'boolean', default: false, describe: 'replace a report already in --out' }),
+        .option('force', { type: 'boolean', describe: 'replace a report already in --out' })
+        .example('$0 reports/dmz-1 reports/dmz-2 --out reports/dmz', 'join the reports of --shard 1/2 and --shard 2/2'),
     handler: run(async (args, io) => {
       const { summary, rows } = await mergeReports({
         force: args.force === true,

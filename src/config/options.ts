@@ -5,8 +5,10 @@
 import { UsageError } from '../errors.js';
 import type { ProbePlan } from '../model/probes.js';
 import { parseValueList } from '../model/values.js';
+import { checkRange } from './flagText.js';
 import type { Given } from './readers.js';
 import { FLAG_DEFAULTS, ROWS, type SummaryOptions, type SweepFlags, type SweepOptions } from './settings.js';
+import { formatEndpoint } from '../ftp/address.js';
 
 /** The options the flags make (defaults applied first). The password is read from `env`, never argv. */
 export function sweepOptionsFrom(given: SweepFlags, env: NodeJS.ProcessEnv): SweepOptions {
@@ -21,9 +23,7 @@ export const SWEEP_DEFAULTS: Omit<SweepOptions, 'host'> = sweepOptionsFrom({ hos
 
 /** Checks option ranges; throws UsageError naming the flag. */
 export function validateSweepOptions(options: SweepOptions): void {
-  const inRange = (flag: string, n: number, [min, max]: readonly [number, number]): void => {
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} ${n} is out of range`, `use a whole number ${min}..${max}`);
-  };
+  const inRange = checkRange;
   for (const [name, row] of ROWS) {
     if (row.range && row.option !== undefined) inRange(`--${name}`, (options as unknown as Record<string, number>)[row.option]!, row.range);
   }
@@ -63,7 +63,7 @@ export interface SweepView {
 export function identityDifferences(was: SweepView, now: SweepView): string[] {
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   const differs: string[] = [];
-  if (!same(was.target, now.target)) differs.push(`target ${was.target.user}@${was.target.host}:${was.target.port}`);
+  if (!same(was.target, now.target)) differs.push(`target ${was.target.user}@${formatEndpoint(was.target.host, was.target.port)}`);
   for (const [, row] of ROWS) {
     if (!row.identity || row.summary !== 'options' || row.option === undefined) continue;
     const [a, b] = [(was.options as Record<string, unknown>)[row.option], (now.options as Record<string, unknown>)[row.option]];

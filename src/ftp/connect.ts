@@ -5,11 +5,12 @@
 import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { LocalError, errnoCode } from '../errors.js';
+import { formatEndpoint } from './address.js';
 import { ConnectError, ConnectionClosedError, TimeoutError } from './errors.js';
 
 /** Opens the TCP connection, turning socket errors into a ConnectError with a hint. */
 export function connectSocket(options: { readonly host: string; readonly port: number; readonly timeoutMs: number }): Promise<net.Socket> {
-  const where = `${options.host}:${options.port}`;
+  const where = formatEndpoint(options.host, options.port);
   return settleConnection(net.connect({ host: options.host, port: options.port }), 'connect', options.timeoutMs, {
     timeout: () => new ConnectError(`no answer from ${where} within ${options.timeoutMs} ms`, 'check --host and --port, that a firewall is not dropping the connection, or raise --timeout'),
     error: (error) => connectError(where, error),
@@ -83,17 +84,47 @@ export interface TlsSettings {
  * server's certificate for `host` unless told not to.
  */
 export async function upgradeToTls(socket: net.Socket, host: string, settings: TlsSettings, timeoutMs: number): Promise<TLSSocket> {
-  const where = `${host}:${socket.remotePort}`;
+  const where = formatEndpoint(host, socket.remotePort ?? 0);
   // Loaded when asked for: node:tls costs every start a few milliseconds, and most sweeps are clear.
   const { default: tls } = await import('node:tls');
   const secure = tls.connect({
     socket,
+    // `host` is what the certificate is checked against (an IP address against its IP SANs); left
+    // out, Node checks "localhost". SNI carries names only, never an address (RFC 6066 §3).
+    host,
     ...(net.isIP(host) === 0 ? { servername: host } : {}),
     ...(settings.ca ? { ca: settings.ca } : {}),
     rejectUnauthorized: !settings.insecure,
   });
   return settleConnection(secure, 'secureConnect', timeoutMs, {
     timeout: () => new ConnectError(`TLS handshake with ${where} did not finish within ${timeoutMs} ms`, 'check that the server speaks explicit FTPS (AUTH TLS), or raise --timeout'),
-    error: (error) => new ConnectError(`TLS handshake with ${where} failed: ${error.message}`, 'trust the server\'s certificate with --tls-ca FILE (or, knowingly, --tls-insecure)'),
+    error: (error) => handshakeError(where, host, error, settings),
   });
+}
+
+/** OpenSSL's codes for a certificate no trusted certificate vouches for. */
+const UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
+
+/** A failed handshake, with a hint that fits what was given (--tls-ca or not) and what failed. */
+function handshakeError(where: string, host: string, error: Error, settings: TlsSettings): ConnectError {
+  const code = errnoCode(error);
+  const insecure = '(or, knowingly, --tls-insecure)';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    // The certificate is trusted but is another server's, or names this one differently.
+    const cert = (error as Error & { cert?: { subjectaltname?: string; subject?: { CN?: string } } }).cert;
+    const names = cert?.subjectaltname ?? (cert?.subject?.CN === undefined ? undefined : `CN ${cert.subject.CN}`);
+    return new ConnectError(
+      `TLS handshake with ${where} failed: the certificate does not name ${host}${names === undefined ? '' : ` (it names ${names})`}`,
+      `give --host a name or address the certificate names, or give the server a certificate that names ${host} ${insecure}`,
+    );
+  }
+  if (code !== undefined && UNTRUSTED.has(code)) {
+    return settings.ca === undefined
+      ? new ConnectError(`TLS handshake with ${where} failed: ${error.message}`, `trust the server's certificate with --tls-ca FILE ${insecure}`)
+      : new ConnectError(`TLS handshake with ${where} failed: no certificate in --tls-ca vouches for the server's (${error.message})`, `give --tls-ca the server's certificate or the CA that issued it ${insecure}`);
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return new ConnectError(`TLS handshake with ${where} failed: ${error.message}`, `the server needs a certificate valid now ${insecure}`);
+  }
+  return new ConnectError(`TLS handshake with ${where} failed: ${error.message}`, settings.ca === undefined ? `trust the server's certificate with --tls-ca FILE ${insecure}` : `check the server's certificate and --tls-ca ${insecure}`);
 }

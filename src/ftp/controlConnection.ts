@@ -119,7 +119,7 @@ export class ControlConnection {
   }
 
   get label(): string {
-    return `${this.options.host}:${this.options.port}`;
+    return formatEndpoint(this.options.host, this.options.port);
   }
   /** The server's address as this connection sees it (EPSV offers a port there). */
   get remoteAddress(): string {

@@ -20,28 +20,40 @@ export function checkGivenPath(value: string | undefined, flag: string, example:
 /**
  * A report folder a job writes into must not hold files already: `--out` at an earlier report used
  * to replace it without a word. With `force`, the report files there are removed first. Says
- * whether the folder is the job's own (made by it), so a job that learns nothing can take it away.
+ * which folders are the job's own — `made`, the outermost one it will create (`reports/` too, the
+ * first time), if any — so a job that learns nothing can take them away.
  */
-export async function claimFolder(dir: string, force: boolean, resumable = true): Promise<{ made: boolean }> {
+export async function claimFolder(dir: string, force: boolean, resumable = true): Promise<{ made: string | undefined }> {
   const listed = await readdir(dir).catch(() => undefined);
-  if (listed === undefined) return { made: true };
+  if (listed === undefined) {
+    let made = path.resolve(dir);
+    while (path.dirname(made) !== made && !existsSync(path.dirname(made))) made = path.dirname(made);
+    return { made };
+  }
   // A report file's temporary twin (files.ts), left by a process killed while writing: not a report.
   const leftovers = listed.filter((name) => TEMPORARY.test(name));
   await Promise.all(leftovers.map((name) => rm(path.join(dir, name), { force: true })));
   const held = listed.filter((name) => !TEMPORARY.test(name));
-  if (held.length === 0) return { made: false };
+  if (held.length === 0) return { made: undefined };
   if (!force) {
     const ways = resumable ? `give a new or empty folder with --out, finish an interrupted sweep there with --resume ${dir}, or replace its report with --force` : 'give a new or empty folder with --out, or replace its report with --force';
     throw new UsageError(`${dir} already holds files (${held.slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''})`, ways);
   }
   await Promise.all(REPORT_FILES.map((name) => rm(path.join(dir, name), { force: true })));
-  return { made: false };
+  return { made: undefined };
 }
 
-/** Removes the report files of a job that learnt nothing, and the folder if the job made it. */
-export async function removeReport(dir: string, made: boolean): Promise<void> {
+/**
+ * Removes the report files of a job that learnt nothing, and the folders it made (`made`, from
+ * claimFolder, and those inside it down to `dir`), as far as they are empty: another job may be
+ * writing beside it in `reports/`.
+ */
+export async function removeReport(dir: string, made: string | undefined): Promise<void> {
   await Promise.all(REPORT_FILES.map((name) => rm(path.join(dir, name), { force: true })));
-  if (made) await rmdir(dir).catch(() => undefined);
+  if (made === undefined) return;
+  for (let d = path.resolve(dir); d === made || d.startsWith(`${made}${path.sep}`); d = path.dirname(d)) {
+    if (!(await rmdir(d).then(() => true, () => false)) || d === made) return;
+  }
 }
 
 /**

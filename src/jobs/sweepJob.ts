@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { identityDifferences, summaryView } from '../config/options.js';
+import { identityDifferences, summaryView, validateSweepOptions } from '../config/options.js';
 import { type SweepOptions } from '../config/settings.js';
 import { FtpSweepError, LocalError, UsageError } from '../errors.js';
 import { isFailure, type Verdict } from '../model/judgement.js';
@@ -114,6 +114,8 @@ function runAgain(error: unknown): unknown {
  */
 export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<JobOutcome> {
   const { options } = job;
+  // A usage error (--concurrency 0) is said before any folder is made.
+  validateSweepOptions(options);
   checkGivenPath(job.out, '--out', 'reports/dmz');
   checkGivenPath(job.resume, '--resume', 'reports/dmz');
   if (job.resume !== undefined && job.out !== undefined && path.resolve(job.out) !== path.resolve(job.resume)) {

@@ -68,7 +68,7 @@ async function openListeners(connection: ControlConnection, spec: AttemptSpec, n
     connection.note(
       !listeners
         ? `not listening: ${!spec.target.dataExpected ? 'the command names another host' : wanted ? 'the port is taken' : 'the reply oracle asks the reflector for no data connection'}`
-        : `listening on ${spec.listenAddress}:${spec.target.port}${spec.widePorts.length > 0 ? ` and ${spec.widePorts.length - listeners.skipped} other ports` : ''}`,
+        : `listening on ${formatEndpoint(spec.listenAddress, spec.target.port)}${spec.widePorts.length > 0 ? ` and ${spec.widePorts.length - listeners.skipped} other ports` : ''}`,
     );
   }
   return listeners;

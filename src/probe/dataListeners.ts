@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { LocalError, errnoCode } from '../errors.js';
+import { formatEndpoint } from '../ftp/address.js';
 
 export interface DataConnectionRecord {
   /** Our port the server connected to. */
@@ -62,7 +63,7 @@ export class DataListeners {
       if (code === 'EMFILE' || code === 'ENFILE') {
         throw new LocalError(`out of file descriptors while binding port ${expectedPort}`, { cause: error, hint: 'lower --concurrency or raise `ulimit -n`' });
       }
-      throw new LocalError(`cannot listen on ${address}:${expectedPort}: ${(error as Error).message}`, { cause: error, hint: 'check --advertise and this machine\'s addresses' });
+      throw new LocalError(`cannot listen on ${formatEndpoint(address, expectedPort)}: ${(error as Error).message}`, { cause: error, hint: 'check --advertise and this machine\'s addresses' });
     }
     const results = await Promise.allSettled(extraPorts.map((port) => listeners.listen(port)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

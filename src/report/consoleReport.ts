@@ -10,6 +10,7 @@ import { matrixText } from './matrix.js';
 import { dataText } from './resultsCsv.js';
 import type { Summary } from './summary.js';
 import { incompleteLine, inspectionLine, serverChoseOffers } from './ticketModel.js';
+import { formatEndpoint } from '../ftp/address.js';
 
 /** At most this many failing values are listed; the CSV has them all. */
 const LISTED_FAILURES = 20;
@@ -19,7 +20,7 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
   const twoFields = options.fields.length === 2;
   const out: string[] = [];
   out.push(
-    `ftpsweep ${summary.tool.version}: ${target.host}:${target.port}, ${options.command} ${options.fields.join(',')}, ${options.oracle} oracle${options.tls ? ' under TLS' : ''}, ${summary.total} probes, ` +
+    `ftpsweep ${summary.tool.version}: ${formatEndpoint(target.host, target.port)}, ${options.command} ${options.fields.join(',')}, ${options.oracle} oracle${options.tls ? ' under TLS' : ''}, ${summary.total} probes, ` +
       `${(summary.durationMs / 1000).toFixed(2)} s${summary.reflector ? ' (reflector: byte-exact echoes)' : ''}`,
   );
   if (summary.inspection) out.push(`  control channel: ${inspectionLine(summary.inspection)}`);

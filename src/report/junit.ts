@@ -10,6 +10,7 @@ import { isKnownFailure } from './baseline.js';
 import { dataText } from './resultsCsv.js';
 import { printable } from './safeText.js';
 import type { Summary } from './summary.js';
+import { formatEndpoint } from '../ftp/address.js';
 
 /** XML 1.0 text: markup characters escaped, characters XML cannot carry replaced. */
 function xml(text: string): string {
@@ -19,7 +20,7 @@ function xml(text: string): string {
 }
 
 export function junitXml(summary: Summary, rows: readonly ResultRow[]): string {
-  const target = `${summary.target.host}:${summary.target.port}`;
+  const target = formatEndpoint(summary.target.host, summary.target.port);
   const comparison = summary.baseline ?? undefined;
   const twoFields = summary.options.fields.length === 2;
   const known = (r: ResultRow): boolean => isFailure(r.verdict) && isKnownFailure(comparison, probeLabel(r, twoFields));

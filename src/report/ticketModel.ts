@@ -12,6 +12,7 @@ import { verdictMeaning } from './meanings.js';
 import { planeSummary, planeSummaryLines } from './planeSummary.js';
 import type { Summary } from './summary.js';
 import { splitDifference, type DiffParts } from './textDiff.js';
+import { formatEndpoint } from '../ftp/address.js';
 
 export interface FailingEntry {
   readonly row: ResultRow;
@@ -86,7 +87,7 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
   const { target, options } = summary;
   const twoFields = options.fields.length === 2;
   const facts: [string, string][] = [
-    ['target', `${target.host}:${target.port}, user ${target.user}`],
+    ['target', `${formatEndpoint(target.host, target.port)}, user ${target.user}`],
     ['time', `${summary.startedAt} → ${summary.endedAt} (${(summary.durationMs / 1000).toFixed(2)} s)`],
     ['tool', `ftpsweep ${summary.tool.version}`],
     [
@@ -127,7 +128,7 @@ export function ticketModel(summary: Summary, rows: readonly ResultRow[], dialog
   const present = VERDICTS.filter((v) => summary.counts[v] > 0);
   const noMatrix = serverChoseOffers(summary);
   return {
-    title: `ftpsweep report${summary.complete === false ? ' (INCOMPLETE)' : ''}: ${target.host}:${target.port}`,
+    title: `ftpsweep report${summary.complete === false ? ' (INCOMPLETE)' : ''}: ${formatEndpoint(target.host, target.port)}`,
     facts,
     headline: headline(rows.length, failingRows.length, summary.counts.translated, noMatrix === undefined ? 'values' : 'tries', comparison),
     counts: present.map((v) => [v, summary.counts[v]] as const),

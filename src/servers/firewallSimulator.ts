@@ -8,6 +8,7 @@
  */
 import net from 'node:net';
 import { listen, type RunningServer } from './listen.js';
+import { formatEndpoint } from '../ftp/address.js';
 
 export interface SimulatorOptions {
   readonly host: string;
@@ -116,7 +117,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const server = net.createServer((client) => {
     const id = nextId++;
     if (options.refuseEvery && id % options.refuseEvery === 0) {
-      options.log?.(`#${id} ${client.remoteAddress}:${client.remotePort} refused (every ${options.refuseEvery}th connection)`);
+      options.log?.(`#${id} ${formatEndpoint(client.remoteAddress ?? '?', client.remotePort ?? 0)} refused (every ${options.refuseEvery}th connection)`);
       client.on('error', () => undefined);
       client.resetAndDestroy();
       return;
@@ -124,7 +125,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const upstream = net.connect(options.upstream);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
-    options.log?.(`#${id} ${client.remoteAddress}:${client.remotePort} -> ${options.upstream.host}:${options.upstream.port}`);
+    options.log?.(`#${id} ${formatEndpoint(client.remoteAddress ?? '?', client.remotePort ?? 0)} -> ${formatEndpoint(options.upstream.host, options.upstream.port)}`);
     const closeBoth = (): void => {
       client.destroy();
       upstream.destroy();

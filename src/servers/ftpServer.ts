@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { unmapIPv4 } from '../ftp/address.js';
+import { formatEndpoint, unmapIPv4 } from '../ftp/address.js';
 import { echoTag } from '../ftp/echo.js';
 import type { DataAddress } from '../ftp/portCommand.js';
 import { splitCommand } from '../ftp/portCommand.js';
@@ -103,7 +103,7 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Running
     socket.on('error', () => undefined);
     const refusal = admission.admit(address);
     if (refusal) {
-      options.log?.(`#${id} refused ${address}:${socket.remotePort}: ${refusal}`);
+      options.log?.(`#${id} refused ${formatEndpoint(address, socket.remotePort ?? 0)}: ${refusal}`);
       socket.end(`421 ${refusal}\r\n`);
       return;
     }
@@ -133,7 +133,7 @@ function deadline(ms: number, fire: () => void): { restart(): void; start(): voi
  * command line must arrive whole within `lineTimeoutMs` of its first byte.
  */
 function serveConnection(socket: net.Socket, id: number, registry: ReadonlyMap<string, Verb>, options: FtpServerOptions, limits: ServerLimits): void {
-  options.log?.(`#${id} connection from ${unmapIPv4(socket.remoteAddress ?? '?')}:${socket.remotePort}`);
+  options.log?.(`#${id} connection from ${formatEndpoint(socket.remoteAddress ?? '?', socket.remotePort ?? 0)}`);
   socket.setNoDelay(true);
   const lines = new LineFramer(limits.maxLineBytes);
   const onData = (chunk: Buffer): void => {

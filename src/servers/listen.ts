@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import { LocalError, errnoCode } from '../errors.js';
+import { formatEndpoint } from '../ftp/address.js';
 
 export interface RunningServer {
   readonly host: string;
@@ -39,7 +40,7 @@ export async function listen(server: net.Server, host: string, port: number): Pr
 }
 
 function listenError(host: string, port: number, error: Error): LocalError {
-  const where = `${host}:${port}`;
+  const where = formatEndpoint(host, port);
   switch (errnoCode(error)) {
     case 'EADDRINUSE':
       return new LocalError(`cannot listen on ${where}: the port is in use`, { cause: error, hint: 'choose another port with --listen, or stop what holds it' });

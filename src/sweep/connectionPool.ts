@@ -8,7 +8,7 @@
 import { isIP } from 'node:net';
 import pLimit from 'p-limit';
 import { LocalError, UsageError } from '../errors.js';
-import { unmapIPv4 } from '../ftp/address.js';
+import { formatEndpoint, unmapIPv4 } from '../ftp/address.js';
 import type { TlsSettings } from '../ftp/connect.js';
 import { ControlConnection } from '../ftp/controlConnection.js';
 import { LoginError, SessionRefusedError } from '../ftp/errors.js';
@@ -192,7 +192,7 @@ export class ConnectionPool {
           await new Promise((resolve) => setTimeout(resolve, backoffMs(failures++)));
           continue;
         }
-        if (this.live.size === 0) throw this.end(new TargetLostError(`${this.target.host}:${this.target.port}`, failures + 1, error));
+        if (this.live.size === 0) throw this.end(new TargetLostError(formatEndpoint(this.target.host, this.target.port), failures + 1, error));
         this.capacity = this.live.size;
         this.retries.lowerConcurrency(this.capacity);
         failures = 0; // waiting for a released connection is no failure: start counting anew

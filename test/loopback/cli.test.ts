@@ -101,7 +101,7 @@ describe('ftpsweep CLI', () => {
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--concurrency', '0']), /--concurrency 0 is out of range/);
     expectOneLineError(await runCli([]), /give a command/);
     expectOneLineError(await runCli(['swep', '--host', 'x']), /^ftpsweep: "swep" is not a command — did you mean ftpsweep sweep\?/);
-    expectOneLineError(await runCli(['reflect', '--max-connections', '0']), /--max-connections 0 is not a positive whole number/);
+    expectOneLineError(await runCli(['reflect', '--max-connections', '0']), /--max-connections 0 is out of range — use a whole number 1 or more/);
     expectOneLineError(await runCli(['sweep', '--host', 'x', '--resume', path.join(work, 'no-such-report')]), /no-such-report does not exist/);
   });
 

@@ -183,7 +183,7 @@ describe('ftpsweep probe: flags that are not a probe\'s', () => {
     await refused(['--out', 'somewhere'], /^ftpsweep: --out is not a probe flag/);
     await refused(['--repeat', '0'], /^ftpsweep: --repeat 0 is out of range — use a whole number 1\.\.\d+/);
     await refused(['--interval', '-1'], /^ftpsweep: --interval -1 is out of range — use a whole number 0\.\.\d+/);
-    await refused(['--repeat', 'lots'], /^ftpsweep: --repeat needs a whole number/);
+    await refused(['--repeat', 'lots'], /^ftpsweep: --repeat lots is not a whole number — use 1\.\.100000$/m);
     const twoForOne = await runCli(['probe', '--host', '127.0.0.1', '--value', '4,227']);
     expect(twoForOne.code).toBe(2);
     expect(twoForOne.stderr).toMatch(/^ftpsweep: --value "4,227" is two numbers, and --field p2 is one field — .*--field p1,p2 --value 4,227/);
