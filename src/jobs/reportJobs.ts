@@ -14,7 +14,7 @@ import { junitXml } from '../report/junit.js';
 import { markdownReport } from '../report/markdownReport.js';
 import { writeOutput } from '../report/files.js';
 import { readReport, readResults, REPORT_FILES, writeReport, type StoredReport } from '../report/reportFolder.js';
-import { makeSummary, type Summary } from '../report/summary.js';
+import { combineInspections, makeSummary, type Summary } from '../report/summary.js';
 import { canonicalPath, checkGivenPath, checkJunitPath, claimFolder } from './outputPaths.js';
 
 /** Re-renders report.html and report.md in `dir`; returns their paths. */
@@ -87,6 +87,9 @@ export async function mergeReports(job: MergeJob): Promise<{ readonly summary: S
     endedAt: new Date(Math.max(...reports.map((r) => Date.parse(r.summary.endedAt)))),
     reflector: reports.some((r) => r.summary.reflector),
     offersChosenByServer: reports.some((r) => r.summary.offersChosenByServer),
+    // Each shard checked the control channel on its own connection, and its rows show the path for
+    // its own values only: every distinct finding is kept (combineInspections).
+    inspection: combineInspections(reports.map((r) => r.summary.inspection)),
     rows,
     probes: planned.length,
     missing,

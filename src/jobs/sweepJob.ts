@@ -77,10 +77,10 @@ async function captureDialogue(options: SweepOptions, row: ResultRow): Promise<s
 }
 
 /**
- * What a resumed sweep starts from: the rows of the interrupted one, after checking it swept the
- * same target the same way (concurrency, timeout and confirmations may differ).
+ * What a resumed sweep starts from: the rows and summary of the interrupted one, after checking it
+ * swept the same target the same way (concurrency, timeout and confirmations may differ).
  */
-async function resumeFrom(dir: string, options: SweepOptions): Promise<ResultRow[]> {
+async function resumeFrom(dir: string, options: SweepOptions): Promise<StoredReport> {
   // summary.json is written before results.csv (and whole, by rename): without it the folder cannot
   // say which sweep its rows belong to, and they are not taken on trust.
   if (!existsSync(dir)) throw new UsageError(`--resume ${dir} does not exist`, 'give the report folder of the interrupted sweep');
@@ -95,7 +95,7 @@ async function resumeFrom(dir: string, options: SweepOptions): Promise<ResultRow
   const shard = (s: { index: number; count: number } | null | undefined): string => (s ? `${s.index}/${s.count}` : 'none');
   if (shard(previous.summary.shard) !== shard(options.shard)) differs.push(`shard ${shard(previous.summary.shard)}`);
   if (differs.length > 0) throw new UsageError(`${dir} is a different sweep (${differs.join(', ')})`, 'resume with the command of the interrupted sweep, or sweep into a new folder');
-  return previous.rows;
+  return previous;
 }
 
 /** A full disk before any row was written: nothing to resume, the same command runs again. */
@@ -128,7 +128,8 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   // should cost nothing.
   checkJunitPath(job.junit, dir, job.baseline === undefined ? [] : [job.baseline]);
   const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
-  const carried = job.resume === undefined ? [] : await resumeFrom(job.resume, options);
+  const previous = job.resume === undefined ? undefined : await resumeFrom(job.resume, options);
+  const carried = previous?.rows ?? [];
   const claimed = job.resume === undefined ? await claimFolder(dir, job.force === true) : undefined;
 
   // The sweep is planned here, once. Rows reach results.csv in plan order as they become final; a
@@ -145,7 +146,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   try {
     // What this sweep is (target, options, plan), on disk before results.csv and the first probe:
     // a resume after a SIGKILL checks it, and never mixes two sweeps in one folder.
-    await writeOutput(path.join(dir, 'summary.json'), summaryJson(startedSummary(options, probes.length, carried, startedAt, missingProbes(probes, carried))));
+    await writeOutput(path.join(dir, 'summary.json'), summaryJson(startedSummary(options, probes.length, carried, startedAt, missingProbes(probes, carried), previous?.summary)));
     const rowsFile = new ResultsStream(path.join(dir, 'results.csv'), (row) => position(row)!);
     stream = rowsFile;
     for (const row of carried) rowsFile.add(row);
@@ -180,7 +181,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
     shard: options.shard ?? null,
     baseline: comparison ?? null,
     dialogueValue: chosen ? probeLabel(chosen, options.fields.length === 2) : null,
-  });
+  }, previous?.summary);
 
   const files = await writeReport(dir, summary, rows, dialogue, { resultsWritten: true });
   if (job.junit !== undefined) {

@@ -22,8 +22,14 @@ export interface Summary {
   readonly shard: Shard | null;
   /** The report folders `ftpsweep merge` joined into this one, or null. */
   readonly mergedFrom: readonly string[] | null;
+  /** The first run's start (a resumed sweep keeps the start of the run it finished). */
   readonly startedAt: string;
   readonly endedAt: string;
+  /**
+   * Time spent sweeping, in ms: a resumed sweep adds up its runs (the pause between them is not
+   * counted, so it may be less than endedAt − startedAt); a merge spans its earliest shard's start
+   * to its latest shard's end.
+   */
   readonly durationMs: number;
   /** The sweep was stopped (Ctrl-C, SIGTERM, the target lost) before all its probes were done: `--resume` it. */
   readonly interrupted: boolean;
@@ -52,14 +58,37 @@ export interface Summary {
   readonly total: number;
   readonly counts: Readonly<Record<Verdict, number>>;
   readonly failing: readonly { readonly value: number; readonly verdict: Verdict; readonly sent: string; readonly seen: string; readonly data: string; readonly detail: string }[];
-  /** The control-channel check before the sweep, or null (a merged report). */
-  readonly inspection: { readonly checked: readonly string[]; readonly findings: readonly string[] } | null;
+  /**
+   * What the control-channel check before the sweep and the rows showed about the path
+   * (inspection.ts). A merge or a resume keeps every distinct finding of the runs it joins; null
+   * when no run made the check.
+   */
+  readonly inspection: Inspection | null;
   /** The comparison with `--baseline`, or null. */
   readonly baseline: Comparison | null;
   /** The value (as probeLabel names it) whose probe dialogue is in dialogue.txt, or null. */
   readonly dialogueValue: string | null;
   /** 0: every value passed (or, with a baseline, none got worse); 1: otherwise, or not every value is here. */
   readonly exitCode: 0 | 1;
+}
+
+/** The control-channel finding as summary.json keeps it. */
+export interface Inspection {
+  readonly checked: readonly string[];
+  readonly findings: readonly string[];
+}
+
+/**
+ * The findings of several runs of one sweep (shards, or a sweep and its resume) as one: every
+ * distinct check and finding, in the order the runs are given. Not the "strongest" one: each run
+ * checked its own connection and its rows show the path only for its own values (the shard that
+ * swept 227 is the one that saw it rewritten), and a finding is evidence — none may be dropped
+ * because another run saw nothing. Null when no run made the check.
+ */
+export function combineInspections(runs: readonly (Inspection | null | undefined)[]): Inspection | null {
+  const made = runs.filter((run): run is Inspection => run !== null && run !== undefined);
+  if (made.length === 0) return null;
+  return { checked: [...new Set(made.flatMap((run) => run.checked))], findings: [...new Set(made.flatMap((run) => run.findings))] };
 }
 
 export function countVerdicts(rows: readonly ResultRow[]): Record<Verdict, number> {
@@ -82,6 +111,8 @@ export interface SummaryParts {
   readonly options: SummaryOptions;
   readonly startedAt: Date;
   readonly endedAt: Date;
+  /** Default: endedAt − startedAt. */
+  readonly durationMs?: number;
   readonly reflector: boolean;
   readonly offersChosenByServer?: boolean;
   readonly rows: readonly ResultRow[];
@@ -110,7 +141,7 @@ export function makeSummary(parts: SummaryParts): Summary {
     mergedFrom: parts.mergedFrom ?? null,
     startedAt: parts.startedAt.toISOString(),
     endedAt: parts.endedAt.toISOString(),
-    durationMs: parts.endedAt.getTime() - parts.startedAt.getTime(),
+    durationMs: parts.durationMs ?? parts.endedAt.getTime() - parts.startedAt.getTime(),
     interrupted: parts.interrupted ?? false,
     complete: (parts.missing ?? []).length === 0 && parts.interrupted !== true,
     missing: parts.missing ?? [],
@@ -138,25 +169,61 @@ export function summaryJson(summary: Summary): string {
 }
 
 /**
- * The summary written when a sweep starts, before its first probe: what it is (target, options,
- * plan), so a resume after a SIGKILL can check it, and the rows carried over, marked interrupted.
+ * What a resumed run takes over from the run it finishes (that run's summary.json): its start, the
+ * time it spent, its control-channel finding and what it learnt of the far side — a run that
+ * finishes a done sweep probes nothing, and would otherwise report "no sign of inspection".
  */
-export function startedSummary(options: SweepOptions, probes: number, carried: readonly ResultRow[], startedAt: Date, missing: readonly string[]): Summary {
-  return makeSummary({ ...summaryView(options), startedAt, endedAt: startedAt, reflector: false, rows: carried, probes, resumed: carried.length, interrupted: true, missing, shard: options.shard ?? null });
+function carriedOver(previous: Summary | undefined, startedAt: Date, endedAt: Date, inspection: Inspection | null): Pick<SummaryParts, 'startedAt' | 'endedAt' | 'durationMs' | 'inspection'> {
+  const ran = endedAt.getTime() - startedAt.getTime();
+  if (previous === undefined) return { startedAt, endedAt, durationMs: ran, inspection };
+  const first = new Date(previous.startedAt);
+  return {
+    startedAt: Number.isNaN(first.getTime()) ? startedAt : first,
+    endedAt,
+    durationMs: (Number.isFinite(previous.durationMs) ? previous.durationMs : 0) + ran,
+    inspection: combineInspections([previous.inspection, inspection]),
+  };
 }
 
-/** The summary of a sweep just run; `extra.rows` replaces the outcome's (a resumed sweep's whole set). */
-export function buildSummary(options: SweepOptions, outcome: SweepOutcome, extra: Partial<Pick<SummaryParts, 'shard' | 'baseline' | 'dialogueValue' | 'probes' | 'resumed' | 'rows' | 'missing'>> = {}): Summary {
+/**
+ * The summary written when a sweep starts, before its first probe: what it is (target, options,
+ * plan), so a resume after a SIGKILL can check it, and the rows carried over, marked interrupted.
+ * `previous`: the summary of the run a resume finishes, whose findings and time it keeps.
+ */
+export function startedSummary(options: SweepOptions, probes: number, carried: readonly ResultRow[], startedAt: Date, missing: readonly string[], previous?: Summary): Summary {
+  return makeSummary({
+    ...summaryView(options),
+    ...carriedOver(previous, startedAt, startedAt, null),
+    reflector: previous?.reflector ?? false,
+    offersChosenByServer: previous?.offersChosenByServer ?? false,
+    rows: carried,
+    probes,
+    resumed: carried.length,
+    interrupted: true,
+    missing,
+    shard: options.shard ?? null,
+  });
+}
+
+/**
+ * The summary of a sweep just run; `extra.rows` replaces the outcome's (a resumed sweep's whole set).
+ * `previous`: the summary of the run a resume finishes — its start, time and findings are kept.
+ */
+export function buildSummary(
+  options: SweepOptions,
+  outcome: SweepOutcome,
+  extra: Partial<Pick<SummaryParts, 'shard' | 'baseline' | 'dialogueValue' | 'probes' | 'resumed' | 'rows' | 'missing'>> = {},
+  previous?: Summary,
+): Summary {
   // The findings and the reason a sweep stopped carry what servers said: a password they quote is masked.
   const redact = makeRedactor(options.password);
   const inspection = outcome.inspection && { checked: outcome.inspection.checked, findings: outcome.inspection.findings.map(redact) };
   return makeSummary({
     ...summaryView(options),
-    startedAt: outcome.startedAt,
-    endedAt: outcome.endedAt,
-    reflector: outcome.reflector,
-    offersChosenByServer: outcome.offersChosenByServer,
-    inspection: inspection ?? null,
+    ...carriedOver(previous, outcome.startedAt, outcome.endedAt, inspection ?? null),
+    reflector: outcome.reflector || previous?.reflector === true,
+    // A run that probed nothing saw no offer: what the run it finished saw stands.
+    offersChosenByServer: previous !== undefined && outcome.results.length === 0 ? previous.offersChosenByServer : outcome.offersChosenByServer,
     interrupted: outcome.interrupted,
     stopped: outcome.stopped ? { by: outcome.stopped.by, reason: redact(outcome.stopped.reason), hint: outcome.stopped.hint } : null,
     connectionRetries: outcome.retries,

@@ -125,6 +125,15 @@ describe('shards and merge', () => {
     expect(await readFile(at('merged.xml'), 'utf8')).toContain('tests="256" failures="1"');
   });
 
+  it('the merge keeps the control-channel finding: the shard that swept 227 saw it rewritten', async () => {
+    const shards = await Promise.all([1, 2, 3].map(async (k) => JSON.parse(await readFile(path.join(at(`shard-${k}`), 'summary.json'), 'utf8'))));
+    expect(shards.map((s) => s.inspection.findings.some((f: string) => /rewritten in transit \(value 227\)/.test(f)))).toEqual([false, false, true]);
+    const merged = JSON.parse(await readFile(path.join(at('merged'), 'summary.json'), 'utf8'));
+    expect(merged.inspection.checked).toEqual(expect.arrayContaining(['SYST', 'echo', 'address']));
+    expect(merged.inspection.findings).toEqual(shards[2].inspection.findings);
+    expect(await readFile(path.join(at('merged'), 'report.md'), 'utf8')).toMatch(/rewritten in transit \(value 227\)/);
+  });
+
   it('refuses overlapping shards', async () => {
     const run = await runCli(['merge', at('shard-1'), at('shard-1'), '--out', at('overlap')]);
     expect(run.code).toBe(2);
@@ -182,6 +191,24 @@ describe('shards and merge', () => {
     const empty = await runCli(['merge', at('shard-1'), '--out', ''], { cwd: at('.') });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/^ftpsweep: --out is empty/);
+  });
+});
+
+describe('--resume of a finished sweep', () => {
+  it("keeps the first run's finding and start, and adds up the time of both runs", async () => {
+    const dir = at('finished');
+    expect((await sweep(broken227.port, '--values', '220-230', '--out', dir)).code).toBe(1);
+    const first = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8'));
+    expect(first.inspection.findings.join(' ')).toMatch(/rewritten in transit \(value 227\)/);
+    const again = await sweep(broken227.port, '--values', '220-230', '--resume', dir);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(1);
+    expect(again.stdout).not.toMatch(/no sign of inspection/);
+    const resumed = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8'));
+    expect(resumed).toMatchObject({ resumed: 11, done: 11, reflector: true, startedAt: first.startedAt });
+    expect(resumed.inspection.findings).toEqual(first.inspection.findings);
+    expect(resumed.durationMs).toBeGreaterThan(first.durationMs);
+    expect(resumed.durationMs).toBeLessThanOrEqual(Date.parse(resumed.endedAt) - Date.parse(first.startedAt));
   });
 });
 
