@@ -11,9 +11,17 @@ import type { ResultRow, RowData } from '../model/valueResult.js';
 import { csvText, fromCsvText } from './safeText.js';
 import { VARIANTS, type Variant } from '../model/variants.js';
 
-/** The ten columns every report has, in this order, then `variant` (how the command was written). */
-export const RESULT_COLUMNS = ['value', 'sent', 'seen', 'reply_code', 'reply', 'data', 'verdict', 'repeat', 'detail', 'ms', 'variant'] as const;
+/**
+ * The columns, in this order: the ten every report has, `variant` (how the command was written),
+ * then `failures` and `attempts` — `repeat` (`3/3`) as numbers, since a spreadsheet reads `3/3` as
+ * a date. New columns go at the end, so a column's position never changes.
+ */
+export const RESULT_COLUMNS = ['value', 'sent', 'seen', 'reply_code', 'reply', 'data', 'verdict', 'repeat', 'detail', 'ms', 'variant', 'failures', 'attempts'] as const;
 export type ResultColumn = (typeof RESULT_COLUMNS)[number];
+
+/** The columns of results.csv before `failures` and `attempts`: still read (baselines, resume, merge). */
+const EARLIER_COLUMNS = RESULT_COLUMNS.slice(0, 11);
+const HEADERS = [RESULT_COLUMNS.join(','), EARLIER_COLUMNS.join(',')];
 
 /** The `data` column: `arrived`, `arrived-open`, `none`, `not-tried`, `wrong-port:16406`. */
 export function dataText(data: RowData): string {
@@ -42,6 +50,8 @@ export function csvRecord(r: ResultRow): Record<ResultColumn, string | number> {
     detail: csvText(r.detail),
     ms: r.ms,
     variant: r.variant,
+    failures: r.failures,
+    attempts: r.attempts,
   };
 }
 
@@ -68,7 +78,7 @@ export function parseResultsCsv(text: string, source: string): ResultRow[] {
   // Empty: a sweep stopped (a full disk, a SIGKILL) before its header was written. No rows yet.
   if (text === '') return [];
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  if (firstLine !== RESULT_COLUMNS.join(',')) throw bad(`the header is not ${RESULT_COLUMNS.join(',')}`);
+  if (!HEADERS.includes(firstLine)) throw bad(`the header is not ${RESULT_COLUMNS.join(',')}`);
   let records: string[][];
   try {
     records = parse(text, { relax_column_count: false }) as string[][];
@@ -76,11 +86,11 @@ export function parseResultsCsv(text: string, source: string): ResultRow[] {
     throw bad(`not a CSV file (${(error as Error).message.split('\n')[0]})`);
   }
   const [header, ...rows] = records;
-  if (!header || header.join(',') !== RESULT_COLUMNS.join(',')) throw bad(`the header is not ${RESULT_COLUMNS.join(',')}`); // e.g. quoted
+  if (!header || !HEADERS.includes(header.join(','))) throw bad(`the header is not ${RESULT_COLUMNS.join(',')}`); // e.g. quoted
   const seen = new Set<number>();
   return rows.map((row, i) => {
     const line = i + 2;
-    const [value, sent, seenCol, replyCode, reply, data, verdict, repeat, detail, ms, variant] = row as [string, string, string, string, string, string, string, string, string, string, string];
+    const [value, sent, seenCol, replyCode, reply, data, verdict, repeat, detail, ms, variant, failuresCol, attemptsCol] = row as [string, string, string, string, string, string, string, string, string, string, string, string?, string?];
     const repeatMatch = /^(\d+)\/(\d+)$/.exec(repeat);
     if (!/^\d+$/.test(value) || Number(value) > 65535) throw bad(`line ${line}: value ${JSON.stringify(value)} is not a number 0..65535`);
     if (!(VARIANTS as readonly string[]).includes(variant)) throw bad(`line ${line}: unknown variant ${JSON.stringify(variant)}`);
@@ -89,6 +99,10 @@ export function parseResultsCsv(text: string, source: string): ResultRow[] {
     seen.add(id);
     if (!(VERDICTS as readonly string[]).includes(verdict)) throw bad(`line ${line}: unknown verdict ${JSON.stringify(verdict)}`);
     if (!repeatMatch) throw bad(`line ${line}: repeat ${JSON.stringify(repeat)} is not failures/attempts`);
+    // An edited file whose columns disagree is not guessed at.
+    if (failuresCol !== undefined && (failuresCol !== repeatMatch[1] || attemptsCol !== repeatMatch[2])) {
+      throw bad(`line ${line}: failures ${JSON.stringify(failuresCol)} and attempts ${JSON.stringify(attemptsCol)} disagree with repeat ${repeat}`);
+    }
     const rowData = parseData(data);
     if (!rowData) throw bad(`line ${line}: data ${JSON.stringify(data)} is not arrived, arrived-open, none, not-tried or wrong-port:N`);
     return {
