@@ -147,7 +147,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
     // What this sweep is (target, options, plan), on disk before results.csv and the first probe:
     // a resume after a SIGKILL checks it, and never mixes two sweeps in one folder.
     await writeOutput(path.join(dir, 'summary.json'), summaryJson(startedSummary(options, probes.length, carried, startedAt, missingProbes(probes, carried), previous?.summary)));
-    const rowsFile = new ResultsStream(path.join(dir, 'results.csv'), (row) => position(row)!);
+    const rowsFile = new ResultsStream(dir, (row) => position(row)!);
     stream = rowsFile;
     for (const row of carried) rowsFile.add(row);
     const onRow = (row: ResultRow): void => {

@@ -1,5 +1,5 @@
 /**
- * A sweep's report folder: results.csv, matrix.csv, summary.json, report.html, report.md and, when
+ * A sweep's report folder: results.csv (and results.jsonl, the same rows for programs), matrix.csv, summary.json, report.html, report.md and, when
  * a value failed, dialogue.txt (one failing probe, as `ftpsweep probe` prints it). `ftpsweep report`
  * and `ftpsweep merge` read folders back.
  */
@@ -12,13 +12,14 @@ import { htmlReport } from './htmlReport.js';
 import { markdownReport } from './markdownReport.js';
 import { matrixCsv } from './matrix.js';
 import { parseResultsCsv, resultsCsv } from './resultsCsv.js';
+import { resultsJsonl } from './resultsJsonl.js';
 import { summaryJson, type Summary } from './summary.js';
 import { serverChoseOffers } from './ticketModel.js';
 
 export const DIALOGUE_FILE = 'dialogue.txt';
 
 /** Every file a report folder may hold: what `--force` removes before a new sweep writes there. */
-export const REPORT_FILES = ['results.csv', 'matrix.csv', 'summary.json', 'report.html', 'report.md', DIALOGUE_FILE] as const;
+export const REPORT_FILES = ['results.csv', 'results.jsonl', 'matrix.csv', 'summary.json', 'report.html', 'report.md', DIALOGUE_FILE] as const;
 
 /** `reports/<host>-<port>-<YYYYMMDD-HHMMSS>` in local time; characters unsafe in file names become `_`. */
 export function defaultReportDir(host: string, port: number, at: Date, root = 'reports'): string {
@@ -27,13 +28,16 @@ export function defaultReportDir(host: string, port: number, at: Date, root = 'r
   return path.join(root, `${host.replace(/[^A-Za-z0-9.-]/g, '_')}-${port}-${stamp}`);
 }
 
+/** The files ResultsStream writes while a sweep runs. */
+const STREAMED = ['results.csv', 'results.jsonl'];
+
 /**
  * Writes every report file into `dir` (created if missing) and returns their paths. `resultsWritten`:
- * results.csv was streamed during the sweep (ResultsStream) and is left as it is.
+ * results.csv and results.jsonl were streamed during the sweep (ResultsStream) and are left as they are.
  */
 export async function writeReport(dir: string, summary: Summary, rows: readonly ResultRow[], dialogue?: string, options: { resultsWritten?: boolean } = {}): Promise<string[]> {
   const files: [string, string][] = [
-    ...(options.resultsWritten ? [] : [['results.csv', resultsCsv(rows)] as [string, string]]),
+    ...(options.resultsWritten ? [] : ([['results.csv', resultsCsv(rows)], ['results.jsonl', resultsJsonl(rows)]] as [string, string][])),
     // No matrix of offers the server chose: they are not values (serverChoseOffers).
     ...(serverChoseOffers(summary) ? [] : [['matrix.csv', matrixCsv(rows, summary.options.fields?.length === 2)] as [string, string]]),
     ['summary.json', summaryJson(summary)],
@@ -42,7 +46,7 @@ export async function writeReport(dir: string, summary: Summary, rows: readonly 
   ];
   if (dialogue !== undefined) files.push([DIALOGUE_FILE, `${dialogue}\n`]);
   for (const [name, text] of files) await writeOutput(path.join(dir, name), text);
-  return [...(options.resultsWritten ? ['results.csv'] : []), ...files.map(([name]) => name)].map((name) => path.join(dir, name));
+  return [...(options.resultsWritten ? STREAMED : []), ...files.map(([name]) => name)].map((name) => path.join(dir, name));
 }
 
 export interface StoredReport {

@@ -152,7 +152,7 @@ describe('ftpsweep CLI', () => {
       expect(sweep.code).toBe(1); // 227 corrupted: the dialogue of a failing probe was written too
       const probe = await runCli(['probe', ...login, '--value', '227'], { env });
       expect(probe.stdout).toMatch(/> PASS \*\*\*\*/);
-      const files = ['results.csv', 'matrix.csv', 'summary.json', 'report.html', 'report.md', 'dialogue.txt', 'junit.xml'];
+      const files = ['results.csv', 'results.jsonl', 'matrix.csv', 'summary.json', 'report.html', 'report.md', 'dialogue.txt', 'junit.xml'];
       const texts = [sweep.stdout, sweep.stderr, probe.stdout, probe.stderr, ...(await Promise.all(files.map((f) => readFile(path.join(out, f), 'utf8'))))];
       const hex = Buffer.from(secret).toString('hex');
       for (const text of texts) {

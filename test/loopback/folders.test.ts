@@ -44,6 +44,7 @@ describe('--out', () => {
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toMatch(/already holds files \(.+\) — .*--resume \S*taken.*--force/);
     expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(256);
+    expect(readFileSync(path.join(out, 'results.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(256);
     expect((await sweep(out, '--values', '0-3', '--force')).code).toBe(0);
     expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(4);
   });
@@ -140,6 +141,7 @@ describe('--resume after a SIGKILL', () => {
     const same = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(slow.port), '--resume', out, '--concurrency', '16'], { timeoutMs: 60_000 });
     expect(same.code).toBe(0);
     expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(256);
+    expect(readFileSync(path.join(out, 'results.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(256);
     expect(JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'))).toMatchObject({ interrupted: false, complete: true, missing: [] });
   });
 });
@@ -211,7 +213,8 @@ describeWhen('a full disk', isRoot() ? undefined : 'a small disk (tmpfs) needs r
     const full = await sweep(out);
     expect(full.code).toBe(2);
     expect(full.stderr.trim().split('\n')).toHaveLength(1);
-    expect(full.stderr).toMatch(new RegExp(`^ftpsweep: cannot write .*results\\.csv: the disk is full \\(ENOSPC\\) — free space on that disk .*--resume ${out}:`));
+    // results.csv is written first in each batch; results.jsonl (the same rows) may be the one that fills the disk.
+    expect(full.stderr).toMatch(new RegExp(`^ftpsweep: cannot write .*results\\.(csv|jsonl): the disk is full \\(ENOSPC\\) — free space on that disk .*--resume ${out}:`));
     const text = await readFile(path.join(out, 'results.csv'), 'utf8');
     expect(text.endsWith('\n')).toBe(true);
     const rows = parse(text, { columns: true, relax_column_count: false }) as Record<string, string>[];
@@ -226,6 +229,7 @@ describeWhen('a full disk', isRoot() ? undefined : 'a small disk (tmpfs) needs r
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(new RegExp(`resumed: ${rows.length} probes were done before`));
     expect(rowsIn(path.join(out, 'results.csv'))).toHaveLength(256);
+    expect(readFileSync(path.join(out, 'results.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(256);
   });
 
   it('full before the first row: nothing is left, and the same command runs again once there is room', async () => {

@@ -39,6 +39,16 @@ async function rows(dir: string): Promise<Record<string, string>[]> {
   return parse(await readFile(path.join(dir, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
 }
 
+/** results.jsonl's records, after checking they are results.csv's rows, typed, in the same order. */
+async function records(dir: string): Promise<Record<string, unknown>[]> {
+  const lines = (await readFile(path.join(dir, 'results.jsonl'), 'utf8')).split('\n');
+  expect(lines.pop()).toBe('');
+  const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const csv = await rows(dir);
+  expect(parsed.map((r) => [r.value, r.verdict, r.failures, r.attempts, r.sent])).toEqual(csv.map((r) => [Number(r.value), r.verdict, Number(r.failures), Number(r.attempts), r.sent]));
+  return parsed;
+}
+
 describe('sweep files', () => {
   it('run sweeps/smoke.yaml: the file supplies the values, --host and --port come from the command line', async () => {
     const run = await runCli(['run', 'sweeps/smoke.yaml', '--host', '127.0.0.1', '--port', String(broken227.port), '--out', at('smoke')]);
@@ -119,6 +129,7 @@ describe('shards and merge', () => {
     const result = await rows(at('merged'));
     expect(result.map((r) => Number(r.value))).toEqual(Array.from({ length: 256 }, (_, v) => v));
     expect(result.filter((r) => r.verdict !== 'pass').map((r) => r.value)).toEqual(['227']);
+    expect((await records(at('merged'))).find((r) => r.value === 227)).toMatchObject({ verdict: 'corrupted', seen: expect.stringMatching(/,22_$/), failures: 2, attempts: 2 });
     const summary = JSON.parse(await readFile(path.join(at('merged'), 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ total: 256, probes: 256, complete: true, missing: [], options: { values: '0-255' }, mergedFrom: [at('shard-1'), at('shard-2'), at('shard-3')], dialogueValue: '227' });
     expect(await readFile(path.join(at('merged'), 'dialogue.txt'), 'utf8')).toMatch(/> PORT 127,0,0,1,\d+,227/);
@@ -209,6 +220,7 @@ describe('--resume of a finished sweep', () => {
     expect(resumed.inspection.findings).toEqual(first.inspection.findings);
     expect(resumed.durationMs).toBeGreaterThan(first.durationMs);
     expect(resumed.durationMs).toBeLessThanOrEqual(Date.parse(resumed.endedAt) - Date.parse(first.startedAt));
+    expect((await records(dir)).map((r) => r.value)).toEqual(Array.from({ length: 11 }, (_, i) => 220 + i));
   });
 });
 

@@ -39,14 +39,17 @@ describe('summary.json and the report folder', () => {
       const rows = sweptResults();
       const summary = buildSummary(OPTIONS, { startedAt: new Date(0), endedAt: new Date(1), results: rows, reflector: true, inspection: undefined, interrupted: false, stopped: undefined, retries: NO_RETRIES, offersChosenByServer: false }, { dialogueValue: '227' });
       const files = await writeReport(path.join(dir, 'out'), summary, rows, '  +1 ms > PORT 127,0,0,1,124,227');
-      expect(files.map((f) => path.basename(f))).toEqual(['results.csv', 'matrix.csv', 'summary.json', 'report.html', 'report.md', 'dialogue.txt']);
-      const json = JSON.parse(await readFile(files[2]!, 'utf8'));
+      expect(files.map((f) => path.basename(f))).toEqual(['results.csv', 'results.jsonl', 'matrix.csv', 'summary.json', 'report.html', 'report.md', 'dialogue.txt']);
+      const json = JSON.parse(await readFile(files[3]!, 'utf8'));
       expect(json.target).toEqual({ host: '127.0.0.1', port: 2100, user: 'anonymous' });
       const back = await readReport(path.join(dir, 'out'));
       expect(back.summary).toEqual(summary);
       expect(back.dialogue).toBe('  +1 ms > PORT 127,0,0,1,124,227');
       const strip = ({ judged: _, ...row }: (typeof rows)[number]) => row;
       expect(back.rows).toEqual(rows.map(strip));
+      // results.jsonl holds the same rows, typed, one per line (replyCode absent where there was none).
+      const records = (await readFile(files[1]!, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
+      expect(records).toEqual(JSON.parse(JSON.stringify(rows.map(strip))));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
