@@ -6,6 +6,7 @@ import { SWEEP_DEFAULTS } from './config/options.js';
 import { type SweepOptions } from './config/settings.js';
 import { runSweepJob } from './jobs/sweepJob.js';
 import type { ResultRow } from './model/valueResult.js';
+import type { ExitStatus } from './report/exitStatus.js';
 import type { Summary } from './report/summary.js';
 import { startSimulator } from './servers/firewallSimulator.js';
 import { startReflector } from './servers/reflector.js';
@@ -45,8 +46,15 @@ export async function runDemo(reportDir: string, onProgress?: (p: SweepProgress)
         host: firewall.host,
         port: firewall.port,
       };
-      // The demo's folder is its own: each run replaces the last one's report.
-      const { summary, rows } = await runSweepJob({ options, out: reportDir, baseline: undefined, junit: undefined, force: true }, onProgress ? { onProgress } : {});
+      // The demo's folder is its own: each run replaces the last one's report. It expects 227 to
+      // fail, so its exit code (and summary.json's) says whether it saw that, not whether all passed.
+      const expect = (rows: readonly ResultRow[]): ExitStatus => {
+        const problems = demoProblems(rows);
+        return problems.length === 0
+          ? { exitCode: 0, exitReason: `the demo saw what it expects: ${DEMO_CORRUPT_VALUE} corrupted (the far side saw 22_), the other values pass` }
+          : { exitCode: 1, exitReason: `the demo did not see what it expects: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; … (${problems.length} in all)` : ''}` };
+      };
+      const { summary, rows } = await runSweepJob({ options, out: reportDir, baseline: undefined, junit: undefined, force: true, expect }, onProgress ? { onProgress } : {});
       return { options, rows, summary, reportDir, problems: demoProblems(rows) };
     } finally {
       await firewall.close();

@@ -69,7 +69,8 @@ export function interruptible(
     if (received !== undefined) process.exit(128 + (SIGNAL_NUMBER[signal] ?? 1));
     received = signal;
     io.err(`ftpsweep: ${signal}: stopping; ${then(signal)}`);
-    controller.abort();
+    // The signal's name is the reason: summary.json tells the exit code it causes.
+    controller.abort(signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

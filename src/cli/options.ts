@@ -69,7 +69,7 @@ export function combineFlags(cli: SweepFlags, file: SweepFile | undefined, env: 
 /** Turns complete flags into a SweepJob. The password is read from the environment, never argv. */
 export function toSweepJob(flags: SweepFlags, env: NodeJS.ProcessEnv, where = 'give --host'): SweepJob {
   if ((flags.host?.trim() ?? '') === '') throw new UsageError('no host to sweep', `${where}, the FTP server (or the firewall in front of it)`);
-  return { options: sweepOptionsFrom(flags, env), out: flags.out, baseline: flags.baseline, junit: flags.junit, resume: flags.resume, force: flags.force === true };
+  return { options: sweepOptionsFrom(flags, env), out: flags.out, baseline: flags.baseline, junit: flags.junit, resume: flags.resume, force: flags.force === true, updateBaseline: flags['update-baseline'] };
 }
 
 /** `host:port`, `[v6]:port` or `:port` (with `defaultHost`); port 0: any free port. */

@@ -2,14 +2,19 @@
  * `ftpsweep sweep`, `run`, `report` and `merge` (`probe` is in probeCommand.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
+import { SETTINGS } from '../config/settings.js';
 import { rerenderReport, mergeReports } from '../jobs/reportJobs.js';
 import { runSweepJob, type SweepJob } from '../jobs/sweepJob.js';
 import type { SweepFlags } from '../config/settings.js';
 import { UsageError } from '../errors.js';
+import { baselineLine } from '../report/baseline.js';
 import { consoleReport, resultLine } from '../report/consoleReport.js';
 import type { Run } from './handler.js';
 import { interruptible, progressReporter, type Io } from './io.js';
 import { combineFlags, givenFlags, sweepFlags, targetFlags, toSweepJob } from './options.js';
+
+/** Why a run wrote no baseline: it was not whole. */
+const notWhole = (reason: string): string => `only a whole run becomes the baseline (${reason})`;
 
 /**
  * Runs a sweep job with its progress on stderr (none with --quiet; every attempt with --verbose),
@@ -26,6 +31,8 @@ async function sweepAndReport(job: SweepJob, io: Io, flags: SweepFlags): Promise
     if (flags.quiet === true) io.out(resultLine(summary, dir));
     else io.out(consoleReport(summary, rows, dir));
     if (job.junit !== undefined && flags.quiet !== true) io.out(`JUnit: ${files.at(-1)}`);
+    // Said even with --quiet: what was written where is the point of the flag.
+    if (job.updateBaseline !== undefined) io.out(baselineLine(job.updateBaseline, summary.baselineWritten, rows, notWhole(summary.exitReason)));
     // The target stopped taking connections: the report covers the values done, and it is an error.
     // --max-failures stopping it is a result (values failed: exit 1), said in the report's STOPPED line.
     if (summary.stopped?.by === 'target-lost') {
@@ -100,7 +107,9 @@ export function mergeCommand(run: Run): CommandModule {
         .option('baseline', { type: 'string', describe: 'a previous results.csv (or its folder): exit 1 only for values that got worse' })
         .option('junit', { type: 'string', describe: 'also write JUnit XML here' })
         .option('force', { type: 'boolean', describe: 'replace a report already in --out' })
-        .example('$0 reports/dmz-1 reports/dmz-2 --out reports/dmz', 'join the reports of --shard 1/2 and --shard 2/2'),
+        .option('update-baseline', { type: 'string', describe: SETTINGS['update-baseline'].help })
+        .example('$0 reports/dmz-1 reports/dmz-2 --out reports/dmz', 'join the reports of --shard 1/2 and --shard 2/2')
+        .example('$0 shards/* --out reports/merged --update-baseline baseline/', 'join them and make the result the baseline later merges compare with (exit 0 once written)'),
     handler: run(async (args, io) => {
       const { summary, rows } = await mergeReports({
         force: args.force === true,
@@ -108,8 +117,10 @@ export function mergeCommand(run: Run): CommandModule {
         out: String(args.out),
         baseline: args.baseline as string | undefined,
         junit: args.junit as string | undefined,
+        updateBaseline: args['update-baseline'] as string | undefined,
       });
       io.out(consoleReport(summary, rows, String(args.out)));
+      if (args['update-baseline'] !== undefined) io.out(baselineLine(String(args['update-baseline']), summary.baselineWritten, rows, notWhole(summary.exitReason)));
       return summary.exitCode;
     }),
   };

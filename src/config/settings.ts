@@ -179,6 +179,8 @@ export const SETTINGS = {
   out: { type: 'string', scope: 'sweep', help: 'report folder', shown: 'reports/<host>-<port>-<YYYYMMDD-HHMMSS>', file: 'string' },
   baseline: { type: 'string', scope: 'sweep', help: 'a previous results.csv (or its folder): exit 1 only for values that got worse', file: 'string' },
   junit: { type: 'string', scope: 'sweep', help: 'also write JUnit XML here, one test case per value', file: 'string' },
+  // Not in sweep files: a file runs every night, and replacing the baseline must be a deliberate step.
+  'update-baseline': { type: 'string', scope: 'sweep', help: "after a whole run, write its results.csv here as the baseline --baseline reads (a file, or a folder/ for its results.csv); exit 0 once written", file: false },
   shard: {
     type: 'string',
     scope: 'sweep',

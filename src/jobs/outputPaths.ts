@@ -7,7 +7,7 @@ import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { makeFolderFor } from '../report/files.js';
-import { REPORT_FILES } from '../report/reportFolder.js';
+import { readResults, REPORT_FILES } from '../report/reportFolder.js';
 
 /** What writeOutput names its temporary files: `.<name>.<pid>.tmp`. */
 const TEMPORARY = /^\..+\.\d+\.tmp$/;
@@ -101,4 +101,47 @@ export function checkJunitPath(junit: string | undefined, reportDir: string, inp
   const input = inputs.find((file) => canonicalPath(file) === target || canonicalPath(path.join(file, 'results.csv')) === target);
   if (input !== undefined) throw new UsageError(`--junit ${junit} is ${input}, which this command reads`, hint);
   makeFolderFor(junit, '--junit');
+}
+
+/**
+ * Where `--update-baseline` writes: the file named, or results.csv in the folder named (one that
+ * exists, or a path ending in `/`). Checked
+ * before anything is probed. Never in the report's folder (a baseline must outlive the report of
+ * one run), a file the command reads other than the baseline it replaces (a shard being merged),
+ * the JUnit file, a symbolic link (the rename would replace the link), or a file that is not a
+ * results.csv — `--update-baseline package.json` would otherwise overwrite it.
+ */
+export async function checkBaselineOutput(target: string | undefined, reportDir: string, inputs: readonly string[], junit: string | undefined): Promise<string | undefined> {
+  if (target === undefined) return undefined;
+  checkGivenPath(target, '--update-baseline', 'baseline/results.csv');
+  const hint = 'name a results.csv outside the report folder, e.g. --update-baseline baseline/results.csv';
+  const folder = target.endsWith('/') || target.endsWith(path.sep) || (existsSync(target) && statSync(target).isDirectory()) || canonicalPath(target) === canonicalPath(reportDir);
+  const file = folder ? path.join(target, 'results.csv') : target;
+  let link = false;
+  try {
+    link = lstatSync(file).isSymbolicLink();
+  } catch {
+    // Not there yet: a new file.
+  }
+  if (link) throw new UsageError(`--update-baseline ${file} is a symbolic link; writing the baseline would replace the link`, existsSync(file) ? `name the file it points to, ${realpathSync(file)}` : hint);
+  const at = canonicalPath(file);
+  const within = path.relative(canonicalPath(reportDir), at);
+  if (!within.startsWith('..') && !path.isAbsolute(within)) {
+    const own = REPORT_FILES.find((name) => name === within);
+    throw new UsageError(`--update-baseline ${target} is ${own === undefined ? "inside this report's folder" : `this report's own ${own}`}; a baseline must outlive the report of one run`, hint);
+  }
+  const input = inputs.find((f) => canonicalPath(f) === at);
+  if (input !== undefined) throw new UsageError(`--update-baseline ${target} is ${input}, which this command reads`, hint);
+  if (junit !== undefined && canonicalPath(junit) === at) throw new UsageError(`--update-baseline ${target} is also the --junit file`, hint);
+  if (existsSync(file)) {
+    if (!statSync(file).isFile()) throw new UsageError(`--update-baseline ${file} is not a regular file (a device, FIFO or socket)`, hint);
+    try {
+      await readResults(file);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      throw new UsageError(`--update-baseline ${file} exists and is not a results.csv written by ftpsweep (${error.message}); it would be replaced`, hint);
+    }
+  }
+  makeFolderFor(file, '--update-baseline');
+  return file;
 }

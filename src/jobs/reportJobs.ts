@@ -8,14 +8,15 @@ import { UsageError } from '../errors.js';
 import { isFailure } from '../model/judgement.js';
 import { compareProbes, missingProbes, planProbes, probeLabel } from '../model/probes.js';
 import type { ResultRow } from '../model/valueResult.js';
-import { compareWithBaseline } from '../report/baseline.js';
+import { compareWithBaseline, writeBaseline } from '../report/baseline.js';
 import { htmlReport } from '../report/htmlReport.js';
 import { junitXml } from '../report/junit.js';
 import { markdownReport } from '../report/markdownReport.js';
 import { writeOutput } from '../report/files.js';
 import { readReport, readResults, REPORT_FILES, writeReport, type StoredReport } from '../report/reportFolder.js';
+import { resultsCsv } from '../report/resultsCsv.js';
 import { combineInspections, makeSummary, type Summary } from '../report/summary.js';
-import { canonicalPath, checkGivenPath, checkJunitPath, claimFolder } from './outputPaths.js';
+import { canonicalPath, checkBaselineOutput, checkGivenPath, checkJunitPath, claimFolder } from './outputPaths.js';
 
 /** Re-renders report.html and report.md in `dir`; returns their paths. */
 export async function rerenderReport(dir: string): Promise<{ readonly summary: Summary; readonly rows: readonly ResultRow[]; readonly files: readonly string[] }> {
@@ -33,6 +34,8 @@ export interface MergeJob {
   readonly junit: string | undefined;
   /** Replace a report already in `out` (without it, a folder that holds files is refused). */
   readonly force?: boolean;
+  /** When every probe of the sweep is here, write the merged results.csv here as the baseline; exit 0. */
+  readonly updateBaseline?: string | undefined;
 }
 
 /**
@@ -64,7 +67,9 @@ export async function mergeReports(job: MergeJob): Promise<{ readonly summary: S
   // The merged report never replaces a shard it is made from, not even with --force.
   const input = job.dirs.find((dir) => canonicalPath(dir) === canonicalPath(job.out));
   if (input !== undefined) throw new UsageError(`--out ${job.out} is one of the shards being merged`, 'give the merged report a folder of its own, e.g. --out reports/merged');
-  checkJunitPath(job.junit, job.out, [...job.dirs.flatMap((dir) => REPORT_FILES.map((name) => path.join(dir, name))), ...(job.baseline === undefined ? [] : [job.baseline])]);
+  const shardFiles = job.dirs.flatMap((dir) => REPORT_FILES.map((name) => path.join(dir, name)));
+  checkJunitPath(job.junit, job.out, [...shardFiles, ...(job.baseline === undefined ? [] : [job.baseline])]);
+  const baselineOut = await checkBaselineOutput(job.updateBaseline, job.out, shardFiles, job.junit);
   const reports = await Promise.all(job.dirs.map((dir) => readReport(dir)));
   checkMergeable(reports);
   const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
@@ -79,6 +84,10 @@ export async function mergeReports(job: MergeJob): Promise<{ readonly summary: S
   const failingLabels = new Set(rows.filter((row) => isFailure(row.verdict)).map((row) => probeLabel(row, twoFields)));
   const withDialogue = reports.find((r) => r.dialogue !== undefined && r.summary.dialogueValue !== null && failingLabels.has(r.summary.dialogueValue));
   const comparison = baseline ? compareWithBaseline(rows, baseline.rows, job.baseline!, first.options.fields.length === 2) : null;
+  // Only a merge of the whole sweep becomes the baseline: a value no shard brought would count as
+  // passing before.
+  const newBaseline = missing.length === 0 ? baselineOut : undefined;
+  if (newBaseline !== undefined) await writeBaseline(newBaseline, resultsCsv(rows));
   const summary = makeSummary({
     target: first.target,
     // Shards split the probes, not the options: every shard carries the whole sweep's options.
@@ -96,6 +105,7 @@ export async function mergeReports(job: MergeJob): Promise<{ readonly summary: S
     mergedFrom: job.dirs,
     baseline: comparison,
     dialogueValue: withDialogue?.summary.dialogueValue ?? null,
+    baselineWritten: newBaseline ?? null,
   });
   const files = await writeReport(job.out, summary, rows, withDialogue?.dialogue);
   if (job.junit !== undefined) {

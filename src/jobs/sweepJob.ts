@@ -3,6 +3,7 @@
  * probe, the comparison with a baseline, and every report file. The CLI only prints and exits.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { identityDifferences, summaryView, validateSweepOptions } from '../config/options.js';
 import { type SweepOptions } from '../config/settings.js';
@@ -10,7 +11,8 @@ import { FtpSweepError, LocalError, UsageError } from '../errors.js';
 import { isFailure, type Verdict } from '../model/judgement.js';
 import { compareProbes, missingProbes, planPositions, planProbes, probeId, probeLabel } from '../model/probes.js';
 import type { ResultRow } from '../model/valueResult.js';
-import { compareWithBaseline } from '../report/baseline.js';
+import { compareWithBaseline, writeBaseline } from '../report/baseline.js';
+import type { ExitStatus } from '../report/exitStatus.js';
 import { junitXml } from '../report/junit.js';
 import { isDiskFull, writeOutput } from '../report/files.js';
 import { defaultReportDir, readReport, readResults, writeReport, type StoredReport } from '../report/reportFolder.js';
@@ -21,7 +23,7 @@ import { formatTranscript } from '../report/transcript.js';
 import { probeOnce } from '../sweep/probeOnce.js';
 import { runSweep } from '../sweep/sweep.js';
 import { type AttemptReport, type SweepProgress } from '../sweep/sweepRows.js';
-import { checkGivenPath, checkJunitPath, claimFolder, removeReport } from './outputPaths.js';
+import { checkBaselineOutput, checkGivenPath, checkJunitPath, claimFolder, removeReport } from './outputPaths.js';
 
 export interface SweepJob {
   readonly options: SweepOptions;
@@ -35,6 +37,10 @@ export interface SweepJob {
   readonly resume?: string | undefined;
   /** Replace a report already in `out` (without it, a folder that holds files is refused). */
   readonly force?: boolean;
+  /** After a whole run, write its results.csv here (a file, or a folder for results.csv) as the baseline; exit 0. */
+  readonly updateBaseline?: string | undefined;
+  /** What decides the exit code instead of the verdicts, from the rows (the demo, which expects a failure). */
+  readonly expect?: (rows: readonly ResultRow[]) => ExitStatus;
 }
 
 export interface JobHooks {
@@ -127,6 +133,7 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   // Check JUnit's path, read the baseline and the sweep to resume, before sweeping: a wrong path
   // should cost nothing.
   checkJunitPath(job.junit, dir, job.baseline === undefined ? [] : [job.baseline]);
+  const baselineOut = await checkBaselineOutput(job.updateBaseline, dir, [], job.junit);
   const baseline = job.baseline === undefined ? undefined : await readResults(job.baseline);
   const previous = job.resume === undefined ? undefined : await resumeFrom(job.resume, options);
   const carried = previous?.rows ?? [];
@@ -173,15 +180,32 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
   const chosen = outcome.interrupted ? undefined : dialogueRow(rows.filter((r) => isFailure(r.verdict)));
   const dialogue = chosen === undefined ? undefined : await captureDialogue(options, chosen);
   const comparison = baseline ? compareWithBaseline(rows, baseline.rows, job.baseline!, options.fields.length === 2) : undefined;
-  const summary = buildSummary(options, outcome, {
-    rows,
-    probes: probes.length,
-    missing: outcome.interrupted ? missingProbes(probes, rows) : [],
-    resumed: carried.length,
-    shard: options.shard ?? null,
-    baseline: comparison ?? null,
-    dialogueValue: chosen ? probeLabel(chosen, options.fields.length === 2) : null,
-  }, previous?.summary);
+  // The signal's name, as cli/io.ts aborts with it: the summary tells the exit code it causes.
+  const reason: unknown = hooks.signal?.aborted ? hooks.signal.reason : undefined;
+  const summaryOf = (baselineWritten: string | null): Summary =>
+    buildSummary(options, outcome, {
+      rows,
+      probes: probes.length,
+      missing: outcome.interrupted ? missingProbes(probes, rows) : [],
+      resumed: carried.length,
+      shard: options.shard ?? null,
+      baseline: comparison ?? null,
+      dialogueValue: chosen ? probeLabel(chosen, options.fields.length === 2) : null,
+      signal: typeof reason === 'string' ? reason : undefined,
+      baselineWritten,
+      expected: job.expect?.(rows),
+    }, previous?.summary);
+  // Only a whole run becomes the baseline: a value it never probed would count as passing before.
+  const newBaseline = outcome.interrupted || outcome.stopped !== undefined ? undefined : baselineOut;
+  if (newBaseline !== undefined) {
+    try {
+      await writeBaseline(newBaseline, await readFile(path.join(dir, 'results.csv'), 'utf8'));
+    } catch (error) {
+      await writeReport(dir, summaryOf(null), rows, dialogue, { resultsWritten: true });
+      throw error;
+    }
+  }
+  const summary = summaryOf(newBaseline ?? null);
 
   const files = await writeReport(dir, summary, rows, dialogue, { resultsWritten: true });
   if (job.junit !== undefined) {

@@ -4,6 +4,7 @@
  * while still being listed, and a new corruption does.
  */
 import { isFailure, type Verdict } from '../model/judgement.js';
+import { writeOutput } from './files.js';
 import { probeLabel } from '../model/probes.js';
 import type { ResultRow } from '../model/valueResult.js';
 
@@ -51,4 +52,19 @@ export function compareWithBaseline(rows: readonly ResultRow[], baseline: readon
 /** Whether a failing value (by probeLabel) is already known from the baseline (not a regression). */
 export function isKnownFailure(comparison: Comparison | undefined, label: string): boolean {
   return comparison !== undefined && (comparison.unchanged.includes(label) || comparison.changed.some((c) => c.value === label));
+}
+
+/**
+ * Writes `csv` (a whole results.csv) as the baseline at `file`, whole or not at all (files.ts): a
+ * later run's `--baseline` reads it like any results.csv.
+ */
+export async function writeBaseline(file: string, csv: string): Promise<void> {
+  await writeOutput(file, csv, '--update-baseline');
+}
+
+/** The one line the command prints after `--update-baseline`: what it wrote, or why it did not. */
+export function baselineLine(target: string, written: string | null, rows: readonly { readonly verdict: Verdict }[], whyNot: string): string {
+  if (written === null) return `Baseline NOT written to ${target}: ${whyNot}`;
+  const failing = rows.filter((r) => isFailure(r.verdict)).length;
+  return `Baseline: wrote ${rows.length} rows (${failing} failing) to ${written}; runs with --baseline ${written} now fail only on values that get worse`;
 }

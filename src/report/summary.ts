@@ -11,6 +11,9 @@ import type { RetryReport } from '../sweep/connectionRetries.js';
 import type { SweepOutcome } from '../sweep/sweep.js';
 import { VERSION } from '../version.js';
 import type { Comparison } from './baseline.js';
+import { exitStatus, type ExitCode, type ExitStatus } from './exitStatus.js';
+
+export { sweepExitCode } from './exitStatus.js';
 import { dataText } from './resultsCsv.js';
 import { makeRedactor } from '../ftp/secretSpellings.js';
 
@@ -68,8 +71,17 @@ export interface Summary {
   readonly baseline: Comparison | null;
   /** The value (as probeLabel names it) whose probe dialogue is in dialogue.txt, or null. */
   readonly dialogueValue: string | null;
-  /** 0: every value passed (or, with a baseline, none got worse); 1: otherwise, or not every value is here. */
-  readonly exitCode: 0 | 1;
+  /** Where `--update-baseline` wrote this run's results.csv as the baseline, or null. */
+  readonly baselineWritten: string | null;
+  /**
+   * What the command exits with (exitStatus.ts): 0 every value passed (with a baseline: none got
+   * worse; with --update-baseline: the baseline was written; the demo: it saw what it expects);
+   * 1 otherwise, or not every value is here; 2 the target stopped taking connections; 130/143
+   * stopped by SIGINT/SIGTERM.
+   */
+  readonly exitCode: ExitCode;
+  /** Why, in one line. */
+  readonly exitReason: string;
 }
 
 /** The control-channel finding as summary.json keeps it. */
@@ -97,15 +109,6 @@ export function countVerdicts(rows: readonly ResultRow[]): Record<Verdict, numbe
   return counts;
 }
 
-/**
- * The exit code: 1 when any value failed — or, given a baseline comparison, only when a value got
- * worse than in the baseline. Otherwise 0.
- */
-export function sweepExitCode(rows: readonly ResultRow[], baseline?: Comparison | null): 0 | 1 {
-  if (baseline) return baseline.newFailures.length > 0 ? 1 : 0;
-  return rows.some((r) => isFailure(r.verdict)) ? 1 : 0;
-}
-
 export interface SummaryParts {
   readonly target: Summary['target'];
   readonly options: SummaryOptions;
@@ -129,6 +132,11 @@ export interface SummaryParts {
   /** Planned probes; default: the rows. */
   readonly probes?: number;
   readonly resumed?: number;
+  /** The signal that stopped the command, if one did (its exit code is 128 + its number). */
+  readonly signal?: string | undefined;
+  readonly baselineWritten?: string | null;
+  /** What decides the exit code instead of the verdicts (the demo, which expects a failure). */
+  readonly expected?: ExitStatus | undefined;
 }
 
 export function makeSummary(parts: SummaryParts): Summary {
@@ -158,8 +166,20 @@ export function makeSummary(parts: SummaryParts): Summary {
     inspection: parts.inspection ?? null,
     baseline: parts.baseline ?? null,
     dialogueValue: parts.dialogueValue ?? null,
+    baselineWritten: parts.baselineWritten ?? null,
     // A summary of part of a sweep passes nothing: what is missing was never checked.
-    exitCode: (parts.missing ?? []).length > 0 ? 1 : sweepExitCode(rows, parts.baseline),
+    ...exitStatus({
+      rows,
+      twoFields: parts.options.fields.length === 2,
+      probes: parts.probes ?? rows.length,
+      missing: parts.missing ?? [],
+      interrupted: parts.interrupted ?? false,
+      stopped: parts.stopped ?? null,
+      signal: parts.signal,
+      baseline: parts.baseline ?? null,
+      baselineWritten: parts.baselineWritten ?? null,
+      expected: parts.expected,
+    }),
   };
 }
 
@@ -212,7 +232,7 @@ export function startedSummary(options: SweepOptions, probes: number, carried: r
 export function buildSummary(
   options: SweepOptions,
   outcome: SweepOutcome,
-  extra: Partial<Pick<SummaryParts, 'shard' | 'baseline' | 'dialogueValue' | 'probes' | 'resumed' | 'rows' | 'missing'>> = {},
+  extra: Partial<Pick<SummaryParts, 'shard' | 'baseline' | 'dialogueValue' | 'probes' | 'resumed' | 'rows' | 'missing' | 'signal' | 'baselineWritten' | 'expected'>> = {},
   previous?: Summary,
 ): Summary {
   // The findings and the reason a sweep stopped carry what servers said: a password they quote is masked.

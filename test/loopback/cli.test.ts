@@ -53,6 +53,8 @@ describe('ftpsweep CLI', () => {
     const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.counts).toMatchObject({ pass: 255, corrupted: 1 });
     expect(summary.failing).toHaveLength(1);
+    // The demo expects 227 to fail: summary.json says what the command exited with, and why.
+    expect(summary).toMatchObject({ exitCode: run.code, exitReason: expect.stringMatching(/^the demo saw what it expects: 227 corrupted/) });
     const matrix = parse(await readFile(path.join(out, 'matrix.csv'), 'utf8')) as string[][];
     expect(matrix[15]![4]).toBe('corrupted');
   });
@@ -64,6 +66,7 @@ describe('ftpsweep CLI', () => {
 
     const broken = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(firewall.port), '--values', '220-230', '--out', path.join(work, 'broken')]);
     expect(broken.code).toBe(1);
+    expect(JSON.parse(await readFile(path.join(work, 'broken', 'summary.json'), 'utf8'))).toMatchObject({ exitCode: 1, exitReason: '1 of 11 values failed: 227' });
     expect(broken.stdout).toMatch(/227 corrupted\s+3\/3\s+sent PORT 127,0,0,1,\d+,227\s+seen PORT 127,0,0,1,\d+,22_/);
     expect(broken.stdout).toContain(`Report: ${path.join(work, 'broken')}`);
   });

@@ -74,7 +74,7 @@ describe('interrupting a sweep', () => {
     expect(stderr).toMatch(/SIGTERM: stopping; writing the report for the values done/);
     const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'));
     const first = rowsIn(csv);
-    expect(summary).toMatchObject({ interrupted: true, probes: 256, done: first.length });
+    expect(summary).toMatchObject({ interrupted: true, probes: 256, done: first.length, exitCode: 143, exitReason: expect.stringMatching(/^stopped by SIGTERM: \d+ of 256 probes done/) });
     expect(first.length).toBeLessThan(256);
     expect(first.every((r) => r.verdict === 'pass' && r.data === 'arrived')).toBe(true);
     expect(new Set(first.map((r) => r.value)).size).toBe(first.length);

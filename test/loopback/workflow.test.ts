@@ -116,6 +116,45 @@ describe('regression check against a baseline', () => {
   });
 });
 
+describe('--update-baseline: start and update a baseline from a known-bad run', () => {
+  it('the first run writes the baseline and exits 0 though 227 fails; later runs compare against it', async () => {
+    const base = path.join(at('ci-baseline'), 'results.csv');
+    const first = await sweep(broken227.port, '--update-baseline', base, '--out', at('ci-1'));
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`Baseline: wrote 256 rows (1 failing) to ${base}; runs with --baseline ${base} now fail only on values that get worse`);
+    expect(await readFile(base, 'utf8')).toBe(await readFile(path.join(at('ci-1'), 'results.csv'), 'utf8'));
+    expect(JSON.parse(await readFile(path.join(at('ci-1'), 'summary.json'), 'utf8'))).toMatchObject({ exitCode: 0, baselineWritten: base, exitReason: expect.stringMatching(/^wrote this run's results as the baseline .* \(1 failing value,/), counts: { corrupted: 1 } });
+
+    // A new failure against it: exit 1, and the baseline stays as it was.
+    const worse = await sweep(broken227and100.port, '--baseline', base, '--out', at('ci-2'));
+    expect(worse.code).toBe(1);
+    expect(JSON.parse(await readFile(path.join(at('ci-2'), 'summary.json'), 'utf8'))).toMatchObject({ exitCode: 1, baselineWritten: null, exitReason: expect.stringMatching(/^1 value got worse than in the baseline .*: 100$/) });
+    expect((await readFile(base, 'utf8')).match(/,corrupted,/g)).toHaveLength(1);
+
+    // Accepting it is a deliberate step: compare, and update the baseline in place.
+    const accept = await sweep(broken227and100.port, '--baseline', base, '--update-baseline', base, '--out', at('ci-3'));
+    expect(accept.code).toBe(0);
+    expect(accept.stdout).toMatch(/new failures \(got worse\): 100/);
+    expect((await readFile(base, 'utf8')).match(/,corrupted,/g)).toHaveLength(2);
+    expect((await sweep(broken227and100.port, '--baseline', base, '--out', at('ci-4'))).code).toBe(0);
+  });
+
+  it('a folder gets results.csv; a file that is not a results.csv, or the report\'s own, is refused before probing', async () => {
+    const folder = at('ci-folder');
+    expect((await sweep(broken227.port, '--values', '226-228', '--update-baseline', `${folder}/`, '--out', at('ci-5'))).code).toBe(0);
+    expect((await rows(folder)).map((r) => r.verdict)).toEqual(['pass', 'corrupted', 'pass']);
+
+    const notCsv = await sweep(broken227.port, '--update-baseline', 'package.json', '--out', at('ci-never'));
+    expect(notCsv.code).toBe(2);
+    expect(notCsv.stderr).toMatch(/^ftpsweep: --update-baseline package\.json exists and is not a results\.csv written by ftpsweep .* — name a results\.csv outside the report folder/);
+    const own = await sweep(broken227.port, '--update-baseline', at('ci-own'), '--out', at('ci-own'));
+    expect(own.code).toBe(2);
+    expect(own.stderr).toMatch(/ci-own is this report's own results\.csv/);
+    for (const dir of ['ci-never', 'ci-own']) await expect(readFile(path.join(at(dir), 'results.csv'))).rejects.toThrow();
+  });
+});
+
 describe('shards and merge', () => {
   it('three shards cover every value once and merge into the full picture', async () => {
     for (const k of [1, 2, 3]) {
@@ -143,6 +182,22 @@ describe('shards and merge', () => {
     expect(merged.inspection.checked).toEqual(expect.arrayContaining(['SYST', 'echo', 'address']));
     expect(merged.inspection.findings).toEqual(shards[2].inspection.findings);
     expect(await readFile(path.join(at('merged'), 'report.md'), 'utf8')).toMatch(/rewritten in transit \(value 227\)/);
+  });
+
+  it('merge --update-baseline writes the merged results.csv as the baseline, only when every shard is there', async () => {
+    const base = at('merge-baseline.csv');
+    const partial = await runCli(['merge', at('shard-1'), '--out', at('merge-partial'), '--update-baseline', base]);
+    expect(partial.code).toBe(1);
+    expect(partial.stdout).toMatch(/^Baseline NOT written to .*merge-baseline\.csv: only a whole run becomes the baseline \(not every probe was made: 86 of 256/m);
+    await expect(readFile(base)).rejects.toThrow();
+    const whole = await runCli(['merge', at('shard-1'), at('shard-2'), at('shard-3'), '--out', at('merge-whole'), '--update-baseline', base]);
+    expect(whole.stderr).toBe('');
+    expect(whole.code).toBe(0);
+    expect(whole.stdout).toContain(`Baseline: wrote 256 rows (1 failing) to ${base}`);
+    expect(await readFile(base, 'utf8')).toBe(await readFile(path.join(at('merge-whole'), 'results.csv'), 'utf8'));
+    const intoShard = await runCli(['merge', at('shard-1'), at('shard-2'), at('shard-3'), '--out', at('merge-bad'), '--update-baseline', at('shard-2')]);
+    expect(intoShard.code).toBe(2);
+    expect(intoShard.stderr).toMatch(/--update-baseline .*shard-2 is .*shard-2\/results\.csv, which this command reads/);
   });
 
   it('refuses overlapping shards', async () => {

@@ -6,7 +6,7 @@ import { sweptResults } from '../helpers/rows.js';
 import { SWEEP_DEFAULTS } from '../../src/config/options.js';
 import { type SweepOptions } from '../../src/config/settings.js';
 import { defaultReportDir, readReport, writeReport } from '../../src/report/reportFolder.js';
-import { buildSummary, sweepExitCode } from '../../src/report/summary.js';
+import { buildSummary, combineInspections, sweepExitCode } from '../../src/report/summary.js';
 
 const OPTIONS: SweepOptions = { ...SWEEP_DEFAULTS, host: '127.0.0.1', port: 2100, password: 'hunter2-secret', values: Array.from({ length: 256 }, (_, v) => v), advertise: undefined };
 
@@ -27,6 +27,15 @@ describe('summary.json and the report folder', () => {
   it('exit code 0 when everything passed or was translated', () => {
     expect(sweepExitCode(sweptResults().filter((r) => r.value !== 227))).toBe(0);
     expect(sweepExitCode(sweptResults())).toBe(1);
+  });
+
+  it('joins the control-channel findings of several runs: every distinct one, none dropped', () => {
+    const syst = { checked: ['SYST', 'echo'], findings: [] };
+    const rewritten = { checked: ['SYST', 'echo', 'address'], findings: ['rewritten in transit (value 227)'] };
+    expect(combineInspections([null, undefined])).toBeNull();
+    expect(combineInspections([syst, null])).toEqual(syst);
+    expect(combineInspections([syst, rewritten, rewritten])).toEqual(rewritten);
+    expect(combineInspections([{ checked: ['SYST'], findings: ['SYST masked'] }, rewritten])).toEqual({ checked: ['SYST', 'echo', 'address'], findings: ['SYST masked', 'rewritten in transit (value 227)'] });
   });
 
   it('default folder is reports/<host>-<port>-<YYYYMMDD-HHMMSS>', () => {
