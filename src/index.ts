@@ -38,7 +38,7 @@ export type { SweepFlags, SweepOptions } from './config/settings.js';
  * default. The password is read from the variable `password-env` names in `env`, never given
  * itself. Throws `UsageError` (code `EUSAGE`) for a value the command line would refuse.
  *
- * `out`, `baseline`, `junit`, `resume` and `force` are not sweep options: give them to
+ * `out`, `baseline`, `update-baseline`, `junit`, `resume` and `force` are not sweep options: give them to
  * {@link runSweepJob} in its `SweepJob`.
  */
 export function sweepOptions(flags: SweepFlags & { readonly host: string }, env: NodeJS.ProcessEnv = process.env): SweepOptions {
@@ -61,7 +61,10 @@ export type { RunningServer } from './servers/listen.js';
 
 // Report folders, read back as `ftpsweep report` and `--baseline` read them.
 export { readReport, readResults, type StoredReport } from './report/reportFolder.js';
-export type { Summary } from './report/summary.js';
+export type { Inspection, Summary } from './report/summary.js';
+export type { ExitCode } from './report/exitStatus.js';
+// One line of results.jsonl: a row as programs read it.
+export type { ResultRecord } from './report/resultsJsonl.js';
 
 // Errors: branch on `code`, never on the message.
 export { FtpSweepError, LocalError, UsageError, type ErrorCode } from './errors.js';
