@@ -21,6 +21,7 @@ import { isIPv6 } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { parseValueList } from '../../src/model/values.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { holdNatPorts } from '../helpers/natHolder.js';
 import {
@@ -216,7 +217,10 @@ describeWhen('Linux FTP helper: IPv6, a multi-homed server, NAT port remapping (
         expect(row.detail).toContain(String(asked));
         expect(row.detail).toContain(String(given));
       }
-      expect(summary.inspection.findings).toEqual([expect.stringMatching(/another port, and the data still reached the port sent \(a NAT remapping ports taken on its address; values \d+, \d+, \d+, \d+\)$/)]);
+      expect(summary.inspection.findings).toEqual([expect.stringMatching(/another port, and the data still reached the port sent \(a NAT remapping ports taken on its address; values [\d,-]+\)$/)]);
+      // The finding names the remapped values, once each, as a value list (10-13).
+      const named = /values ([\d,-]+)\)$/.exec(summary.inspection.findings[0] as string)![1]!;
+      expect(parseValueList(named)).toEqual(remaps.map(({ row }) => Number(row.value)).sort((a, b) => a - b));
       expect(code).toBe(0);
       await recordPath(`linux-helper-nat${family}-remap`, { middlebox: `${LINUX_HELPER_NAT}, ports held by another client`, version: linuxHelperVersion(), farSide: 'ftpsweep reflector', command: family === 4 ? 'PORT' : 'EPRT over IPv6', rows, exitCode: code, note: 'the port is remapped; the data still reaches the port sent' });
     });
