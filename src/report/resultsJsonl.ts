@@ -33,19 +33,17 @@ export interface ResultRecord {
 }
 
 /**
- * The keys written, in this order; also JSON.stringify's filter, so a row carrying more (a sweep's
- * evidence) is written without copying it. `kind` and `port` are `data`'s keys.
- */
-const KEYS: readonly (keyof ResultRecord | 'kind' | 'port')[] = ['value', 'variant', 'verdict', 'sent', 'seen', 'replyCode', 'reply', 'data', 'kind', 'port', 'failures', 'attempts', 'detail', 'ms'];
-const FILTER = KEYS as (string | number)[];
-
-/**
  * One row's line, without its LF. JSON escapes every control character (a line break in a server's
  * text included), so each LF in the file ends a record. Text is as the row has it: no CSV formula
- * guard is needed, and the password was masked before any row was made.
+ * guard is needed, and the password was masked before any row was made. A literal of the record's
+ * keys, not a replacer list: a row carrying more (a sweep's evidence) is written without it, and
+ * JSON.stringify keeps its fast path (a replacer list made it 7 µs a row, a tenth of a 65,536-probe
+ * sweep's CPU).
  */
 export function jsonlLine(row: ResultRecord): string {
-  return JSON.stringify(row, FILTER);
+  const { value, variant, verdict, sent, seen, replyCode, reply, data, failures, attempts, detail, ms } = row;
+  const record: ResultRecord = { value, variant, verdict, sent, seen, replyCode, reply, data: data.kind === 'wrong-port' ? { kind: data.kind, port: data.port } : { kind: data.kind }, failures, attempts, detail, ms };
+  return JSON.stringify(record);
 }
 
 /** A whole results.jsonl (a merge, a re-written report; a sweep streams its own). */
