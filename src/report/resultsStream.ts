@@ -16,11 +16,10 @@
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import type { LocalError } from '../errors.js';
 import type { ResultRow } from '../model/valueResult.js';
 import { makeDirectory, writeError } from './files.js';
-import { RESULT_COLUMNS, csvCells } from './resultsCsv.js';
+import { csvCells, csvLines } from './resultsCsv.js';
 import { jsonlLine } from './resultsJsonl.js';
 
 const BATCH_ROWS = 512;
@@ -138,7 +137,7 @@ export class ResultsStream {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.failure || (this.batch.length === 0 && this.headerWritten)) return;
-    const csv = Buffer.from(stringify(this.batch, { header: !this.headerWritten, columns: [...RESULT_COLUMNS] }));
+    const csv = Buffer.from(csvLines(this.batch, !this.headerWritten));
     const jsonl = Buffer.from(this.lines);
     this.batch = [];
     this.lines = '';

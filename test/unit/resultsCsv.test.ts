@@ -1,7 +1,9 @@
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { sweptResults } from '../helpers/rows.js';
-import { parseResultsCsv, resultsCsv } from '../../src/report/resultsCsv.js';
+import { csvLines, parseResultsCsv, RESULT_COLUMNS, resultsCsv } from '../../src/report/resultsCsv.js';
 
 describe('results.csv', () => {
   it('has the columns in the documented order and one row per value', () => {
@@ -36,5 +38,30 @@ describe('results.csv', () => {
   it('refuses a row whose failures and attempts disagree with repeat', () => {
     const text = resultsCsv(sweptResults()).replace(/,plain,1,1\n/, ',plain,0,1\n');
     expect(() => parseResultsCsv(text, 'edited.csv')).toThrow(/edited\.csv: line 229: failures "0" and attempts "1" disagree with repeat 1\/1/);
+  });
+});
+
+describe('results.csv lines', () => {
+  // Cells from an alphabet rich in what CSV must quote: commas, quotes, CR, LF, spaces, and
+  // formula-like starts; numbers too.
+  const cell = fc.oneof(
+    fc.integer({ min: -5, max: 70000 }),
+    fc.string({ unit: fc.constantFrom('a', 'Z', '0', ',', '"', '\r', '\n', ' ', '=', '-', '|', 'é'), maxLength: 12 }),
+  );
+  const row = fc.array(cell, { minLength: RESULT_COLUMNS.length, maxLength: RESULT_COLUMNS.length });
+
+  it('are byte for byte what csv-stringify writes, with and without the header', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 20 }), fc.boolean(), (rows, header) => {
+        expect(csvLines(rows, header)).toBe(stringify(rows, { header, columns: [...RESULT_COLUMNS] }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a cell with a quote or a line break is still quoted by csv-stringify, and reads back', () => {
+    const cells = RESULT_COLUMNS.map((_, i) => (i === 4 ? '501 say "hi",\r\nbye' : `c${i}`));
+    const text = csvLines([cells], true);
+    expect((parse(text, { columns: false }) as string[][])[1]).toEqual(cells);
   });
 });
