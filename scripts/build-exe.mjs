@@ -9,7 +9,7 @@
 // The executable runs on machines like this one (same OS and CPU, glibc), nothing else needed.
 // sea-config.json: useCodeCache puts V8's compiled code in the blob (`--version` took 0.12 s against
 // 0.14 s without it, and against 0.14 s for `node dist/bin/main.js`); no experimental warning on
-// stderr. Node 20 takes no execArgv there, so the bin's --max-semi-space-size=4 (main.ts) is not
+// stderr. Node 20 takes no execArgv there, so the bin's V8 heap flags (main.ts) are not
 // applied: a very large sweep peaks higher in memory, no slower.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';

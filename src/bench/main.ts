@@ -13,6 +13,7 @@
  * The servers run here, each sweep in its own process. Without vsftpd (scripts/peers.sh, root) the
  * comparisons run against the reflector and say so.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,8 +27,8 @@ import { startVsftpd } from './vsftpd.js';
 const CLI = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 const FTPLIB = fileURLToPath(new URL('../../scripts/ftplib-sweep.py', import.meta.url));
 const REPEAT = Number(process.env.FTPSWEEP_BENCH_REPEAT ?? 7);
-/** The V8 flag the CLI's shebang gives it (src/cli/main.ts): run as `ftpsweep` runs. */
-const NODE_FLAGS = ['--max-semi-space-size=4'];
+/** The V8 flags the CLI's shebang gives it (src/cli/main.ts), read off the bin: run as `ftpsweep` runs. */
+const NODE_FLAGS = readFileSync(CLI, 'utf8').split('\n', 1)[0]!.split(/\s+/).filter((word) => word.startsWith('--'));
 
 const check = (label: string, ok: boolean, figure: string): void => console.log(`  ${ok ? 'MET ' : 'MISS'} ${label}: ${figure}`);
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
