@@ -15,6 +15,7 @@ import { ConnectionClosedError, ProtocolError, SessionRefusedError, TimeoutError
 import { parseReplies, replyKind, replyMessage, type Reply } from './replyParser.js';
 import type { Redactor } from './secretSpellings.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
+import { monotonicMs } from '../clock.js';
 
 export interface ControlOptions {
   readonly host: string;
@@ -59,7 +60,7 @@ export class ControlConnection {
   private readonly onSocketClose = (): void => this.closedByPeer(new ConnectionClosedError(this.phase, false, `control connection to ${this.label} was closed by the server`));
 
   private closedByPeer(reason: ConnectionClosedError): void {
-    if (!this.reason) this.peerClosedAt = performance.now();
+    if (!this.reason) this.peerClosedAt = monotonicMs();
     this.close(reason);
   }
 
@@ -147,7 +148,7 @@ export class ControlConnection {
   get hasUnreadReplies(): boolean {
     return this.queue.length > 0;
   }
-  /** When the far side closed or reset the connection (performance.now()), if it was the far side. */
+  /** When the far side closed or reset the connection (monotonicMs()), if it was the far side. */
   get closedByPeerAt(): number | undefined {
     return this.peerClosedAt;
   }

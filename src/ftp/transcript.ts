@@ -5,6 +5,7 @@
  * asked: it costs per line.
  */
 import { makeRedactor, type Redactor } from './secretSpellings.js';
+import { monotonicMs } from '../clock.js';
 
 export interface TranscriptEntry {
   /** Milliseconds since the connection was opened. */
@@ -16,7 +17,7 @@ export interface TranscriptEntry {
 
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];
-  private readonly startedAt = performance.now();
+  private readonly startedAt = monotonicMs();
   /** Masks the secret as it may appear: itself, hex, base64, URL-encoded (secretSpellings.ts). */
   readonly redact: Redactor;
 
@@ -30,7 +31,7 @@ export class Transcript {
 
   /** Milliseconds since the connection was opened. */
   elapsed(): number {
-    return performance.now() - this.startedAt;
+    return monotonicMs() - this.startedAt;
   }
 
   /**

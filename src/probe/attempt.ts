@@ -14,6 +14,7 @@ import { makeAttempt, type Attempt, type AttemptIdentity, type DataOutcome, type
 import { isPassive, type DataCommand, type ProbeTarget } from '../model/plan.js';
 import type { Variant, Wire } from '../model/variants.js';
 import { BindConflictError, DataListeners, MAX_DATA_BYTES } from './dataListeners.js';
+import { monotonicMs } from '../clock.js';
 
 export interface AttemptSpec {
   readonly value: number;
@@ -138,7 +139,7 @@ export function unsendable(connection: ControlConnection, identity: AttemptIdent
  * holding replies nobody asked for, gets no command: the attempt says `commandSent: false`.
  */
 export async function runAttempt(connection: ControlConnection, spec: AttemptSpec): Promise<Attempt> {
-  const started = performance.now();
+  const started = monotonicMs();
   const identity = { value: spec.value, oracle: spec.oracle, command: spec.command, variant: spec.variant };
   const stale = unsendable(connection, identity);
   if (stale) return stale;
@@ -167,7 +168,7 @@ export async function runAttempt(connection: ControlConnection, spec: AttemptSpe
     failure: ex.failure,
     wide: spec.widePorts.length > 0,
     notes,
-    ms: Math.round(performance.now() - started),
+    ms: Math.round(monotonicMs() - started),
   });
 }
 

@@ -18,6 +18,7 @@ import { replyKind, replyMessage, type Reply } from '../ftp/replyParser.js';
 import { makeAttempt, type Attempt, type DataOutcome, type Failure, type Link, type Oracle, type PassiveOffer } from '../model/evidence.js';
 import { toFailure, unsendable } from './attempt.js';
 import { BindConflictError } from './dataListeners.js';
+import { monotonicMs } from '../clock.js';
 
 export interface PassiveSpec {
   readonly value: number;
@@ -77,7 +78,7 @@ async function readOffer(
 }
 
 export async function runPassiveAttempt(connection: ControlConnection, spec: PassiveSpec): Promise<Attempt> {
-  const started = performance.now();
+  const started = monotonicMs();
   const identity = { value: spec.value, oracle: spec.oracle, command: spec.command, variant: 'plain' } as const;
   const stale = unsendable(connection, identity);
   if (stale) return stale;
@@ -135,6 +136,6 @@ export async function runPassiveAttempt(connection: ControlConnection, spec: Pas
     dataLink,
     failure,
     notes,
-    ms: Math.round(performance.now() - started),
+    ms: Math.round(monotonicMs() - started),
   });
 }

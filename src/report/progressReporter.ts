@@ -10,6 +10,7 @@ import { probeLabel } from '../model/probes.js';
 import type { Variant } from '../model/variants.js';
 import type { AttemptReport, SweepProgress } from '../sweep/sweepRows.js';
 import { attemptLine, earlyDiagnosis, liveLine, logLine } from './progressText.js';
+import { monotonicMs } from '../clock.js';
 
 /** A terminal's live line is redrawn this often, in ms (10 times a second at most). */
 export const TTY_INTERVAL_MS = 100;
@@ -39,7 +40,7 @@ export interface ProgressSettings {
   readonly sweep: { readonly command: DataCommand; readonly fields: readonly Field[]; readonly variants: readonly Variant[] };
   /** Print a line per attempt (--verbose). */
   readonly verbose?: boolean;
-  /** The clock, in ms; default performance.now. */
+  /** The clock, in ms; default a monotonic clock. */
   readonly now?: () => number;
 }
 
@@ -56,7 +57,7 @@ export class ProgressReporter {
     private readonly out: ProgressOutput,
     private readonly settings: ProgressSettings,
   ) {
-    const now = settings.now ?? (() => performance.now());
+    const now = settings.now ?? (() => monotonicMs());
     this.started = now();
     this.timer = setInterval(() => this.render(now() - this.started), settings.intervalMs ?? (settings.tty ? TTY_INTERVAL_MS : LOG_INTERVAL_MS));
     this.timer.unref();

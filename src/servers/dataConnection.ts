@@ -8,6 +8,7 @@ import { sameAddress, unmapIPv4 } from '../ftp/address.js';
 import { settleConnection } from '../ftp/connect.js';
 import type { DataAddress } from '../ftp/portCommand.js';
 import type { PassiveListener } from './ftpServer.js';
+import { monotonicMs } from '../clock.js';
 
 /**
  * Connects to `target` from `from` (the control connection's local address), rejecting with a short
@@ -42,7 +43,7 @@ const routeCache = new Map<string, { readonly source: string | undefined; readon
  */
 async function routeSource(target: DataAddress): Promise<string | undefined> {
   const cached = routeCache.get(target.host);
-  if (cached && performance.now() - cached.at < ROUTE_CACHE_MS) return cached.source;
+  if (cached && monotonicMs() - cached.at < ROUTE_CACHE_MS) return cached.source;
   const socket = dgram.createSocket(target.family === 6 ? 'udp6' : 'udp4');
   let source: string | undefined;
   try {
@@ -57,7 +58,7 @@ async function routeSource(target: DataAddress): Promise<string | undefined> {
     socket.close();
   }
   if (routeCache.size >= 1024) routeCache.clear();
-  routeCache.set(target.host, { source, at: performance.now() });
+  routeCache.set(target.host, { source, at: monotonicMs() });
   return source;
 }
 
