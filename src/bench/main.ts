@@ -5,7 +5,8 @@
  * - start-up: `ftpsweep --version` against `node -e 0`;
  * - bare loopback: the default sweep (256 values, data oracle) against the method of the story,
  *   Python's ftplib one value after another (scripts/ftplib-sweep.py), both against real vsftpd;
- *   and the CPU one probe costs, start-up taken out;
+ *   the CPU one probe costs, start-up taken out; and the floor under both, a bare Node client
+ *   doing the same exchange (scripts/node-floor.mjs);
  * - a 5 ms link (the simulated firewall delaying each direction, in front of vsftpd): ftplib against
  *   ftpsweep at 16 and 64 connections;
  * - the whole port space: 64,512 reply-oracle probes (every port from 1024) against the reflector, time and memory.
@@ -26,6 +27,7 @@ import { startVsftpd } from './vsftpd.js';
 
 const CLI = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 const FTPLIB = fileURLToPath(new URL('../../scripts/ftplib-sweep.py', import.meta.url));
+const FLOOR = fileURLToPath(new URL('../../scripts/node-floor.mjs', import.meta.url));
 const REPEAT = Number(process.env.FTPSWEEP_BENCH_REPEAT ?? 7);
 /** The V8 flags the CLI's shebang gives it (src/cli/main.ts), read off the bin: run as `ftpsweep` runs. */
 const NODE_FLAGS = readFileSync(CLI, 'utf8').split('\n', 1)[0]!.split(/\s+/).filter((word) => word.startsWith('--'));
@@ -74,6 +76,17 @@ async function bareLoopback(port: number, against: string): Promise<void> {
   for (let i = 0; i < REPEAT; i++) idle.push(await sweep(1));
   const perProbe = (cpu(a) - cpu(idle)) / 256;
   check('CPU per probe, start-up taken out, at most 1 ms', perProbe <= 1, `${perProbe.toFixed(2)} ms (ftplib: ${(cpu(b) / 256).toFixed(2)} ms with its start-up)`);
+  // The floor: a bare Node client doing the same exchange, with nothing of ftpsweep's bookkeeping.
+  const floor: ProcessRun[] = [];
+  const floorIdle: ProcessRun[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const run = await runNode([], FLOOR, ['127.0.0.1', String(port)]);
+    if (!run.stdout.includes('"passed":256')) throw new Error(`the bare Node client did not pass 256 values: ${run.stdout}${run.stderr.slice(-300)}`);
+    floor.push(run);
+    floorIdle.push(await runNode([], FLOOR, ['127.0.0.1', String(port), '0']));
+  }
+  const floorPerProbe = (cpu(floor) - cpu(floorIdle)) / 256;
+  console.log(`  the floor, a bare Node client doing the same exchange (scripts/node-floor.mjs): ${s(median(floor.map((r) => r.wallMs)))} whole process, CPU per probe ${floorPerProbe.toFixed(2)} ms`);
 }
 
 async function slowLink(upstream: number, against: string, servers: RunningServer[]): Promise<void> {
