@@ -6,7 +6,7 @@ import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { makeFolderFor } from '../report/files.js';
+import { checkFolderFor } from '../report/files.js';
 import { readResults, REPORT_FILES } from '../report/reportFolder.js';
 
 /** What writeOutput names its temporary files: `.<name>.<pid>.tmp`. */
@@ -100,7 +100,7 @@ export function checkJunitPath(junit: string | undefined, reportDir: string, inp
   if (own !== undefined) throw new UsageError(`--junit ${junit} is the report's own ${own}`, hint);
   const input = inputs.find((file) => canonicalPath(file) === target || canonicalPath(path.join(file, 'results.csv')) === target);
   if (input !== undefined) throw new UsageError(`--junit ${junit} is ${input}, which this command reads`, hint);
-  makeFolderFor(junit, '--junit');
+  checkFolderFor(junit, '--junit');
 }
 
 /**
@@ -142,6 +142,6 @@ export async function checkBaselineOutput(target: string | undefined, reportDir:
       throw new UsageError(`--update-baseline ${file} exists and is not a results.csv written by ftpsweep (${error.message}); it would be replaced`, hint);
     }
   }
-  makeFolderFor(file, '--update-baseline');
+  checkFolderFor(file, '--update-baseline');
   return file;
 }

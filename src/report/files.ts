@@ -3,7 +3,7 @@
  * and renamed over it (a full disk leaves the old file, never a 0-byte one), and a failed write
  * says which file and why in one line — a full disk by name, with the way out.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalError, errnoCode } from '../errors.js';
@@ -18,12 +18,26 @@ export function makeDirectory(dir: string): void {
   for (const d of missing) mkdirSync(d);
 }
 
-/** Makes the folder `file` goes into, or says in one line why it cannot be (a LocalError). */
-export function makeFolderFor(file: string, flag = '--out'): void {
+/**
+ * Checks that the folder `file` goes into exists or can be made, and leaves nothing: the folders
+ * missing are made, then removed again (a sweep refused later, a refused login, must leave no
+ * folder behind; the file's writer makes them for good, writeOutput). Says in one line why not.
+ */
+export function checkFolderFor(file: string, flag = '--out'): void {
+  const missing: string[] = [];
+  let d = path.resolve(path.dirname(file));
+  for (; !existsSync(d) && d !== path.dirname(d); d = path.dirname(d)) missing.unshift(d);
+  if (!statSync(d).isDirectory()) throw writeError(file, Object.assign(new Error(`${d} is a file, not a folder`), { code: 'ENOTDIR' }), flag);
+  const made: string[] = [];
   try {
-    makeDirectory(path.dirname(file));
+    for (const folder of missing) {
+      mkdirSync(folder);
+      made.push(folder);
+    }
   } catch (error) {
     throw writeError(file, error, flag);
+  } finally {
+    for (const folder of made.reverse()) rmdirSync(folder);
   }
 }
 

@@ -4,7 +4,7 @@
  * fresh folder of its own, with the default report folder, exactly as a user would type it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,22 @@ describe('refused before any value: exit 2 and no folder left', () => {
     expect(stderr).toMatch(/refused the login: 530/);
     expect(code).toBe(2);
     expect(left).toEqual([]);
+  });
+
+  it('--junit and --update-baseline in folders not yet made: refused sweeps make neither', async () => {
+    const { code, left } = await inEmptyFolder(['sweep', '--host', '127.0.0.1', '--port', '1', '--out', 'out', '--junit', 'ci/junit/x.xml', '--update-baseline', 'base/line/results.csv']);
+    expect(code).toBe(2);
+    expect(left).toEqual([]);
+  });
+
+  it('--junit under a file: refused at once, one line naming the file in the way', async () => {
+    const cwd = await mkdtemp(path.join(work, 'run-'));
+    await writeFile(path.join(cwd, 'ci'), 'a file, not a folder\n');
+    const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', '1', '--junit', 'ci/junit.xml'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/cannot write ci\/junit\.xml: .* — choose a writable place with --junit/);
+    expect(await readdir(cwd)).toEqual(['ci']);
   });
 
   it('--out a/b/c: the folders it would have made are not left either', async () => {
