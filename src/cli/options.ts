@@ -63,7 +63,7 @@ export function combineFlags(cli: SweepFlags, file: SweepFile | undefined, env: 
   }
   // `--host HOST:PORT` is split in each source, so a port on the command line overrides the file's.
   const port = rangeOf('port')!;
-  return { ...FLAG_DEFAULTS, ...portFromHost(fromFile as SweepFlags, port), ...portFromHost(cli, port) };
+  return { ...FLAG_DEFAULTS, ...portFromHost(fromFile as SweepFlags, port, file?.path), ...portFromHost(cli, port) };
 }
 
 /** Turns complete flags into a SweepJob. The password is read from the environment, never argv. */

@@ -48,13 +48,16 @@ export function splitEndpoint(text: string): { readonly host: string; readonly p
  * `--host HOST:PORT` (or `[v6]:PORT`) as `--host HOST --port PORT`. With a --port as well, the two
  * must agree: which one was meant cannot be guessed.
  */
-export function portFromHost<F extends { host?: string | undefined; port?: number | undefined }>(flags: F, range: readonly [number, number]): F {
+export function portFromHost<F extends { host?: string | undefined; port?: number | undefined }>(flags: F, range: readonly [number, number], file?: string): F {
   if (flags.host === undefined) return flags;
   const given = String(flags.host);
   const { host, port } = splitEndpoint(given);
   // Not a port at all (`ftp://192.0.2.10/`): --host itself is wrong, and its own check says so.
   if (port === undefined || !/^[\w-]*$/.test(port)) return flags;
   const n = wholeNumber(`--host ${given}: port`, port, range);
+  if (flags.port !== undefined && flags.port !== n && file !== undefined) {
+    throw new UsageError(`${file}: host ${given} names port ${n}, but the file's port is ${flags.port}`, `give the port once: drop \`port:\` from the file, or give --port on the command line (it wins)`);
+  }
   if (flags.port !== undefined && flags.port !== n) {
     throw new UsageError(`--host ${given} names port ${n}, but --port is ${flags.port}`, `give the port once: --host ${host.includes(':') ? `[${host}]` : host} --port ${flags.port}, or --host ${given} alone`);
   }

@@ -84,3 +84,13 @@ describe('portFromHost', () => {
     expect(failure(() => portFromHost(flags, PORTS))).toBe(line);
   });
 });
+
+describe('a host with a port in a sweep file', () => {
+  it('gives the port when the file has none (FTPSWEEP_HOST=HOST:PORT with the shipped sweep files)', () => {
+    expect(portFromHost({ host: '192.0.2.10:2121' }, [1, 65535], 'sweeps/last-octet.yaml')).toEqual({ host: '192.0.2.10', port: 2121 });
+  });
+
+  it('against the file\'s own port: one line naming the file, not a --port nobody typed', () => {
+    expect(() => portFromHost({ host: '192.0.2.10:2121', port: 21 }, [1, 65535], 'sweeps/linux-ftp-helper.yaml')).toThrow(/^sweeps\/linux-ftp-helper\.yaml: host 192\.0\.2\.10:2121 names port 2121, but the file's port is 21$/);
+  });
+});
