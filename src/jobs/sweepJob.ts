@@ -162,7 +162,12 @@ export async function runSweepJob(job: SweepJob, hooks: JobHooks = {}): Promise<
       rowsFile.add(row);
       hooks.onRow?.(row);
     };
-    outcome = await runSweep(options, { ...hooks, onRow, probes: probes.filter((p) => !done.has(probeId(p))) });
+    // Progress counts the values of an earlier run too (--resume), as the report will.
+    const before = carried.length;
+    const failedBefore = carried.filter((r) => isFailure(r.verdict)).length;
+    const { onProgress } = hooks;
+    const progress = onProgress && before > 0 ? { onProgress: (p: SweepProgress): void => onProgress({ ...p, done: p.done + before, total: p.total + before, failing: p.failing + failedBefore, before }) } : {};
+    outcome = await runSweep(options, { ...hooks, ...progress, onRow, probes: probes.filter((p) => !done.has(probeId(p))) });
     await rowsFile.close();
   } catch (error) {
     await stream?.close().catch(() => undefined);

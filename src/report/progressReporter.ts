@@ -86,8 +86,10 @@ export class ProgressReporter {
   private watch(p: SweepProgress, verdict: Verdict): void {
     if (this.same === undefined) this.same = verdict;
     else if (this.same !== verdict) this.same = null;
-    if (this.same === null || p.done < Math.min(DIAGNOSE_AFTER, p.total)) return;
-    const text = p.done < p.total && isFailure(verdict) ? earlyDiagnosis(this.settings.sweep.command, verdict, p.done) : undefined;
+    // This run's values only: a resumed sweep's earlier ones are not "the first values".
+    const [done, total] = [p.done - (p.before ?? 0), p.total - (p.before ?? 0)];
+    if (this.same === null || done < Math.min(DIAGNOSE_AFTER, total)) return;
+    const text = done < total && isFailure(verdict) ? earlyDiagnosis(this.settings.sweep.command, verdict, done) : undefined;
     // Once: after the first values, or when the sweep had fewer (then the report says it all).
     this.same = null;
     if (text !== undefined) this.say(text);
@@ -101,9 +103,9 @@ export class ProgressReporter {
   }
 
   private render(elapsedMs: number): void {
-    const p = this.latest ?? { done: 0, total: 0, failing: 0 };
+    const p: Pick<SweepProgress, 'done' | 'total' | 'failing' | 'before'> = this.latest ?? { done: 0, total: 0, failing: 0 };
     if (p.total === 0) return;
-    const snapshot = { done: p.done, total: p.total, failing: p.failing, elapsedMs };
+    const snapshot = { done: p.done, total: p.total, failing: p.failing, elapsedMs, before: p.before ?? 0 };
     if (!this.settings.tty) return this.out.line(logLine(snapshot));
     const text = liveLine(snapshot, this.settings.columns ?? 80);
     if (text === this.drawn) return;

@@ -12,11 +12,16 @@ export interface ProgressSnapshot {
   readonly total: number;
   readonly failing: number;
   readonly elapsedMs: number;
+  /** Of `done`, the values an earlier run did (`--resume`): counted, but not in the rate. */
+  readonly before?: number;
 }
 
-/** `43s`, `2m05s`, `1h02m`: a duration rounded up to the second, as short as a status line needs. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.ceil(ms / 1000));
+/**
+ * `43s`, `2m05s`, `1h02m`: a duration to the second, as short as a status line needs; rounded up
+ * for what is left (an ETA never says 0s early), down for what has passed (10.02 s is `10s`).
+ */
+export function formatDuration(ms: number, round: (x: number) => number = Math.ceil): string {
+  const seconds = Math.max(0, round(ms / 1000));
   if (seconds < 60) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
@@ -36,7 +41,7 @@ export function formatRate(perSecond: number): string {
  */
 function parts(s: ProgressSnapshot): { readonly done: string; readonly failing: string; readonly eta: string; readonly rate: string } {
   const percent = s.total === 0 ? 100 : Math.floor((s.done * 100) / s.total);
-  const perSecond = s.elapsedMs > 0 ? (s.done * 1000) / s.elapsedMs : 0;
+  const perSecond = s.elapsedMs > 0 ? ((s.done - (s.before ?? 0)) * 1000) / s.elapsedMs : 0;
   const left = s.total - s.done;
   const eta = left === 0 ? 'ETA 0s' : perSecond > 0 ? `ETA ${formatDuration((left / perSecond) * 1000)}` : 'ETA unknown';
   return { done: `${s.done}/${s.total} values (${percent}%)`, failing: `${s.failing} failing`, eta, rate: `${formatRate(perSecond)} values/s` };
@@ -66,7 +71,7 @@ export function liveLine(s: ProgressSnapshot, columns: number): string {
 /** The line a log (CI, a file, a pipe) gets every LOG_INTERVAL_MS: every part, never cut. */
 export function logLine(s: ProgressSnapshot): string {
   const p = parts(s);
-  return `ftpsweep: ${p.done}, ${p.failing}, ${p.rate}, ${p.eta} (${formatDuration(s.elapsedMs)} elapsed)`;
+  return `ftpsweep: ${p.done}, ${p.failing}, ${p.rate}, ${p.eta} (${formatDuration(s.elapsedMs, Math.floor)} elapsed)`;
 }
 
 /** What it means when every one of the first values failed the same way, and where to look. */

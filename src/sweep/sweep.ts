@@ -62,7 +62,7 @@ export function failureLimitReason(limit: number): StopReason {
   return {
     by: 'max-failures',
     reason: `${limit} value${limit === 1 ? '' : 's'} failed, the limit --max-failures ${limit} sets: no further value was probed`,
-    hint: 'the failing values are in the report; --resume DIR probes the rest (stopping again after as many new failures; --max-failures 0 never stops)',
+    hint: 'the failing values are in the report; the same command with --resume DIR probes the rest (with --max-failures again it stops after as many new failures; without it, every value left is probed)',
   };
 }
 

@@ -15,6 +15,8 @@ export interface SweepProgress {
   readonly failing: number;
   /** Undefined at the start (no row yet). */
   readonly verdict: Verdict | undefined;
+  /** Of `done` (and `failing`), the values an earlier run did (`--resume`): not part of the rate. */
+  readonly before?: number;
 }
 
 /** After each attempt, judged: `n` is 1 for a value's first attempt, 2… for its confirmations. */

@@ -89,3 +89,19 @@ describe('attemptLine', () => {
     expect(attemptLine('227 trailing-space', 3, 'timeout', 5003)).toBe('value 227 trailing-space attempt 3 (confirmation): timeout, 5003 ms');
   });
 });
+
+describe('a resumed sweep', () => {
+  const rateOf = (line: string): string => /, ([\d.]+ values\/s),/.exec(line)![1]!;
+
+  it('counts the earlier run\'s values as done and failing, but not in the rate or the ETA', () => {
+    const resumed = logLine({ done: 15, total: 100, failing: 12, elapsedMs: 10_000, before: 5 });
+    const alone = logLine({ done: 10, total: 95, failing: 7, elapsedMs: 10_000 });
+    expect(resumed).toMatch(/^ftpsweep: 15\/100 values \(15%\), 12 failing, /);
+    expect(rateOf(resumed)).toBe(rateOf(alone));
+    expect(/ETA (\S+)/.exec(resumed)![1]).toBe(/ETA (\S+)/.exec(alone)![1]);
+  });
+
+  it('says the time passed rounded down: a line 10.02 s in says 10s, not 11s', () => {
+    expect(logLine({ done: 1, total: 9, failing: 0, elapsedMs: 10_020 })).toMatch(/\(10s elapsed\)$/);
+  });
+});
