@@ -66,5 +66,5 @@ export async function writeBaseline(file: string, csv: string): Promise<void> {
 export function baselineLine(target: string, written: string | null, rows: readonly { readonly verdict: Verdict }[], whyNot: string): string {
   if (written === null) return `Baseline NOT written to ${target}: ${whyNot}`;
   const failing = rows.filter((r) => isFailure(r.verdict)).length;
-  return `Baseline: wrote ${rows.length} rows (${failing} failing) to ${written}; runs with --baseline ${written} now fail only on values that get worse`;
+  return `Baseline: wrote ${rows.length} row${rows.length === 1 ? '' : 's'} (${failing} failing) to ${written}; runs with --baseline ${written} now fail only on values that get worse`;
 }

@@ -20,7 +20,7 @@ export function consoleReport(summary: Summary, results: readonly ResultRow[], r
   const twoFields = options.fields.length === 2;
   const out: string[] = [];
   out.push(
-    `ftpsweep ${summary.tool.version}: ${formatEndpoint(target.host, target.port)}, ${options.command} ${options.fields.join(',')}, ${options.oracle} oracle${options.tls ? ' under TLS' : ''}, ${summary.total} probes, ` +
+    `ftpsweep ${summary.tool.version}: ${formatEndpoint(target.host, target.port)}, ${options.command} ${options.fields.join(',')}, ${options.oracle} oracle${options.tls ? ' under TLS' : ''}, ${summary.total} probe${summary.total === 1 ? '' : 's'}, ` +
       `${(summary.durationMs / 1000).toFixed(2)} s${summary.reflector ? ' (reflector: byte-exact echoes)' : ''}`,
   );
   if (summary.inspection) out.push(`  control channel: ${inspectionLine(summary.inspection)}`);
@@ -66,7 +66,7 @@ export function resultLine(summary: Summary, reportDir: string): string {
     ? `stopped after ${summary.done} of ${summary.probes} probes (${summary.stopped.reason})`
     : summary.interrupted
       ? `interrupted after ${summary.done} of ${summary.probes} probes`
-      : `${summary.total} probes`;
+      : `${summary.total} probe${summary.total === 1 ? '' : 's'}`;
   const counts = VERDICTS.filter((v) => summary.counts[v] > 0).map((v) => `${v} ${summary.counts[v]}`).join(', ');
   const worse = summary.baseline ? `, ${summary.baseline.newFailures.length} worse than the baseline` : '';
   return `ftpsweep: ${where} ${options.command}: ${state}: ${counts === '' ? 'no value done' : counts}${worse}; report ${reportDir}`;
