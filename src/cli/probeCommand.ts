@@ -8,6 +8,7 @@ import { flagsOf, rangeOf, type SettingName } from '../config/settings.js';
 import { UsageError } from '../errors.js';
 import type { Verdict } from '../model/judgement.js';
 import { attemptText, probeHeader, tallyExitCode, tallyLine } from '../report/probeText.js';
+import { TargetLostError } from '../sweep/connectionRetries.js';
 import { probeRepeatedly } from '../sweep/probeRepeat.js';
 import { VERSION } from '../version.js';
 import type { Run } from './handler.js';
@@ -105,7 +106,9 @@ export function probeCommand(run: Run): CommandModule {
         io.out('');
         io.out(tallyLine(shown, outcome.verdicts));
         if (outcome.stopped !== undefined) {
-          io.err(describeError(outcome.stopped));
+          // A sweep's advice (--concurrency, --resume) means nothing here: the attempts above are all.
+          const lost = outcome.stopped instanceof TargetLostError;
+          io.err(lost ? `ftpsweep: ${outcome.stopped.message} — check that the server and anything in front of it are up; the attempts above are all this run made` : describeError(outcome.stopped));
           return 2;
         }
         // Stopped before any attempt ended: nothing to judge, the shell's convention (130).

@@ -9,12 +9,24 @@ import { formatEndpoint } from './address.js';
 import { ConnectError, ConnectionClosedError, TimeoutError } from './errors.js';
 
 /** Opens the TCP connection, turning socket errors into a ConnectError with a hint. */
-export function connectSocket(options: { readonly host: string; readonly port: number; readonly timeoutMs: number }): Promise<net.Socket> {
+export function connectSocket(options: { readonly host: string; readonly port: number; readonly timeoutMs: number; readonly signal?: AbortSignal | undefined }): Promise<net.Socket> {
   const where = formatEndpoint(options.host, options.port);
-  return settleConnection(net.connect({ host: options.host, port: options.port }), 'connect', options.timeoutMs, {
+  const socket = net.connect({ host: options.host, port: options.port });
+  // Stopped (Ctrl-C) while connecting: the socket goes at once, not after --timeout.
+  const stop = (): void => void socket.destroy(new StoppedError(where));
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
+  return settleConnection(socket, 'connect', options.timeoutMs, {
     timeout: () => new ConnectError(`no answer from ${where} within ${options.timeoutMs} ms`, 'check --host and --port, that a firewall is not dropping the connection, or raise --timeout'),
-    error: (error) => connectError(where, error),
-  });
+    error: (error) => (error instanceof StoppedError ? error : connectError(where, error)),
+  }).finally(() => options.signal?.removeEventListener('abort', stop));
+}
+
+/** A connection given up because the run was stopped (Ctrl-C): nobody's failure, never a verdict. */
+export class StoppedError extends LocalError {
+  constructor(where: string) {
+    super(`stopped while connecting to ${where}`);
+  }
 }
 
 /**

@@ -10,7 +10,7 @@
 import type net from 'node:net';
 import { FtpSweepError, UsageError, errnoCode } from '../errors.js';
 import { formatEndpoint, unmapIPv4 } from './address.js';
-import { connectSocket, greetingError, upgradeToTls, type TlsSettings } from './connect.js';
+import { connectSocket, greetingError, StoppedError, upgradeToTls, type TlsSettings } from './connect.js';
 import { ConnectionClosedError, ProtocolError, SessionRefusedError, TimeoutError, type Phase } from './errors.js';
 import { parseReplies, replyKind, replyMessage, type Reply } from './replyParser.js';
 import type { Redactor } from './secretSpellings.js';
@@ -26,6 +26,8 @@ export interface ControlOptions {
   readonly secret?: string;
   /** Keep a transcript of the dialogue (for `ftpsweep probe`). Off in sweeps: it costs per line. */
   readonly transcript?: boolean;
+  /** Stops connecting and waiting for the greeting at once (Ctrl-C), instead of after --timeout. */
+  readonly signal?: AbortSignal;
 }
 
 /** The pause between the two segments of a split command: long enough to leave as two segments. */
@@ -101,6 +103,8 @@ export class ControlConnection {
   static async open(options: ControlOptions): Promise<ControlConnection> {
     const socket = await connectSocket(options);
     const connection = new ControlConnection(socket, options);
+    const stop = (): void => connection.close(new StoppedError(connection.label));
+    options.signal?.addEventListener('abort', stop, { once: true });
     try {
       let greeting = await connection.nextReply('greeting');
       while (greeting.code === 120) greeting = await connection.nextReply('greeting');
@@ -114,7 +118,9 @@ export class ControlConnection {
       }
     } catch (error) {
       connection.close(error instanceof FtpSweepError ? error : undefined);
-      throw greetingError(connection.label, error, options.timeoutMs);
+      throw error instanceof StoppedError ? error : greetingError(connection.label, error, options.timeoutMs);
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
     }
     return connection;
   }

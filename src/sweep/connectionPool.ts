@@ -16,6 +16,7 @@ import { clearDataChannel, login, secure } from '../ftp/login.js';
 import type { OwnedBytePool } from '../model/ownedBytes.js';
 import type { DataCommand } from '../model/plan.js';
 import { backoffMs, isRetryable, MAX_RETRIES, RetryLog, TargetLostError, type RetryStage } from './connectionRetries.js';
+import { pause } from './pause.js';
 
 export interface Target {
   readonly host: string;
@@ -65,6 +66,8 @@ export class ConnectionPool {
   private capacity = Number.POSITIVE_INFINITY;
   /** Why no more connections are handed out: the target was lost, or closeAll() ended the pool. */
   private ended: Error | undefined;
+  /** Aborted by closeAll(): connections still being made, and backoffs, end at once (Ctrl-C). */
+  private readonly stopping = new AbortController();
   /** Connections that failed before any probed command was sent. */
   readonly retries = new RetryLog();
   /** The last connections the far side closed, and when: to tell one closed alone from many at once. */
@@ -121,13 +124,22 @@ export class ConnectionPool {
     let stage: RetryStage = 'connect';
     try {
       const { host, port, timeoutMs, password } = this.target;
-      connection = await ControlConnection.open({ host, port, timeoutMs, transcript: this.settings.transcript === true, ...(password ? { secret: password } : {}) });
-      stage = 'tls';
-      if (this.target.tls) await secure(connection, this.target.tls);
-      stage = 'login';
-      this.loggingIn.add(connection);
-      await login(connection, this.target.user, password ?? ANONYMOUS_PASSWORD).finally(() => this.loggingIn.delete(connection!));
-      if (this.target.tls) await clearDataChannel(connection);
+      const { signal } = this.stopping;
+      connection = await ControlConnection.open({ host, port, timeoutMs, signal, transcript: this.settings.transcript === true, ...(password ? { secret: password } : {}) });
+      // Stopped while securing or logging in: closed at once, and its waits end.
+      const opened = connection;
+      const cut = (): void => opened.close();
+      signal.addEventListener('abort', cut, { once: true });
+      try {
+        stage = 'tls';
+        if (this.target.tls) await secure(opened, this.target.tls);
+        stage = 'login';
+        this.loggingIn.add(opened);
+        await login(opened, this.target.user, password ?? ANONYMOUS_PASSWORD).finally(() => this.loggingIn.delete(opened));
+        if (this.target.tls) await clearDataChannel(opened);
+      } finally {
+        signal.removeEventListener('abort', cut);
+      }
       const listenAddress = unmapIPv4(connection.localAddress);
       const advertise = this.target.advertise ?? listenAddress;
       const { command } = this.target;
@@ -177,6 +189,7 @@ export class ConnectionPool {
       try {
         return await this.open();
       } catch (error) {
+        if (this.ended) throw this.ended; // closed (Ctrl-C) while this one was being made
         if (!(await this.anySucceeded()) || !isRetryable(error)) throw error;
         this.retries.note((typeof error === 'object' && error !== null && failedAt.get(error)) || 'connect', error);
         // 421 at the greeting while others are open: the far side says it takes no more sessions
@@ -189,7 +202,7 @@ export class ConnectionPool {
           continue;
         }
         if (failures < MAX_RETRIES) {
-          await new Promise((resolve) => setTimeout(resolve, backoffMs(failures++)));
+          await pause(backoffMs(failures++), this.stopping.signal);
           continue;
         }
         if (this.live.size === 0) throw this.end(new TargetLostError(formatEndpoint(this.target.host, this.target.port), failures + 1, error));
@@ -235,6 +248,7 @@ export class ConnectionPool {
       this.forget(lease);
     }
     this.end(new LocalError('the sweep is over: no more control connections'));
+    this.stopping.abort();
   }
 
   /**
@@ -275,3 +289,4 @@ const ANONYMOUS_PASSWORD = 'ftpsweep@';
 
 /** Where openLease failed, for each error it threw (for the retry count). */
 const failedAt = new WeakMap<object, RetryStage>();
+

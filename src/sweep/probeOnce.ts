@@ -44,19 +44,21 @@ export async function probeOnce(options: SweepOptions, value: number, reachable 
   const owned = new OwnedBytePool(ownCandidates(plan, options.highByte));
   const pool = new ConnectionPool(options, owned, { transcript: true, reachable });
   const ctx: SweepContext = { options, plan, pool, owned };
-  const lease = await pool.acquire(true);
-  // Stopped (Ctrl-C): the connection is closed at once, and the attempt ends with it.
-  const stop = (): void => pool.discard(lease);
+  // Stopped (Ctrl-C): every connection is closed at once, one still being made or retried too,
+  // and the attempt ends with it.
+  const stop = (): void => pool.closeAll();
   signal?.addEventListener('abort', stop, { once: true });
+  let lease: Awaited<ReturnType<ConnectionPool['acquire']>> | undefined;
   try {
     if (signal?.aborted) throw signal.reason;
+    lease = await pool.acquire(true);
     const control = lease.connection.ends;
     const attempt = await attemptOnLease(ctx, lease, { value, variant: options.variants[0] ?? 'plain', index: 0 }, options.oracle === 'data');
     const result = redactRow(valueResult([judge(attempt)]), lease.connection.redact);
     return { result, transcript: lease.connection.transcript, startedAt, control, dataLink: attempt.dataLink, dataTarget: dataTarget(attempt, lease.listenAddress) };
   } finally {
     signal?.removeEventListener('abort', stop);
-    pool.discard(lease);
+    if (lease) pool.discard(lease);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { SweepOptions } from '../config/settings.js';
 import type { Verdict } from '../model/judgement.js';
+import { pause } from './pause.js';
 import { probeOnce, type ProbeOutcome } from './probeOnce.js';
 
 export interface RepeatSettings {
@@ -39,20 +40,6 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined):
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/** Waits `ms`, or less when `signal` aborts. The timer runs only during the wait. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
   });
 }
 
