@@ -37,23 +37,28 @@ function split(endpoint: string): { host: string; port: number } {
 }
 
 /**
- * A tcpdump capture filter for one attempt's connections: the server's address(es), and the ports
- * only this attempt used — its control connection's local port, and the data port (the one sent,
- * and the one reached when it differs). One filter per attempt, not one for the run: every attempt
- * has its own control port, so a per-attempt filter isolates exactly the attempt a ticket is about,
- * stays one short line with any --repeat (a run-wide one would list a port per attempt, or fall
- * back to the server's port 21 and catch every other session too), and is printed as the attempt
- * ends, so an interrupted run has them all. Our own address is left out: NAT on the way may
- * change it, and the ports already tell our connections apart.
+ * A tcpdump capture filter for one attempt's connections, each pinned by both of its ends' ports:
+ * the control connection (the server's address and our local port, which no other attempt used)
+ * and the data connection (its two ports: the server's side is new for each attempt even when the
+ * data port sent is the same value every time). A data connection that never came is named by the
+ * port it was to reach (and the server's offer address, PASV/EPSV), all an attempt can say of it.
+ * One filter per attempt, printed as the attempt ends, so an interrupted run has them all. Our
+ * own address is left out: NAT on the way may change it (and then, on the far side, our ports).
  */
 export function captureFilter(command: DataCommand, control: Link, dataLink: Link | undefined, dataTarget: string | undefined): string {
-  const server = split(control.to).host;
-  // PORT/EPRT: the server connects to us (from its data address); PASV/EPSV: we connect to it.
-  const dataServer = dataLink && split(isPassive(command) ? dataLink.to : dataLink.from).host;
-  const hosts = [...new Set([server, ...(dataServer ? [dataServer] : [])])];
-  const ports = [split(control.from).port, ...(dataTarget ? [split(dataTarget).port] : []), ...(dataLink ? [split(dataLink.to).port] : [])];
-  const hostPart = hosts.length === 1 ? `host ${hosts[0]}` : `(${hosts.map((h) => `host ${h}`).join(' or ')})`;
-  return `tcpdump -ni any '${hostPart} and (${[...new Set(ports)].map((p) => `tcp port ${p}`).join(' or ')})'`;
+  const passive = isPassive(command);
+  const server = split(control.to);
+  const clauses = [`host ${server.host} and tcp port ${split(control.from).port}`];
+  if (dataLink) {
+    // PORT/EPRT: the server connects to us (its end is `from`); PASV/EPSV: we connect to it.
+    const [theirs, ours] = passive ? [split(dataLink.to), split(dataLink.from)] : [split(dataLink.from), split(dataLink.to)];
+    clauses.push(`host ${theirs.host} and tcp port ${theirs.port} and tcp port ${ours.port}`);
+  } else if (dataTarget) {
+    const target = split(dataTarget);
+    // PASV/EPSV: the offer's address; PORT/EPRT: ours, which the server's SYN (if any) is sent to.
+    clauses.push(passive ? `host ${target.host} and tcp port ${target.port}` : `tcp dst port ${target.port}`);
+  }
+  return `tcpdump -ni any '${clauses.length === 1 ? clauses[0] : clauses.map((c) => `(${c})`).join(' or ')}'`;
 }
 
 /** Why no listing was asked for: the reply oracle, or the command's reply or failure. */
@@ -74,7 +79,9 @@ function dataLine(o: ProbeOutcome): string {
     return `${kind}: ${o.dataLink.from} → ${o.dataLink.to} (${passive ? 'client → server' : 'server → client'}${sent})`;
   }
   if (o.result.data.kind === 'not-tried') return `${kind}: no data connection arrived (none was asked for${whyNotTried(o)})`;
-  return `${kind}: no data connection arrived${o.dataTarget ? ` ${passive ? 'from' : 'at'} ${o.dataTarget}` : ''}`;
+  // PASV/EPSV: we connect to the offer; PORT/EPRT: the server was to connect to us.
+  if (passive) return `${kind}: no data connection was made${o.dataTarget ? ` to ${o.dataTarget}` : ''}`;
+  return `${kind}: no data connection arrived${o.dataTarget ? ` at ${o.dataTarget}` : ''}`;
 }
 
 /**

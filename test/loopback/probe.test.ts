@@ -76,12 +76,13 @@ describe('ftpsweep probe --repeat', () => {
       // The server read 22_ as 22 and connected to that port of the high byte, not to the one sent.
       const data = /^wrong-port:(\d+): 127\.0\.0\.1:(\d+) → 127\.0\.0\.1:(\d+) \(server → client; the command named 127\.0\.0\.1:(\d+)\)$/.exec(a.data);
       expect(data, a.data).not.toBeNull();
-      const [, wrong, , reached, sent] = data!.map(Number);
+      const [, wrong, from, reached, sent] = data!.map(Number);
       expect(reached).toBe(wrong);
       expect(wrong! & 255).toBe(22);
       expect(sent! & 255).toBe(227);
       expect(sent! >> 8).toBe(wrong! >> 8);
-      expect(a.capture).toBe(`tcpdump -ni any 'host 127.0.0.1 and (tcp port ${controlPorts[i]} or tcp port ${sent} or tcp port ${wrong})'`);
+      // Each connection by both its ports: the data port is the same every time, the server's is not.
+      expect(a.capture).toBe(`tcpdump -ni any '(host 127.0.0.1 and tcp port ${controlPorts[i]}) or (host 127.0.0.1 and tcp port ${from} and tcp port ${wrong})'`);
     }
     // The whole dialogue once (the first attempt of its verdict), not three times.
     expect(run.stdout.match(/> PORT 127,0,0,1,\d+,227/g)).toHaveLength(1);
@@ -96,11 +97,11 @@ describe('ftpsweep probe --repeat', () => {
     expect(found).toHaveLength(2);
     for (const a of found) {
       expect(a.verdict).toBe('pass');
-      const data = /^arrived: 127\.0\.0\.1:\d+ → 127\.0\.0\.1:(\d+) \(server → client\)$/.exec(a.data);
+      const data = /^arrived: 127\.0\.0\.1:(\d+) → 127\.0\.0\.1:(\d+) \(server → client\)$/.exec(a.data);
       expect(data, a.data).not.toBeNull();
-      expect(Number(data![1]) & 255).toBe(226);
+      expect(Number(data![2]) & 255).toBe(226);
       const local = /^127\.0\.0\.1:(\d+) → /.exec(a.control)![1];
-      expect(a.capture).toBe(`tcpdump -ni any 'host 127.0.0.1 and (tcp port ${local} or tcp port ${data![1]})'`);
+      expect(a.capture).toBe(`tcpdump -ni any '(host 127.0.0.1 and tcp port ${local}) or (host 127.0.0.1 and tcp port ${data![1]} and tcp port ${data![2]})'`);
     }
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('226: pass 2/2');
   });
@@ -110,7 +111,7 @@ describe('ftpsweep probe --repeat', () => {
     expect(run.code).toBe(1);
     const [a] = attempts(run.stdout);
     expect(a!.data).toBe('not-tried: no data connection arrived (none was asked for: the server answered 501)');
-    expect(a!.capture).toMatch(/^tcpdump -ni any 'host 127\.0\.0\.1 and \(tcp port \d+ or tcp port \d+\)'$/);
+    expect(a!.capture).toMatch(/^tcpdump -ni any '\(host 127\.0\.0\.1 and tcp port \d+\) or \(tcp dst port \d+\)'$/);
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('227: corrupted 1/1');
   });
 

@@ -16,26 +16,30 @@ describe('probe tally', () => {
 });
 
 describe('capture filter for one attempt', () => {
-  it('PORT: the server, our control port, the data port sent and the one reached', () => {
-    const control = { from: '192.0.2.5:50412', to: '198.51.100.7:21' };
+  const control = { from: '192.0.2.5:50412', to: '198.51.100.7:21' };
+
+  it('PORT: the control connection by our port, the data connection by both of its ports (wherever it went)', () => {
     expect(captureFilter('PORT', control, { from: '198.51.100.7:20', to: '192.0.2.5:16406' }, '192.0.2.5:16611')).toBe(
-      "tcpdump -ni any 'host 198.51.100.7 and (tcp port 50412 or tcp port 16611 or tcp port 16406)'",
+      "tcpdump -ni any '(host 198.51.100.7 and tcp port 50412) or (host 198.51.100.7 and tcp port 20 and tcp port 16406)'",
     );
   });
 
-  it('a data connection from another server address names both; no data names the port sent only', () => {
-    const control = { from: '192.0.2.5:50412', to: '198.51.100.7:21' };
-    expect(captureFilter('PORT', control, { from: '198.51.100.8:20', to: '192.0.2.5:16611' }, '192.0.2.5:16611')).toBe(
-      "tcpdump -ni any '(host 198.51.100.7 or host 198.51.100.8) and (tcp port 50412 or tcp port 16611)'",
+  it('a data connection from another server address names that address; none names the port it was to reach', () => {
+    expect(captureFilter('PORT', control, { from: '198.51.100.8:41000', to: '192.0.2.5:16611' }, '192.0.2.5:16611')).toBe(
+      "tcpdump -ni any '(host 198.51.100.7 and tcp port 50412) or (host 198.51.100.8 and tcp port 41000 and tcp port 16611)'",
     );
-    expect(captureFilter('PORT', control, undefined, '192.0.2.5:16611')).toBe("tcpdump -ni any 'host 198.51.100.7 and (tcp port 50412 or tcp port 16611)'");
-    expect(captureFilter('PORT', control, undefined, undefined)).toBe("tcpdump -ni any 'host 198.51.100.7 and (tcp port 50412)'");
+    expect(captureFilter('PORT', control, undefined, '192.0.2.5:16611')).toBe("tcpdump -ni any '(host 198.51.100.7 and tcp port 50412) or (tcp dst port 16611)'");
+    expect(captureFilter('PORT', control, undefined, undefined)).toBe("tcpdump -ni any 'host 198.51.100.7 and tcp port 50412'");
+  });
+
+  it('PASV to an offer on another address that refused: the offer\'s address, not the control server\'s', () => {
+    expect(captureFilter('PASV', control, undefined, '203.0.113.3:42600')).toBe("tcpdump -ni any '(host 198.51.100.7 and tcp port 50412) or (host 203.0.113.3 and tcp port 42600)'");
   });
 
   it('IPv6 and EPSV: addresses without brackets; the server end of a passive data connection is its "to"', () => {
-    const control = { from: '[2001:db8::5]:50412', to: '[2001:db8::7]:21' };
-    expect(captureFilter('EPSV', control, { from: '[2001:db8::5]:40000', to: '[2001:db8::7]:30000' }, '[2001:db8::7]:30000')).toBe(
-      "tcpdump -ni any 'host 2001:db8::7 and (tcp port 50412 or tcp port 30000)'",
+    const v6 = { from: '[2001:db8::5]:50412', to: '[2001:db8::7]:21' };
+    expect(captureFilter('EPSV', v6, { from: '[2001:db8::5]:40000', to: '[2001:db8::7]:30000' }, '[2001:db8::7]:30000')).toBe(
+      "tcpdump -ni any '(host 2001:db8::7 and tcp port 50412) or (host 2001:db8::7 and tcp port 30000 and tcp port 40000)'",
     );
   });
 });
