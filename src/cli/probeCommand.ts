@@ -85,8 +85,10 @@ export function probeCommand(run: Run): CommandModule {
       const repeat = bounded('repeat', flags.repeat);
       const intervalMs = bounded('interval', flags.interval);
       const { options } = toSweepJob(flags, io.env);
-      const shown = String(args.value).trim();
-      const value = parseValue(String(args.value), options.fields);
+      // Given twice, the last one counts, as for every flag (yargs makes an array, which reads as `A,B`).
+      const given = String(Array.isArray(args.value) ? args.value.at(-1) : args.value);
+      const shown = given.trim();
+      const value = parseValue(given, options.fields);
       io.out(probeHeader({ version: VERSION, host: options.host, port: options.port, command: options.command, fields: options.fields, value: shown, repeat, intervalMs, at: new Date() }));
       const stop = interruptible(io, (signal) => `the tally of the attempts done follows (${signal} again stops at once)`);
       try {

@@ -33,6 +33,10 @@ export function validateSweepOptions(options: SweepOptions): void {
   if (options.fields.length === 2 && (options.variants.length > 1 || options.variants[0] !== 'plain' || options.split.kind !== 'none')) {
     throw new UsageError('a 2-D sweep (two fields) takes no --variant or --split', 'sweep variants and split commands over one field');
   }
+  // Both port bytes swept: no connection owns one, so a high byte given would be silently unused.
+  if (options.fields.includes('p1') && options.fields.includes('p2') && options.highByte !== 'auto') {
+    throw new UsageError(`--high-byte ${options.highByte} does nothing with --field ${options.fields.join(',')}: both port bytes are swept`, 'leave out --high-byte');
+  }
 }
 
 /** Where summary.json says what was swept: the rows it keeps with the target. */

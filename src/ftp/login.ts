@@ -45,7 +45,7 @@ export async function login(connection: ControlConnection, user: string, passwor
 export async function secure(connection: ControlConnection, settings: TlsSettings): Promise<void> {
   const reply = await connection.command('AUTH TLS', 'login');
   if (reply.code !== 234 && reply.code !== 334) {
-    throw new ConnectError(`${connection.label} refused AUTH TLS: ${reply.code} ${replyMessage(reply)}`, 'the server does not offer explicit FTPS; sweep without --tls');
+    throw new ConnectError(`${connection.label} refused AUTH TLS: ${reply.code} ${replyMessage(reply)}`, 'the server does not offer explicit FTPS; run without --tls (or --tls-ca, --tls-insecure, which imply it)');
   }
   await connection.upgrade(settings);
 }
@@ -58,6 +58,6 @@ export async function clearDataChannel(connection: ControlConnection): Promise<v
   const pbsz = await connection.command('PBSZ 0', 'login');
   const prot = replyKind(pbsz.code) === 'positive' ? await connection.command('PROT C', 'login') : pbsz;
   if (replyKind(prot.code) !== 'positive') {
-    throw new ConnectError(`${connection.label} refuses a clear data channel under TLS: ${prot.code} ${connection.redact(replyMessage(prot))}`, 'ftpsweep needs PROT C with --tls (RFC 4217 §9); allow it on the server or sweep without --tls');
+    throw new ConnectError(`${connection.label} refuses a clear data channel under TLS: ${prot.code} ${connection.redact(replyMessage(prot))}`, 'ftpsweep needs PROT C with --tls (RFC 4217 §9); allow it on the server or run without --tls');
   }
 }

@@ -39,6 +39,7 @@ describe('refused before any value: exit 2 and no folder left', () => {
     ['--port abc', ['--host', '127.0.0.1', '--port', 'abc'], /--port abc is not a whole number/],
     ['--host with a port and another --port', ['--host', '127.0.0.1:2121', '--port', '21'], /names port 2121, but --port is 21/],
     ['a host that is no host name', ['--host', 'ftp://192.0.2.10/'], /is not a host name or address/],
+    ['--high-byte with both port bytes swept', ['--host', '127.0.0.1', '--port', '1', '--field', 'p1,p2', '--high-byte', '100'], /--high-byte 100 does nothing with --field p1,p2/],
   ])('%s', async (_, args, message) => {
     const { code, stderr, left } = await inEmptyFolder(['sweep', ...args]);
     expect(stderr).toMatch(message);

@@ -76,7 +76,7 @@ describeWhen('TLS control group (AUTH TLS)', opensslMissing(), () => {
   it('a server without AUTH TLS is a one-line error, exit 2', async () => {
     const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(plainOnly.port), '--tls', '--values', '1', '--out', path.join(dir, 'y')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/refused AUTH TLS: 502 .* — the server does not offer explicit FTPS; sweep without --tls/);
+    expect(run.stderr).toMatch(/refused AUTH TLS: 502 .* — the server does not offer explicit FTPS; run without --tls/);
   });
 
   it('FEAT lists the extensions the registry has: AUTH TLS, PBSZ and PROT only where there is a certificate', async () => {
