@@ -5,6 +5,7 @@
  * any probed command was sent is made again (connectionRetries.ts); when the far side keeps
  * refusing more connections while others are open, the sweep goes on with those it has.
  */
+import { setMaxListeners } from 'node:events';
 import { isIP } from 'node:net';
 import pLimit from 'p-limit';
 import { LocalError, UsageError } from '../errors.js';
@@ -86,6 +87,9 @@ export class ConnectionPool {
     } = {},
   ) {
     this.opened = settings.reachable === true;
+    // One abort listener per connection being made or logging in (removed once it is): as many as
+    // --concurrency at the start, not a leak, so no MaxListenersExceededWarning on stderr.
+    setMaxListeners(0, this.stopping.signal);
   }
 
   /** Opens a fresh connection (connect, greeting, login). Throws the typed error if it cannot. */

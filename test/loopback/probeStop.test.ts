@@ -1,12 +1,15 @@
 /**
  * Ctrl-C ends `probe --repeat` at once even while an attempt is still being connected: a server
  * that takes the connection and never greets must not hold the run for --timeout, nor for the
- * retries after it.
+ * retries after it. The stop listens on every connection being made: many at once are no leak.
  */
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLI } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
 
@@ -59,4 +62,15 @@ it('Ctrl-C while the next attempt waits for a greeting: the tally at once, not a
   expect(Date.now() - stoppedAt).toBeLessThan(10_000);
   expect(code).toBe(0);
   expect(stdout.trimEnd().split('\n').at(-1)).toBe('227: pass 1/1');
+});
+
+it('32 connections being made at once: their stop listeners put no warning on stderr', async () => {
+  const out = await mkdtemp(path.join(tmpdir(), 'ftpsweep-stop-'));
+  try {
+    const run = await runCli(['sweep', '--host', '127.0.0.1', '--port', String(reflector.port), '--concurrency', '32', '--values', '0-63', '--quiet', '--out', out, '--force']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
 });
