@@ -87,6 +87,17 @@ async function bareLoopback(port: number, against: string): Promise<void> {
   }
   const floorPerProbe = (cpu(floor) - cpu(floorIdle)) / 256;
   console.log(`  the floor, a bare Node client doing the same exchange (scripts/node-floor.mjs): ${s(median(floor.map((r) => r.wallMs)))} whole process, CPU per probe ${floorPerProbe.toFixed(2)} ms`);
+  // The engine alone: what each probe more costs, from a sweep ten times longer (2,500 probes,
+  // ports 16448..29041: --field p1,p2 over 64..113), so the one-time work of a run (reports, code
+  // run once and cold, the first listener's modules) is taken out too.
+  const long: ProcessRun[] = [];
+  for (let i = 0; i < Math.max(3, Math.floor(REPEAT / 2)); i++) {
+    const run = await sweep(port, '--field', 'p1,p2', '--values', '64-113');
+    expectPass(run, 'the 2,500-probe sweep');
+    long.push(run);
+  }
+  const marginal = (cpu(long) - cpu(a)) / (2500 - 256);
+  check('the engine alone: CPU per additional probe (2,500 probes against 256), at most 1 ms', marginal <= 1, `${marginal.toFixed(2)} ms`);
 }
 
 async function slowLink(upstream: number, against: string, servers: RunningServer[]): Promise<void> {
@@ -111,17 +122,25 @@ async function slowLink(upstream: number, against: string, servers: RunningServe
 }
 
 async function portSpace(reflector: number): Promise<void> {
-  console.log('\nThe whole port space: 64,512 reply-oracle probes (--field p1,p2: ports 1024..65535, 16 connections) against the reflector');
-  const run = await runNode(NODE_FLAGS, CLI, ['sweep', '--host', '127.0.0.1', '--port', String(reflector), '--field', 'p1,p2', '--oracle', 'reply', '--confirm', '0', '--concurrency', '16', '--out', path.join(work, 'plane'), '--force'], 100);
-  // 64,512 probes since the 2-D plan leaves out ports below 1024 (p1 0..3, RFC 2577): all pass.
-  expectPass(run, 'the 2-D sweep', [0]);
+  console.log('\nThe whole port space: 64,512 reply-oracle probes (--field p1,p2: ports 1024..65535, 16 connections) against the reflector, the median of 3 runs');
+  // Three runs, the median one kept: one run of 5 s moves by a fifth on this machine.
+  const runs: ProcessRun[] = [];
+  for (let i = 0; i < 3; i++) {
+    const one = await runNode(NODE_FLAGS, CLI, ['sweep', '--host', '127.0.0.1', '--port', String(reflector), '--field', 'p1,p2', '--oracle', 'reply', '--confirm', '0', '--concurrency', '16', '--out', path.join(work, 'plane'), '--force'], 100);
+    // 64,512 probes since the 2-D plan leaves out ports below 1024 (p1 0..3, RFC 2577): all pass.
+    expectPass(one, 'the 2-D sweep', [0]);
+    runs.push(one);
+  }
+  const run = [...runs].sort((x, y) => x.wallMs - y.wallMs)[1]!;
   const samples = run.rssSamples;
   // Flat: RSS in the last quarter of the run against the second quarter (start-up excluded).
   const quarter = (k: number): number => median(samples.filter(([t]) => t >= (k * run.wallMs) / 4 && t < ((k + 1) * run.wallMs) / 4).map(([, mb]) => mb));
   const [q2, q4] = [quarter(1), quarter(3)];
-  console.log(`  whole process ${s(run.wallMs)}, peak RSS ${run.maxRssMb?.toFixed(0)} MB; RSS ${q2.toFixed(0)} MB in the second quarter, ${q4.toFixed(0)} MB in the last`);
+  // Memory: the highest peak of the three, not the median's.
+  const peak = Math.max(...runs.map((r) => r.maxRssMb ?? Infinity));
+  console.log(`  whole process ${s(run.wallMs)} (runs: ${runs.map((r) => s(r.wallMs)).join(', ')}), peak RSS ${peak.toFixed(0)} MB; RSS ${q2.toFixed(0)} MB in the second quarter, ${q4.toFixed(0)} MB in the last`);
   check('64,512 probes in under 5 s', run.wallMs < 5000, s(run.wallMs));
-  check('peak RSS under 100 MB', (run.maxRssMb ?? Infinity) < 100, `${run.maxRssMb?.toFixed(0)} MB`);
+  check('peak RSS under 100 MB', peak < 100, `${peak.toFixed(0)} MB`);
   check('memory flat over the run (last quarter within 20% of the second)', q4 <= q2 * 1.2, `${q2.toFixed(0)} → ${q4.toFixed(0)} MB`);
 }
 
