@@ -2,9 +2,11 @@
  * Runs the built CLI (dist/, made by `npm run build`, which `npm test` runs first) as a child
  * process, with a deadline; a child that overstays is killed by its pid.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { startProgram, type Serving } from './programs.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/bin/main.js', import.meta.url));
 
@@ -59,35 +61,15 @@ export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessE
 }
 
 /** Starts a long-running CLI command (reflect, simulate) and resolves once it prints `listening on HOST:PORT`. */
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, prefix: readonly string[] = []): Promise<{ child: ChildProcess; port: number; stderr: () => string; stop: () => Promise<number | null> }> {
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, prefix: readonly string[] = []): Promise<Serving> {
   assertBuilt();
-  return new Promise((resolve, reject) => {
-    const command = [...prefix, process.execPath, CLI, ...args];
-    const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-    const stop = async (): Promise<number | null> => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      const code = await exited;
-      clearTimeout(killer);
-      return code;
-    };
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new Error(`ftpsweep ${args.join(' ')} did not start listening within 10 s: ${stderr}`));
-    }, 10_000);
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const match = /listening on \S+:(\d+)/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(match[1]), stderr: () => stderr, stop });
-      }
-    });
-    child.on('close', () => {
-      clearTimeout(timer);
-      reject(new Error(`ftpsweep ${args.join(' ')} exited before listening: ${stderr}`));
-    });
-  });
+  return startProgram({ command: [...prefix, process.execPath, CLI], cwd: process.cwd(), env: { ...process.env, ...env } }, args);
+}
+
+/** An expected error: exit 2, exactly one line on stderr, no stack trace. */
+export function expectOneLineError(run: { code: number | null; stderr: string }, pattern: RegExp): void {
+  expect(run.code).toBe(2);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  expect(run.stderr).toMatch(pattern);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
 }

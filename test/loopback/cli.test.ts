@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../helpers/cli.js';
+import { expectOneLineError, runCli, startCli } from '../helpers/cli.js';
 import { describeError } from '../../src/cli/io.js';
 import { LoginError } from '../../src/ftp/errors.js';
 import { startFirewall } from '../helpers/firewall.js';
@@ -30,14 +30,6 @@ afterAll(async () => {
   await Promise.all([reflector?.close(), firewall?.close(), locked?.close()]);
   await rm(work, { recursive: true, force: true });
 });
-
-/** An expected error: exit 2, exactly one line on stderr, no stack trace. */
-function expectOneLineError(run: { code: number | null; stderr: string }, pattern: RegExp): void {
-  expect(run.code).toBe(2);
-  expect(run.stderr.trim().split('\n')).toHaveLength(1);
-  expect(run.stderr).toMatch(pattern);
-  expect(run.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('ftpsweep CLI', () => {
   it('demo: 227 corrupted with 22_, 255 pass, reports written, exit 0', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../helpers/cli.js';
+import { expectOneLineError, runCli, startCli } from '../helpers/cli.js';
 import type { RunningServer } from '../../src/servers/listen.js';
 import { startReflector } from '../../src/servers/reflector.js';
 
@@ -26,14 +26,6 @@ afterAll(async () => {
   await Promise.all([reflector, reflector6].map((s) => s?.close()));
   await rm(work, { recursive: true, force: true });
 });
-
-/** An expected error: exit 2, exactly one line on stderr, no stack trace. */
-function expectOneLineError(run: { code: number | null; stderr: string }, pattern: RegExp): void {
-  expect(run.code).toBe(2);
-  expect(run.stderr.trim().split('\n')).toHaveLength(1);
-  expect(run.stderr).toMatch(pattern);
-  expect(run.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('--host HOST:PORT', () => {
   it('127.0.0.1:PORT without --port sweeps that port', async () => {
