@@ -3,34 +3,14 @@
  * beside results.csv with the same discipline (resultsStream.ts) and rewritten whole by a merge or
  * a resume; results.csv stays the file ftpsweep reads back.
  */
-import type { Verdict } from '../model/judgement.js';
-import type { RowData } from '../model/valueResult.js';
-import type { Variant } from '../model/variants.js';
+import type { ResultRow } from '../model/valueResult.js';
 
-/** One line of results.jsonl: one probe's row, as results.csv has it but typed. */
-export interface ResultRecord {
-  /** The swept value; for a 2-D sweep (`--field p1,p2`), first × 256 + second. */
-  readonly value: number;
-  /** How the command was written (`plain` unless --variant). */
-  readonly variant: Variant;
-  readonly verdict: Verdict;
-  /** The command sent, without CRLF. */
-  readonly sent: string;
-  /** What the far side saw, when known; empty otherwise. */
-  readonly seen: string;
-  /** The last reply's code; absent when there was no reply. */
-  readonly replyCode?: number;
-  /** The attempt's replies, `code text | code text …`. */
-  readonly reply: string;
-  /** Where the data connection went: `{ "kind": "arrived" }`, `{ "kind": "wrong-port", "port": 16406 }` … */
-  readonly data: RowData;
-  /** Attempts that failed, and attempts made (results.csv's `repeat`, `failures/attempts`). */
-  readonly failures: number;
-  readonly attempts: number;
-  readonly detail: string;
-  /** Duration of the attempt shown, in ms. */
-  readonly ms: number;
-}
+/**
+ * One line of results.jsonl: one probe's row, as results.csv has it but typed — the fields of a
+ * row (valueResult.ts), except that `replyCode` is absent, not undefined, when there was no reply
+ * (JSON has no undefined). `data` is `{ "kind": "arrived" }`, `{ "kind": "wrong-port", "port": 16406 }` …
+ */
+export type ResultRecord = Omit<ResultRow, 'replyCode'> & { readonly replyCode?: number };
 
 /**
  * One row's line, without its LF. JSON escapes every control character (a line break in a server's
