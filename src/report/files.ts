@@ -8,14 +8,20 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalError, errnoCode } from '../errors.js';
 
+/** The folders of `dir` that do not exist yet, outermost first, and the nearest one that does. */
+function missingFolders(dir: string): { readonly missing: string[]; readonly existing: string } {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  for (; !existsSync(d) && d !== path.dirname(d); d = path.dirname(d)) missing.unshift(d);
+  return { missing, existing: d };
+}
+
 /**
  * Creates `dir` and its missing parents, one at a time: Node's recursive mkdir spins without end on
  * some paths it cannot create (under /proc, measured: 91% CPU, deaf to SIGTERM).
  */
 export function makeDirectory(dir: string): void {
-  const missing: string[] = [];
-  for (let d = path.resolve(dir); !existsSync(d) && d !== path.dirname(d); d = path.dirname(d)) missing.unshift(d);
-  for (const d of missing) mkdirSync(d);
+  for (const d of missingFolders(dir).missing) mkdirSync(d);
 }
 
 /**
@@ -24,20 +30,15 @@ export function makeDirectory(dir: string): void {
  * folder behind; the file's writer makes them for good, writeOutput). Says in one line why not.
  */
 export function checkFolderFor(file: string, flag = '--out'): void {
-  const missing: string[] = [];
-  let d = path.resolve(path.dirname(file));
-  for (; !existsSync(d) && d !== path.dirname(d); d = path.dirname(d)) missing.unshift(d);
-  if (!statSync(d).isDirectory()) throw writeError(file, Object.assign(new Error(`${d} is a file, not a folder`), { code: 'ENOTDIR' }), flag);
-  const made: string[] = [];
+  const { missing, existing } = missingFolders(path.dirname(file));
+  if (!statSync(existing).isDirectory()) throw writeError(file, Object.assign(new Error(`${existing} is a file, not a folder`), { code: 'ENOTDIR' }), flag);
   try {
-    for (const folder of missing) {
-      mkdirSync(folder);
-      made.push(folder);
-    }
+    for (const folder of missing) mkdirSync(folder);
   } catch (error) {
     throw writeError(file, error, flag);
   } finally {
-    for (const folder of made.reverse()) rmdirSync(folder);
+    // Innermost first; those it made before failing too (they were missing, now they are there).
+    for (const folder of missing.reverse()) if (existsSync(folder)) rmdirSync(folder);
   }
 }
 
