@@ -6,7 +6,7 @@ import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { LocalError, errnoCode } from '../errors.js';
 import { formatEndpoint } from './address.js';
-import { ConnectError, ConnectionClosedError, TimeoutError } from './errors.js';
+import { ConnectError, ConnectionClosedError, StoppedError, TimeoutError } from './errors.js';
 
 /** Opens the TCP connection, turning socket errors into a ConnectError with a hint. */
 export function connectSocket(options: { readonly host: string; readonly port: number; readonly timeoutMs: number; readonly signal?: AbortSignal | undefined }): Promise<net.Socket> {
@@ -20,13 +20,6 @@ export function connectSocket(options: { readonly host: string; readonly port: n
     timeout: () => new ConnectError(`no answer from ${where} within ${options.timeoutMs} ms`, 'check --host and --port, that a firewall is not dropping the connection, or raise --timeout'),
     error: (error) => (error instanceof StoppedError ? error : connectError(where, error)),
   }).finally(() => options.signal?.removeEventListener('abort', stop));
-}
-
-/** A connection given up because the run was stopped (Ctrl-C): nobody's failure, never a verdict. */
-export class StoppedError extends LocalError {
-  constructor(where: string) {
-    super(`stopped while connecting to ${where}`);
-  }
 }
 
 /**

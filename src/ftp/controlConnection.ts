@@ -10,8 +10,8 @@
 import type net from 'node:net';
 import { FtpSweepError, UsageError, errnoCode } from '../errors.js';
 import { formatEndpoint, unmapIPv4 } from './address.js';
-import { connectSocket, greetingError, StoppedError, upgradeToTls, type TlsSettings } from './connect.js';
-import { ConnectionClosedError, ProtocolError, SessionRefusedError, TimeoutError, type Phase } from './errors.js';
+import { connectSocket, greetingError, upgradeToTls, type TlsSettings } from './connect.js';
+import { ConnectionClosedError, ProtocolError, SessionRefusedError, StoppedError, TimeoutError, type Phase } from './errors.js';
 import { parseReplies, replyKind, replyMessage, type Reply } from './replyParser.js';
 import type { Redactor } from './secretSpellings.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';

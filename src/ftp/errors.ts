@@ -2,7 +2,7 @@
  * Transport failures: what is not a reply (FTP reply codes are data, see replyParser.ts). Each has
  * a stable string `code` (../errors.ts) so callers branch on it, never on message text.
  */
-import { FtpSweepError } from '../errors.js';
+import { FtpSweepError, LocalError } from '../errors.js';
 
 /** Which wait a timeout or failure happened in; recorded so a verdict can say where it stalled. */
 export type Phase =
@@ -73,5 +73,12 @@ export class ProtocolError extends FtpSweepError {
   override readonly name = 'ProtocolError';
   constructor(message: string) {
     super('EPROTOCOL', message);
+  }
+}
+
+/** A connection given up because the run was stopped (Ctrl-C): nobody's failure, never a verdict. */
+export class StoppedError extends LocalError {
+  constructor(where: string) {
+    super(`stopped while connecting to ${where}`);
   }
 }

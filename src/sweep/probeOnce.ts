@@ -12,7 +12,7 @@ import { OwnedBytePool } from '../model/ownedBytes.js';
 import { ownCandidates } from '../model/ownedBytes.js';
 import { redactRow, valueResult, type ValueResult } from '../model/valueResult.js';
 import { judge } from '../model/verdict.js';
-import { ConnectionPool } from './connectionPool.js';
+import { ConnectionPool, type Lease } from './connectionPool.js';
 import { attemptOnLease, type SweepContext } from './leaseAttempt.js';
 
 export interface ProbeOutcome {
@@ -48,7 +48,7 @@ export async function probeOnce(options: SweepOptions, value: number, reachable 
   // and the attempt ends with it.
   const stop = (): void => pool.closeAll();
   signal?.addEventListener('abort', stop, { once: true });
-  let lease: Awaited<ReturnType<ConnectionPool['acquire']>> | undefined;
+  let lease: Lease | undefined;
   try {
     if (signal?.aborted) throw signal.reason;
     lease = await pool.acquire(true);
